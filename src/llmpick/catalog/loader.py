@@ -1,0 +1,163 @@
+"""Read the catalog's data files into validated typed records, and check their cross-references."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from llmpick.catalog.catalog import Catalog
+from llmpick.catalog.schema import Hardware, Model, Offering, Provider, Runtime
+from llmpick.errors import CatalogError
+
+Record = TypeVar("Record", bound=BaseModel)
+
+
+def builtin_data_dir() -> Path:
+    return Path(str(resources.files("llmpick.catalog") / "data"))
+
+
+@cache
+def load_builtin_catalog() -> Catalog:
+    """The catalog shipped in the package (read once per process)."""
+    return load_catalog(builtin_data_dir())
+
+
+def load_catalog(data_dir: Path, overrides: Iterable[Path] = ()) -> Catalog:
+    """Load a catalog folder, then apply override files (records with the same id replace the shipped ones)."""
+    meta = _read_yaml(data_dir / "catalog.yaml")
+    if not isinstance(meta, dict) or "as_of" not in meta or "version" not in meta:
+        raise CatalogError(f"{data_dir / 'catalog.yaml'}: needs 'version' and 'as_of'")
+    models = _records(Model, sorted((data_dir / "models").glob("*.yaml")))
+    providers = _records(Provider, [data_dir / "providers.yaml"])
+    offerings = _records(Offering, sorted((data_dir / "offerings").glob("*.yaml")))
+    runtimes = _records(Runtime, [data_dir / "runtimes.yaml"])
+    hardware = _records(Hardware, [data_dir / "hardware.yaml"])
+    for path in overrides:
+        models, providers, offerings, runtimes, hardware = _apply_override(
+            path, models, providers, offerings, runtimes, hardware
+        )
+    catalog = Catalog(
+        version=str(meta["version"]),
+        as_of=_as_date(meta["as_of"], data_dir / "catalog.yaml"),
+        models={m.id: m for m in models},
+        providers={p.id: p for p in providers},
+        offerings=offerings,
+        runtimes={r.id: r for r in runtimes},
+        hardware={h.id: h for h in hardware},
+    )
+    _check_references(catalog)
+    return catalog
+
+
+def _apply_override(
+    path: Path,
+    models: list[Model],
+    providers: list[Provider],
+    offerings: list[Offering],
+    runtimes: list[Runtime],
+    hardware: list[Hardware],
+) -> tuple[list[Model], list[Provider], list[Offering], list[Runtime], list[Hardware]]:
+    data = _read_yaml(path)
+    if not data:
+        raise CatalogError(f"{path}: the catalog override file is empty")
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}: a catalog override must be a mapping with keys models, providers, offerings, runtimes, hardware")
+    unknown = set(data) - {"models", "providers", "offerings", "runtimes", "hardware"}
+    if unknown:
+        raise CatalogError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: models, providers, offerings, runtimes, hardware")
+
+    def merge(current: list[Record], kind: type[Record], key: str) -> list[Record]:
+        extra = _parse_list(kind, data.get(key) or [], f"{path}:{key}")
+        by_id: dict[Any, Record] = {_identity(r): r for r in current}
+        by_id.update({_identity(r): r for r in extra})
+        return list(by_id.values())
+
+    return (
+        merge(models, Model, "models"),
+        merge(providers, Provider, "providers"),
+        merge(offerings, Offering, "offerings"),
+        merge(runtimes, Runtime, "runtimes"),
+        merge(hardware, Hardware, "hardware"),
+    )
+
+
+def _identity(record: BaseModel) -> Any:
+    if isinstance(record, Offering):
+        return (record.model, record.provider)
+    return record.id  # type: ignore[attr-defined]
+
+
+def _records(kind: type[Record], paths: list[Path]) -> list[Record]:
+    out: list[Record] = []
+    for path in paths:
+        out.extend(_parse_list(kind, _read_yaml(path) or [], str(path)))
+    return out
+
+
+def _parse_list(kind: type[Record], items: Any, where: str) -> list[Record]:
+    if not isinstance(items, list):
+        raise CatalogError(f"{where}: expected a list of {kind.__name__.lower()} records")
+    out: list[Record] = []
+    for index, item in enumerate(items):
+        try:
+            out.append(kind.model_validate(item))
+        except ValidationError as exc:
+            label = item.get("id") or item.get("model") if isinstance(item, dict) else index
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise CatalogError(f"{where}: {kind.__name__} {label!r}: {loc}: {first['msg']}") from exc
+    return out
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CatalogError(f"{path}: file not found") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        raise CatalogError(f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+
+
+def _as_date(value: Any, where: Path) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise CatalogError(f"{where}: as_of {value!r} is not a YYYY-MM-DD date") from exc
+
+
+def _check_references(catalog: Catalog) -> None:
+    problems: list[str] = []
+    for model in catalog.models.values():
+        successor = model.release.successor
+        if successor and successor not in catalog.models:
+            problems.append(f"model {model.id}: successor {successor!r} is not in the catalog")
+        problems += [
+            f"model {model.id}: supersedes {old!r}, which is not in the catalog"
+            for old in model.supersedes
+            if old not in catalog.models
+        ]
+    seen: set[tuple[str, str]] = set()
+    for offering in catalog.offerings:
+        key = (offering.model, offering.provider)
+        if key in seen:
+            problems.append(f"offering {offering.model}@{offering.provider} is listed twice")
+        seen.add(key)
+        if offering.model not in catalog.models:
+            problems.append(f"offering {offering.model}@{offering.provider}: unknown model")
+        if offering.provider not in catalog.providers:
+            problems.append(f"offering {offering.model}@{offering.provider}: unknown provider")
+    if problems:
+        raise CatalogError("catalog references are broken:\n  " + "\n  ".join(problems))

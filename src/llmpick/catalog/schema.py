@@ -1,0 +1,359 @@
+"""Typed shape of the catalog: the sourced facts the advice rests on.
+
+Every group of facts names one entry of its record's ``sources`` map, and every
+source has a URL (or document) and an as-of date. A fact that is not known is
+left ``None``; the engine says so instead of guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+
+
+class Strict(BaseModel):
+    """Base for catalog records: unknown keys are errors, so typos never pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    url: str = Field(description="URL or document the facts were read from")
+    as_of: dt.date = Field(description="Date the facts were checked against the source")
+    note: str | None = None
+
+
+class Sourced(Strict):
+    """A group of facts read from one source (a key of the record's ``sources``)."""
+
+    source: str
+
+
+class SourcedRecord(Strict):
+    """A catalog record whose fact groups each name one of its ``sources``."""
+
+    sources: dict[str, Source]
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> SourcedRecord:
+        for group in _fact_groups(self):
+            if group.source not in self.sources:
+                raise ValueError(
+                    f"source {group.source!r} is not among this record's sources {sorted(self.sources)}"
+                )
+        return self
+
+
+def _fact_groups(record: BaseModel) -> list[Sourced]:
+    groups: list[Sourced] = []
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        items = value if isinstance(value, list) else [value]
+        groups.extend(item for item in items if isinstance(item, Sourced))
+    return groups
+
+
+class Openness(str, Enum):
+    OPEN_SOURCE = "open-source"
+    OPEN_WEIGHT = "open-weight"
+    PROPRIETARY = "proprietary"
+
+
+class Task(str, Enum):
+    TEXT = "text"
+    CODE = "code"
+    REASONING = "reasoning"
+    VISION = "vision"
+    MULTIMODAL = "multimodal"
+    SPEECH_TO_TEXT = "speech-to-text"
+    TEXT_TO_SPEECH = "text-to-speech"
+    IMAGE_GENERATION = "image-generation"
+    EMBEDDINGS = "embeddings"
+
+
+class Status(str, Enum):
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
+
+
+class Release(Sourced):
+    date: dt.date | None = None
+    status: Status = Status.ACTIVE
+    deprecated_on: dt.date | None = None
+    retired_on: dt.date | None = None
+    successor: str | None = Field(default=None, description="catalog id of the model that replaces it")
+
+
+class Components(Sourced):
+    """What was released, after the Model Openness Framework's components."""
+
+    weights: bool
+    training_code: bool = False
+    training_data: bool = Field(default=False, description="data released, or fully described")
+    paper: bool = False
+    inference_code: bool = False
+
+    def openness(self) -> Openness:
+        if not self.weights:
+            return Openness.PROPRIETARY
+        if self.training_code and self.training_data:
+            return Openness.OPEN_SOURCE
+        return Openness.OPEN_WEIGHT
+
+
+class License(Sourced):
+    name: str
+    spdx: str | None = Field(default=None, description="SPDX id, or LicenseRef-… for custom licences")
+    commercial_use: bool
+    osi_approved: bool = False
+    mau_limit: int | None = Field(default=None, description="monthly active users above which a separate licence is needed")
+    acceptable_use_policy: bool = False
+    attribution: str | None = Field(default=None, description="attribution or naming duty, in the licence's words")
+    region_exclusions: list[str] = Field(default_factory=list)
+    research_only: bool = False
+    notes: str | None = None
+
+
+class Parameters(Sourced):
+    total_b: float | None = Field(default=None, gt=0)
+    active_b: float | None = Field(default=None, gt=0, description="parameters used per token (MoE); equals total for dense")
+
+    @property
+    def active_or_total_b(self) -> float | None:
+        return self.active_b or self.total_b
+
+
+class Attention(str, Enum):
+    MHA = "mha"
+    GQA = "gqa"
+    MQA = "mqa"
+    MLA = "mla"
+
+
+class Architecture(Sourced):
+    """The figures needed to size weights and KV cache."""
+
+    layers: int | None = Field(default=None, gt=0)
+    hidden_size: int | None = Field(default=None, gt=0)
+    attention_heads: int | None = Field(default=None, gt=0)
+    kv_heads: int | None = Field(default=None, gt=0)
+    head_dim: int | None = Field(default=None, gt=0)
+    attention: Attention | None = None
+    kv_lora_rank: int | None = Field(default=None, gt=0, description="MLA: compressed KV width per layer")
+    qk_rope_head_dim: int | None = Field(default=None, gt=0, description="MLA: decoupled RoPE key width")
+    sliding_window: int | None = Field(default=None, gt=0)
+    sliding_window_layers: int | None = Field(default=None, ge=0, description="layers that use the sliding window")
+    experts: int | None = Field(default=None, gt=0)
+    experts_per_token: int | None = Field(default=None, gt=0)
+
+
+class Capabilities(Sourced):
+    context_window: int | None = Field(default=None, gt=0, description="tokens")
+    max_output_tokens: int | None = Field(default=None, gt=0)
+    input_modalities: list[Literal["text", "image", "audio", "video"]] = Field(default_factory=lambda: ["text"])
+    output_modalities: list[Literal["text", "image", "audio", "embedding"]] = Field(default_factory=lambda: ["text"])
+    tasks: list[Task]
+    tool_calling: bool | None = None
+    languages: list[str] = Field(default_factory=list)
+
+
+class Benchmark(str, Enum):
+    LMARENA_TEXT = "lmarena-text"
+    MMLU_PRO = "mmlu-pro"
+    MMLU = "mmlu"
+    AA_INDEX = "aa-intelligence-index"
+    MTEB = "mteb"
+    WER = "wer"
+    OTHER = "other"
+
+
+class Quality(Sourced):
+    benchmark: Benchmark
+    score: float
+    detail: str | None = Field(default=None, description="setting, e.g. '5-shot' or 'Elo, style control'")
+
+
+class FineTuning(Sourced):
+    lora: bool | None = None
+    full: bool | None = None
+    vendor_api: bool | None = Field(default=None, description="the vendor offers fine-tuning as a service")
+
+
+class Model(SourcedRecord):
+    id: str
+    name: str
+    vendor: str
+    family: str
+    description: str | None = None
+    release: Release
+    components: Components
+    license: License
+    parameters: Parameters | None = None
+    architecture: Architecture | None = None
+    capabilities: Capabilities
+    quality: list[Quality] = Field(default_factory=list)
+    fine_tuning: FineTuning | None = None
+    supersedes: list[str] = Field(default_factory=list, description="older catalog ids this model replaces")
+    hf_repo: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError(f"id {value!r} must be a lowercase slug (a-z, 0-9, '.', '-')")
+        return value
+
+
+    @property
+    def openness(self) -> Openness:
+        return self.components.openness()
+
+    @property
+    def tasks(self) -> list[Task]:
+        return list(self.capabilities.tasks)
+
+    @property
+    def is_open(self) -> bool:
+        return self.components.weights
+
+
+
+class ProviderKind(str, Enum):
+    """How a route through this provider is deployed (the framework's deployment kinds)."""
+
+    SAAS_API = "saas-api"  # a vendor's own API, or a cloud platform serving proprietary models
+    HOSTED_OPEN = "hosted-open"  # a host serving open models as an API
+    MANAGED_INFRA = "managed-infra"  # your own endpoint on managed GPUs (SageMaker, HF Inference Endpoints)
+
+
+class Compliance(Sourced):
+    soc2: bool | None = None
+    iso27001: bool | None = None
+    hipaa_baa: bool | None = None
+    gdpr_dpa: bool | None = None
+    eu_data_residency: bool | None = None
+    zero_data_retention: bool | None = None
+    fedramp: Literal["none", "low", "moderate", "high"] | None = None
+    pci_dss: bool | None = None
+
+
+class Support(Sourced):
+    sla: str | None = None
+    enterprise_support: bool | None = None
+
+
+class DataLocation(Sourced):
+    regions: list[str] = Field(default_factory=list, description="e.g. us, eu, apac, global")
+
+
+class Provider(SourcedRecord):
+    id: str
+    name: str
+    kind: ProviderKind
+    cloud: Literal["aws", "azure", "gcp", "other"] | None = Field(default=None, description="the hyperscaler it runs in")
+    api_base_url: str | None = None
+    openai_compatible: bool = False
+    genai_prices_id: str | None = Field(default=None, description="provider id in the genai-prices package")
+    compliance: Compliance
+    data_location: DataLocation | None = None
+    support: Support | None = None
+
+
+
+class Price(Sourced):
+    """Curated price, only where genai-prices does not know the offering."""
+
+    input_per_mtok: float | None = Field(default=None, ge=0)
+    output_per_mtok: float | None = Field(default=None, ge=0)
+    cached_input_per_mtok: float | None = Field(default=None, ge=0)
+    per_audio_minute: float | None = Field(default=None, ge=0)
+    per_million_chars: float | None = Field(default=None, ge=0)
+    per_image: float | None = Field(default=None, ge=0)
+
+
+class Speed(Sourced):
+    output_tokens_per_s: float | None = Field(default=None, gt=0)
+    ttft_s: float | None = Field(default=None, gt=0)
+
+
+class GenaiPricesRef(Strict):
+    provider: str
+    model: str
+
+
+class Offering(SourcedRecord):
+    """A model served by a provider: the price and speed of that route."""
+
+    model: str
+    provider: str
+    api_model_id: str
+    genai_prices: GenaiPricesRef | None = None
+    price: Price | None = None
+    speed: Speed | None = None
+    batch_discount: float | None = Field(default=None, ge=0, lt=1, description="fraction off with the batch API")
+
+
+
+class RuntimeKind(str, Enum):
+    LOCAL = "local"  # a desktop or single machine (Ollama, LM Studio, llama.cpp)
+    SERVER = "server"  # a serving engine for your own infrastructure (vLLM, TGI, SGLang, TensorRT-LLM)
+
+
+class RuntimeSupport(Sourced):
+    formats: list[str] = Field(description="quantization formats it runs, ids of the sizing quantization table")
+    hardware_kinds: list[Literal["nvidia", "amd", "apple", "cpu"]]
+    openai_compatible: bool = False
+    tasks: list[Task] = Field(default_factory=lambda: [Task.TEXT, Task.CODE, Task.REASONING])
+
+
+class Runtime(SourcedRecord):
+    id: str
+    name: str
+    kind: RuntimeKind
+    support: RuntimeSupport
+    notes: str | None = None
+
+
+
+class HardwareKind(str, Enum):
+    CONSUMER_GPU = "consumer-gpu"
+    WORKSTATION_GPU = "workstation-gpu"
+    DATACENTER_GPU = "datacenter-gpu"
+    APPLE = "apple"
+    CPU = "cpu"
+
+
+class HardwareSpec(Sourced):
+    memory_gb: float = Field(gt=0, description="GPU memory, or unified memory for Apple silicon (largest configuration)")
+    bandwidth_gb_s: float = Field(gt=0, description="memory bandwidth, GB/s")
+    fp16_tflops: float | None = Field(default=None, gt=0, description="dense FP16/BF16 tensor TFLOPS")
+    tdp_w: float | None = Field(default=None, gt=0)
+    memory_options_gb: list[float] = Field(default_factory=list, description="other memory sizes sold")
+
+
+class HardwarePurchase(Sourced):
+    usd: float = Field(gt=0, description="purchase price (launch MSRP or street price, as the source says)")
+
+
+class HardwareRent(Sourced):
+    on_demand_usd_per_hour: float | None = Field(default=None, gt=0)
+    reserved_usd_per_hour: float | None = Field(default=None, gt=0)
+    provider: str | None = None
+
+
+class Hardware(SourcedRecord):
+    id: str
+    name: str
+    vendor: Literal["nvidia", "amd", "apple", "intel", "generic"]
+    kind: HardwareKind
+    spec: HardwareSpec
+    purchase: HardwarePurchase | None = None
+    rent: HardwareRent | None = None
+
