@@ -1,0 +1,168 @@
+"""The recommendation: the engine's output and the versioned JSON contract (``llmpick.recommendation/1``).
+
+Fields may be added; existing ones are never renamed or removed within a schema version.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA = "llmpick.recommendation/1"
+
+OpennessChoice = Literal["open-source", "open-weight", "proprietary"]
+PrecisionChoice = Literal["prompting", "rag", "lora", "qlora", "full-fine-tune", "pretrain"]
+DeploymentChoice = Literal["local", "saas-api", "hosted-open", "self-hosted"]
+SpeedChoice = Literal["ultra-fast", "fast", "moderate", "slow"]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Verdict(Out):
+    choice: str
+    reasons: list[str] = Field(default_factory=list)
+
+
+class OpennessVerdict(Verdict):
+    choice: OpennessChoice
+
+
+class TaskVerdict(Out):
+    tasks: list[str]
+    reasons: list[str] = Field(default_factory=list)
+    pipeline: list[str] = Field(default_factory=list, description="modular pipeline, e.g. speech-to-text → text → text-to-speech")
+
+
+class PrecisionVerdict(Verdict):
+    choice: PrecisionChoice
+    steps: list[str] = Field(default_factory=list)
+
+
+class DeploymentVerdict(Verdict):
+    choice: DeploymentChoice
+
+
+class SpeedVerdict(Verdict):
+    choice: SpeedChoice
+
+
+class Framework(Out):
+    openness: OpennessVerdict
+    task: TaskVerdict
+    precision: PrecisionVerdict
+    deployment: DeploymentVerdict
+    speed: SpeedVerdict
+
+
+class CostLine(Out):
+    item: str
+    usd: float
+    basis: str
+
+
+class Route(Out):
+    """One ranked way to meet the profile: a model, where it runs, what it costs."""
+
+    rank: int
+    model: str
+    name: str
+    openness: OpennessChoice
+    license: str
+    tasks: list[str]
+    deployment: DeploymentChoice
+    provider: str | None = None
+    runtime: str | None = None
+    hardware: str | None = None
+    hardware_count: int | None = None
+    quantization: str | None = None
+    memory_gb: float | None = None
+    context_window: int | None = None
+    decode_tokens_per_s: float | None = None
+    time_to_first_token_s: float | None = None
+    monthly_cost_usd: float | None = Field(None, description="null when a price is unknown; the caveats say so")
+    cost_breakdown: list[CostLine] = Field(default_factory=list)
+    quality_tier: str | None = None
+    score: float
+    scores: dict[str, float] = Field(default_factory=dict, description="per-dimension scores in [0, 1]")
+    reasons: list[str] = Field(default_factory=list)
+    caveats: list[str] = Field(default_factory=list)
+    supersedes: list[str] = Field(default_factory=list, description="seed-era models this one replaces")
+    sources: list[str] = Field(default_factory=list, description="URLs of the facts behind this route")
+
+
+class HybridRoute(Out):
+    when: str
+    sensitive: bool
+    share: float = Field(ge=0, le=1)
+    use: Route
+
+
+class Hybrid(Out):
+    routes: list[HybridRoute]
+    monthly_cost_usd: float | None = None
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Exclusion(Out):
+    model: str
+    provider: str | None = None
+    deployment: str
+    rules: list[str] = Field(default_factory=list)
+    reasons: list[str]
+
+
+class Relaxation(Out):
+    constraint: str
+    change: str
+    unlocks: int = Field(description="routes that this change alone would admit")
+
+
+class Infeasible(Out):
+    reasons: list[str]
+    relax: list[Relaxation | str]
+
+
+class CurvePoint(Out):
+    requests_per_day: float
+    monthly_cost_usd: float
+
+
+class CostCurve(Out):
+    """Monthly cost of one route over request volume (chart data)."""
+
+    label: str
+    rank: int | None = None
+    deployment: DeploymentChoice
+    points: list[CurvePoint]
+
+
+class BreakEven(Out):
+    """Volume at which the cheapest self-hosted route starts to cost less than the cheapest API route."""
+
+    api_route: str
+    self_hosted_route: str
+    requests_per_day: float | None = Field(None, description="null when the curves never cross in the range studied")
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Recommendation(Out):
+    schema_: str = Field(SCHEMA, alias="schema")
+    catalog_as_of: str
+    catalog_version: str
+    profile_name: str
+    framework: Framework
+    recommendations: list[Route]
+    hybrid: Hybrid | None = None
+    excluded: list[Exclusion] = Field(default_factory=list)
+    infeasible: Infeasible | None = None
+    cost_curves: list[CostCurve] = Field(default_factory=list)
+    break_even: BreakEven | None = None
+    assumptions: list[str] = Field(default_factory=list, description="defaults and estimates the figures rest on")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def to_json_dict(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True)
