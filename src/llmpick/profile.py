@@ -272,6 +272,21 @@ def _allowed_keys(location: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
+def check_against_catalog(profile: Profile, hardware_ids: set[str] | dict[str, Any], source: str = "profile") -> None:
+    """Hardware ids in the profile must exist in the catalog; the error names the field that holds them."""
+    known = sorted(hardware_ids)
+    problems = [
+        f"infrastructure.gpus.{i}.model: unknown hardware {pool.model!r} (known: {', '.join(known)})"
+        for i, pool in enumerate(profile.infrastructure.gpus)
+        if pool.model not in hardware_ids
+    ]
+    device = profile.infrastructure.device
+    if device is not None and device.model not in hardware_ids:
+        problems.append(f"infrastructure.device.model: unknown hardware {device.model!r} (known: {', '.join(known)})")
+    if problems:
+        raise ProfileError(problems, source)
+
+
 def profile_to_yaml(profile: Profile) -> str:
     """The profile as YAML, in field order, defaults included (what `init` writes and the web app downloads)."""
     return yaml.safe_dump(profile.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

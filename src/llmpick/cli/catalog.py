@@ -1,0 +1,162 @@
+"""`llmpick catalog list|show|compare`: browse the sourced facts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from llmpick.catalog.catalog import Catalog
+from llmpick.catalog.loader import load_builtin_catalog
+from llmpick.catalog.prices import offering_price
+from llmpick.catalog.schema import Model, Openness, Task
+from llmpick.cli.common import OutputFormat, fail, reports_errors, write_output
+
+catalog_app = typer.Typer(help="Browse the catalog: models, their facts and their sources.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(catalog_app, name="catalog")
+
+
+def model_summary(model: Model, catalog: Catalog) -> dict[str, Any]:
+    """The JSON shape of a model in `catalog list` (a public contract: add keys, never rename)."""
+    params = model.parameters
+    return {
+        "id": model.id,
+        "name": model.name,
+        "vendor": model.vendor,
+        "family": model.family,
+        "openness": model.openness.value,
+        "license": model.license.spdx or model.license.name,
+        "license_name": model.license.name,
+        "commercial_use": model.license.commercial_use,
+        "tasks": [t.value for t in model.tasks],
+        "params_b": params.total_b if params else None,
+        "active_params_b": params.active_b if params else None,
+        "context_window": model.capabilities.context_window,
+        "release_date": model.release.date.isoformat() if model.release.date else None,
+        "status": model.release.status.value,
+        "successor": model.release.successor,
+        "providers": sorted({o.provider for o in catalog.offerings_of(model.id)}),
+        "sources": {key: {"url": s.url, "as_of": s.as_of.isoformat()} for key, s in model.sources.items()},
+    }
+
+
+def model_detail(model: Model, catalog: Catalog) -> dict[str, Any]:
+    detail = model.model_dump(mode="json")
+    detail["openness"] = model.openness.value
+    detail["offerings"] = []
+    for offering in catalog.offerings_of(model.id):
+        quote = offering_price(offering, catalog.as_of)
+        detail["offerings"].append(
+            {
+                "provider": offering.provider,
+                "api_model_id": offering.api_model_id,
+                "price": None if quote is None else {k: v for k, v in quote.__dict__.items() if v not in (None, "")},
+                "speed": offering.speed.model_dump(mode="json") if offering.speed else None,
+            }
+        )
+    return detail
+
+
+@catalog_app.command("list")
+@reports_errors
+def list_models(
+    openness: Openness | None = typer.Option(None, help="open-source, open-weight or proprietary."),
+    task: Task | None = typer.Option(None, help="Only models that do this task."),
+    commercial: bool = typer.Option(False, "--commercial", help="Only licences that allow commercial use."),
+    provider: str | None = typer.Option(None, help="Only models this provider serves (provider id)."),
+    max_price: float | None = typer.Option(None, "--max-price", min=0, help="Max output price, $ per million tokens."),
+    min_context: int | None = typer.Option(None, "--min-context", min=1, help="Min context window, tokens."),
+    active_only: bool = typer.Option(False, "--active", help="Leave out retired models."),
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+) -> None:
+    """List models, filtered."""
+    catalog = load_builtin_catalog()
+    if provider is not None:
+        catalog.provider(provider)  # unknown id → clear error
+    models = catalog.filter_models(
+        openness=openness, task=task, commercial_use=True if commercial else None, provider=provider,
+        max_output_price=max_price, min_context=min_context, include_retired=not active_only,
+    )
+    if output_format is OutputFormat.JSON:
+        write_output(json.dumps([model_summary(m, catalog) for m in models], indent=2), None)
+        return
+    table = Table(title=f"{len(models)} models (catalog {catalog.version}, as of {catalog.as_of})")
+    for col in ("id", "openness", "licence", "tasks", "params (B)", "context", "released", "status"):
+        table.add_column(col, overflow="fold")
+    for m in models:
+        s = model_summary(m, catalog)
+        params = "" if s["params_b"] is None else f"{s['params_b']:g}" + (f" ({s['active_params_b']:g} active)" if s["active_params_b"] and s["active_params_b"] != s["params_b"] else "")
+        table.add_row(m.id, s["openness"], s["license"], ", ".join(s["tasks"]), params, f"{s['context_window'] or ''}", s["release_date"] or "", s["status"])
+    Console().print(table)
+
+
+@catalog_app.command("show")
+@reports_errors
+def show_model(
+    model_id: str = typer.Argument(..., metavar="ID"),
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+) -> None:
+    """Every fact about one model, with its source and as-of date."""
+    catalog = load_builtin_catalog()
+    model = catalog.model(model_id)
+    detail = model_detail(model, catalog)
+    if output_format is OutputFormat.JSON:
+        write_output(json.dumps(detail, indent=2), None)
+        return
+    console = Console()
+    console.print(f"[bold]{model.name}[/] ({model.id}) — {model.openness.value}, {model.vendor}")
+    table = Table(show_header=True)
+    for col in ("fact group", "facts", "source", "as of"):
+        table.add_column(col, overflow="fold")
+    for group_name in ("release", "components", "license", "parameters", "architecture", "capabilities", "fine_tuning"):
+        group = getattr(model, group_name)
+        if group is None:
+            table.add_row(group_name, "[dim]unknown[/]", "", "")
+            continue
+        facts = {k: v for k, v in group.model_dump(mode="json").items() if k != "source" and v not in (None, [], "")}
+        src = model.sources[group.source]
+        table.add_row(group_name, ", ".join(f"{k}={v}" for k, v in facts.items()), src.url, src.as_of.isoformat())
+    for q in model.quality:
+        src = model.sources[q.source]
+        table.add_row("quality", f"{q.benchmark.value}={q.score:g}" + (f" ({q.detail})" if q.detail else ""), src.url, src.as_of.isoformat())
+    console.print(table)
+    if detail["offerings"]:
+        offers = Table(title="Where to get it")
+        for col in ("provider", "api id", "$ in / out per M tokens", "other price", "speed", "price source"):
+            offers.add_column(col, overflow="fold")
+        for o in detail["offerings"]:
+            p = o["price"] or {}
+            tokens = f"{p.get('input_per_mtok', '?')} / {p.get('output_per_mtok', '?')}" if "input_per_mtok" in p or "output_per_mtok" in p else ""
+            other = ", ".join(f"{k}={p[k]}" for k in ("per_audio_minute", "per_million_chars", "per_image") if k in p)
+            sp = o["speed"] or {}
+            offers.add_row(o["provider"], o["api_model_id"], tokens, other, f"{sp.get('output_tokens_per_s') or ''}", p.get("source", "[dim]no price known[/]"))
+        console.print(offers)
+
+
+@catalog_app.command("compare")
+@reports_errors
+def compare_models(
+    model_ids: list[str] = typer.Argument(..., metavar="ID ID…"),
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+) -> None:
+    """Compare 2–4 models side by side."""
+    if not 2 <= len(model_ids) <= 4:
+        raise fail(f"compare takes 2 to 4 model ids; got {len(model_ids)}")
+    catalog = load_builtin_catalog()
+    rows = [model_summary(catalog.model(i), catalog) for i in model_ids]
+    if output_format is OutputFormat.JSON:
+        write_output(json.dumps(rows, indent=2), None)
+        return
+    table = Table(title="Comparison")
+    table.add_column("fact")
+    for row in rows:
+        table.add_column(row["id"], overflow="fold")
+    for key in ("name", "vendor", "openness", "license", "commercial_use", "tasks", "params_b", "active_params_b", "context_window", "release_date", "status", "successor", "providers"):
+        table.add_row(key, *[", ".join(map(str, r[key])) if isinstance(r[key], list) else str(r[key] if r[key] is not None else "—") for r in rows])
+    Console().print(table)

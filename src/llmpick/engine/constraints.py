@@ -1,0 +1,285 @@
+"""Step 2: hard constraints. Each rule looks at one candidate route and returns why it breaks the rule (or nothing).
+
+A rule is a plain function registered in RULES with a name; adding a rule is adding one function.
+Cost-dependent rules (budget) run after costing, in recommend.py, through the same mechanism.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from llmpick.catalog.catalog import Catalog
+from llmpick.catalog.schema import Compliance as ProviderCompliance
+from llmpick.catalog.schema import Openness, Status, Task
+from llmpick.engine.candidates import Candidate
+from llmpick.engine.policy import Policy
+from llmpick.engine.quality import rate, tier_gap
+from llmpick.engine.stages import Stage
+from llmpick.profile import Compliance, Profile, Residency, Sensitivity
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    profile: Profile
+    catalog: Catalog
+    policy: Policy
+    stage: Stage
+    needs_fine_tuning: bool
+    # False when judging the non-sensitive share of a hybrid plan: data rules then do not apply.
+    sensitive: bool = True
+
+
+Rule = Callable[[Candidate, RuleContext], list[str]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    def register(func: Rule) -> Rule:
+        RULES[name] = func
+        return func
+
+    return register
+
+
+def violations(candidate: Candidate, ctx: RuleContext, names: list[str] | None = None) -> dict[str, list[str]]:
+    """{rule name: reasons} for every rule the candidate breaks."""
+    found: dict[str, list[str]] = {}
+    for name, check in RULES.items():
+        if names is not None and name not in names:
+            continue
+        reasons = check(candidate, ctx)
+        if reasons:
+            found[name] = reasons
+    return found
+
+
+SELF_RUN = ("local", "self-hosted")
+
+
+@rule("excluded-by-profile")
+def _excluded(c: Candidate, ctx: RuleContext) -> list[str]:
+    hits = [x for x in ctx.profile.preferences.exclude if x in (c.model.id, c.provider.id if c.provider else None)]
+    return [f"preferences.exclude lists {hit}" for hit in hits]
+
+
+@rule("status")
+def _status(c: Candidate, ctx: RuleContext) -> list[str]:
+    release = c.model.release
+    if release.status is not Status.RETIRED:
+        return []
+    when = f" on {release.retired_on}" if release.retired_on else ""
+    successor = f"; its successor is {release.successor}" if release.successor else ""
+    return [f"{c.model.name} was retired{when}{successor}"]
+
+
+@rule("task")
+def _task(c: Candidate, ctx: RuleContext) -> list[str]:
+    missing = ctx.stage.missing(c.model)
+    if missing:
+        return [f"{c.model.name} does not do {', '.join(t.value for t in missing)} (it does {', '.join(t.value for t in c.model.tasks)})"]
+    if c.deployment in SELF_RUN and c.runtime:
+        runtime = ctx.catalog.runtimes.get(c.runtime)
+        if runtime and ctx.stage.tasks[0] not in runtime.support.tasks and ctx.stage.tasks[0] not in (Task.TEXT, Task.CODE):
+            return [f"{runtime.name} does not serve {ctx.stage.tasks[0].value} models"]
+    return []
+
+
+@rule("openness")
+def _openness(c: Candidate, ctx: RuleContext) -> list[str]:
+    needs = _open_source_needs(ctx.profile)
+    if needs and c.model.openness is not Openness.OPEN_SOURCE:
+        what = "weights only" if c.model.is_open else "API only"
+        return [f"{', '.join(needs)} needs an open-source model (weights, training code and data); {c.model.name} is {c.model.openness.value} ({what})"]
+    return []
+
+
+def _open_source_needs(profile: Profile) -> list[str]:
+    custom = profile.customization
+    flags = {
+        "customization.modify_architecture": custom.modify_architecture,
+        "customization.train_from_scratch": custom.train_from_scratch,
+        "customization.reproducibility": custom.reproducibility,
+        "customization.custom_loss": custom.custom_loss,
+    }
+    return [name for name, on in flags.items() if on]
+
+
+@rule("fine-tuning")
+def _fine_tuning(c: Candidate, ctx: RuleContext) -> list[str]:
+    if not ctx.needs_fine_tuning or not ctx.stage.is_language:
+        return []
+    ft = c.model.fine_tuning
+    if c.model.is_open:
+        if c.deployment in SELF_RUN or (ft and ft.vendor_api):
+            return []
+        return [f"the precision strategy fine-tunes the model; {c.provider.name if c.provider else 'this host'} serves {c.model.name} without your adapters (self-host it instead)"]
+    if ft and ft.vendor_api:
+        return []
+    return [f"the precision strategy fine-tunes the model; {c.model.name} offers no fine-tuning"]
+
+
+@rule("air-gap")
+def _air_gap(c: Candidate, ctx: RuleContext) -> list[str]:
+    if not (ctx.sensitive and ctx.profile.data.air_gapped):
+        return []
+    if c.deployment not in SELF_RUN:
+        return ["data.air_gapped: an air-gapped system has no network route to an API"]
+    if c.deployment == "self-hosted" and not c.owned_hardware:
+        return ["data.air_gapped: rented cloud GPUs are not air-gapped; name your own GPUs in infrastructure.gpus"]
+    return []
+
+
+@rule("residency")
+def _residency(c: Candidate, ctx: RuleContext) -> list[str]:
+    if not ctx.sensitive:
+        return []
+    residency = ctx.profile.data.residency
+    if residency is Residency.ON_PREMISES:
+        if c.deployment not in SELF_RUN:
+            return ["data.residency is on-premises: the data may not go to a third-party API"]
+        if c.deployment == "self-hosted" and not c.owned_hardware:
+            return ["data.residency is on-premises: rented cloud GPUs are off-premises; name your GPUs in infrastructure.gpus"]
+        return []
+    if residency in (Residency.EU, Residency.US) and c.provider is not None:
+        return _provider_region(c, residency)
+    return []
+
+
+def _provider_region(c: Candidate, residency: Residency) -> list[str]:
+    assert c.provider is not None
+    if residency is Residency.EU:
+        if c.provider.compliance.eu_data_residency:
+            return []
+        state = "not offered" if c.provider.compliance.eu_data_residency is False else "not documented in the catalog"
+        return [f"data.residency is eu: EU data residency at {c.provider.name} is {state}"]
+    regions = c.provider.data_location.regions if c.provider.data_location else []
+    if "us" in regions or "global" in regions:
+        return []
+    return [f"data.residency is us: {c.provider.name} does not document US processing"]
+
+
+@rule("data-sensitivity")
+def _sensitivity(c: Candidate, ctx: RuleContext) -> list[str]:
+    if not ctx.sensitive or c.provider is None:
+        return []
+    level = ctx.profile.data.sensitivity
+    compliance = c.provider.compliance
+    if level is Sensitivity.REGULATED and compliance.zero_data_retention is not True:
+        return [f"data.sensitivity is regulated: {c.provider.name} does not document zero data retention"]
+    if level is Sensitivity.CONFIDENTIAL and not (compliance.soc2 or compliance.iso27001):
+        return [f"data.sensitivity is confidential: {c.provider.name} documents neither SOC 2 nor ISO 27001"]
+    return []
+
+
+# Which provider attribute proves each regime, and how to say it.
+_REGIMES: dict[Compliance, tuple[Callable[[ProviderCompliance], bool | None], str]] = {
+    Compliance.HIPAA: (lambda p: p.hipaa_baa, "signs a HIPAA Business Associate Agreement"),
+    Compliance.GDPR: (lambda p: p.gdpr_dpa, "offers a GDPR data processing agreement"),
+    Compliance.SOC2: (lambda p: p.soc2, "holds a SOC 2 report"),
+    Compliance.ISO27001: (lambda p: p.iso27001, "holds ISO 27001 certification"),
+    Compliance.PCI_DSS: (lambda p: p.pci_dss, "is PCI DSS compliant"),
+    Compliance.FEDRAMP: (
+        lambda p: None if p.fedramp is None else p.fedramp in ("moderate", "high"),
+        "holds a FedRAMP Moderate or High authorization",
+    ),
+}
+
+
+@rule("compliance")
+def _compliance(c: Candidate, ctx: RuleContext) -> list[str]:
+    if not ctx.sensitive or c.provider is None:
+        return []
+    reasons = []
+    for regime in ctx.profile.data.compliance:
+        check, wording = _REGIMES[regime]
+        ok = check(c.provider.compliance)
+        if ok:
+            continue
+        state = "does not" if ok is False else "is not documented to"
+        verb = wording if ok is False else wording
+        reasons.append(f"data.compliance includes {regime.value}: {c.provider.name} {state} — it must be one that {verb}")
+    return reasons
+
+
+@rule("license")
+def _license(c: Candidate, ctx: RuleContext) -> list[str]:
+    lic = c.model.license
+    needs = ctx.profile.license
+    reasons = []
+    if needs.commercial_use and (not lic.commercial_use or lic.research_only):
+        if c.deployment in SELF_RUN or not c.model.is_open:
+            reasons.append(f"license.commercial_use: the {lic.name} does not allow commercial use")
+    if lic.mau_limit is not None and needs.monthly_active_users > lic.mau_limit:
+        reasons.append(
+            f"license.monthly_active_users {needs.monthly_active_users:,} exceeds the {lic.name}'s {lic.mau_limit:,} limit (a separate licence is needed)"
+        )
+    if ctx.profile.data.residency is Residency.EU and any(r.lower() in ("eu", "european union") for r in lic.region_exclusions):
+        reasons.append(f"the {lic.name} excludes the EU ({', '.join(lic.region_exclusions)})")
+    return reasons
+
+
+@rule("context")
+def _context(c: Candidate, ctx: RuleContext) -> list[str]:
+    needed = ctx.profile.workload.needed_context
+    window = c.model.capabilities.context_window
+    if window is not None and needed > window:
+        return [f"workload needs {needed:,} tokens of context; {c.model.name} takes {window:,}"]
+    return []
+
+
+@rule("hardware-fit")
+def _fit(c: Candidate, ctx: RuleContext) -> list[str]:
+    if c.deployment not in SELF_RUN:
+        return []
+    if c.fit_problem:
+        return [c.fit_problem]
+    return []
+
+
+@rule("quality")
+def _quality(c: Candidate, ctx: RuleContext) -> list[str]:
+    if not ctx.stage.is_language:
+        return []
+    rating = rate(c.model, ctx.policy)
+    wanted = ctx.profile.quality.value
+    gap = tier_gap(rating.tier, wanted)
+    if gap > ctx.policy.quality.tolerance_tiers:
+        return [f"quality is {wanted}; {c.model.name} rates {rating.tier} ({rating.basis})"]
+    return []
+
+
+@rule("speed")
+def _speed(c: Candidate, ctx: RuleContext) -> list[str]:
+    tier = ctx.profile.speed
+    if tier is None or tier.value != "ultra-fast" or not ctx.stage.is_language:
+        return []
+    tps = c.decode_tokens_per_s
+    need = ctx.policy.speed_tiers[tier.value].min_tokens_per_s
+    if tps is not None and tps < need:
+        return [f"speed is ultra-fast (≥ {need:g} tokens/s); this route gives about {tps:.0f} tokens/s"]
+    return []
+
+
+@rule("budget")
+def _budget(c: Candidate, ctx: RuleContext) -> list[str]:
+    """Runs only once routes are costed: `c.cost` is attached by recommend.py."""
+    cost = c.cost
+    budget = ctx.profile.budget
+    reasons = []
+    if budget.monthly_usd is not None and cost is not None and cost.total_usd is not None and cost.total_usd > budget.monthly_usd:
+        reasons.append(f"budget.monthly_usd is ${budget.monthly_usd:,.0f}; this route costs about ${cost.total_usd:,.0f} a month")
+    upfront = _upfront(c)
+    if budget.upfront_usd is not None and upfront is not None and upfront > budget.upfront_usd:
+        reasons.append(f"budget.upfront_usd is ${budget.upfront_usd:,.0f}; buying the {c.hardware.name if c.hardware else 'hardware'} costs ${upfront:,.0f}")
+    return reasons
+
+
+def _upfront(c: Candidate) -> float | None:
+    if c.deployment != "local" or c.owned_hardware or c.hardware is None or c.hardware.purchase is None:
+        return None
+    return c.hardware.purchase.usd * (c.hardware_count or 1)
+
+
+COST_RULES = ["budget"]
+STATIC_RULES = [name for name in RULES if name not in COST_RULES]

@@ -1,0 +1,62 @@
+"""Cost against volume for the top routes, and where self-hosting starts to pay (chart data)."""
+
+from __future__ import annotations
+
+from llmpick.engine.candidates import Candidate
+from llmpick.engine.costing import cost_function
+from llmpick.engine.policy import Policy
+from llmpick.engine.result import BreakEven, CostCurve
+from llmpick.profile import Profile
+from llmpick.sizing.cost import Assumptions, break_even, cost_curve
+
+API = ("saas-api", "hosted-open")
+
+
+def curves_for(
+    shortlisted: list[Candidate], survivors: list[Candidate], profile: Profile, assumptions: Assumptions, policy: Policy
+) -> list[CostCurve]:
+    """Curves for the top four routes, plus the cheapest API and self-run routes when not among them."""
+    chosen: list[tuple[Candidate, int | None]] = [(c, rank) for rank, c in enumerate(shortlisted[:4], start=1)]
+    for extra in (_cheapest(survivors, API), _cheapest(survivors, ("self-hosted", "local"))):
+        if extra is not None and all(extra is not c for c, _ in chosen):
+            chosen.append((extra, None))
+    volumes = policy.curves.requests_per_day
+    curves = []
+    for candidate, rank in chosen:
+        points = cost_curve(cost_function(candidate, profile, assumptions), volumes)
+        if points:
+            curves.append(CostCurve(label=candidate.label, rank=rank, deployment=candidate.deployment, points=points))  # type: ignore[arg-type]
+    return curves
+
+
+def break_even_for(survivors: list[Candidate], profile: Profile, assumptions: Assumptions, policy: Policy) -> BreakEven | None:
+    """Between the cheapest suitable API route and the cheapest suitable self-run route, at the profile's volume."""
+    api = _cheapest(survivors, API)
+    own = _cheapest(survivors, ("self-hosted", "local"))
+    if api is None or own is None:
+        return None
+    volumes = policy.curves.requests_per_day
+    crossing = break_even(
+        cost_function(api, profile, assumptions), cost_function(own, profile, assumptions), volumes[0], volumes[-1]
+    )
+    here = profile.workload.requests_per_day
+    if crossing is None:
+        reason = f"the curves do not cross between {volumes[0]:,.0f} and {volumes[-1]:,.0f} requests/day"
+    elif crossing <= here:
+        reason = f"above about {crossing:,.0f} requests/day {own.label} costs less; you plan {here:,.0f}"
+    else:
+        reason = f"below about {crossing:,.0f} requests/day the API is cheaper; you plan {here:,.0f}"
+    return BreakEven(
+        api_route=api.label, self_hosted_route=own.label,
+        requests_per_day=round(crossing, 0) if crossing is not None else None, reasons=[reason],
+    )
+
+
+def _cheapest(survivors: list[Candidate], deployments: tuple[str, ...]) -> Candidate | None:
+    priced = [
+        c for c in survivors
+        if c.deployment in deployments and c.cost is not None and c.cost.total_usd is not None
+    ]
+    if not priced:
+        return None
+    return min(priced, key=lambda c: (c.cost.total_usd, c.label))

@@ -1,0 +1,123 @@
+"""Hybrid plans: send each share of the traffic to the route that suits it.
+
+Two cases from the seeds: (1) only part of the traffic carries sensitive data — that part stays on an
+open model you run, the rest may use the best API; (2) budget and quality pull apart — the hard
+requests go to a premium route, the rest to a cheaper one, so the total fits the budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from llmpick.catalog.catalog import Catalog
+from llmpick.engine.candidates import Candidate
+from llmpick.engine.costing import route_cost
+from llmpick.engine.policy import Policy
+from llmpick.engine.quality import rate, tier_gap
+from llmpick.engine.result import Hybrid, HybridRoute, Route
+from llmpick.profile import Profile
+from llmpick.sizing.cost import Assumptions
+
+Evaluate = Callable[..., Any]
+MakeRoute = Callable[..., Route]
+
+
+def plan_hybrid(
+    profile: Profile,
+    catalog: Catalog,
+    policy: Policy,
+    assumptions: Assumptions,
+    primary: Any,
+    needs_fine_tuning: bool,
+    evaluate: Evaluate,
+    make_route: MakeRoute,
+) -> Hybrid | None:
+    if profile.has_sensitive_split:
+        return _sensitivity_split(profile, catalog, policy, assumptions, primary, needs_fine_tuning, evaluate, make_route)
+    if profile.budget.monthly_usd is not None and profile.quality.value in ("high", "frontier"):
+        return _budget_split(profile, catalog, policy, assumptions, primary, needs_fine_tuning, evaluate, make_route)
+    return None
+
+
+def _sensitivity_split(
+    profile: Profile, catalog: Catalog, policy: Policy, assumptions: Assumptions, primary: Any,
+    needs_fine_tuning: bool, evaluate: Evaluate, make_route: MakeRoute,
+) -> Hybrid | None:
+    if not primary.survivors:
+        return None
+    relaxed = evaluate(profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning, sensitive=False)
+    safe, open_best = primary.survivors[0], relaxed.survivors[0] if relaxed.survivors else None
+    if open_best is None or open_best.key == safe.key:
+        return None
+    share = profile.data.sensitive_fraction
+    level = profile.data.sensitivity.value
+    sensitive_route = _shared(make_route(safe, 1, primary, profile, catalog, policy), safe, share, profile, assumptions)
+    other_route = _shared(make_route(open_best, 2, relaxed, profile, catalog, policy), open_best, 1 - share, profile, assumptions)
+    reasons = [
+        f"data.sensitive_fraction is {share:.0%}: only that share carries {level} data, so only it must meet the data rules",
+        f"sensitive requests stay on {safe.label} ({safe.deployment})",
+        f"the other {1 - share:.0%} may use the best-scoring route without those limits: {open_best.label}",
+    ]
+    return Hybrid(
+        routes=[
+            HybridRoute(when=f"requests with {level} data ({share:.0%})", sensitive=True, share=round(share, 3), use=sensitive_route),
+            HybridRoute(when=f"requests without sensitive data ({1 - share:.0%})", sensitive=False, share=round(1 - share, 3), use=other_route),
+        ],
+        monthly_cost_usd=_sum_costs(sensitive_route, other_route),
+        reasons=reasons,
+    )
+
+
+def _budget_split(
+    profile: Profile, catalog: Catalog, policy: Policy, assumptions: Assumptions, primary: Any,
+    needs_fine_tuning: bool, evaluate: Evaluate, make_route: MakeRoute,
+) -> Hybrid | None:
+    budget = profile.budget.monthly_usd
+    assert budget is not None
+    unbounded = evaluate(profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning, skip_rules=frozenset({"budget"}))
+    premium = next((c for c in unbounded.survivors if tier_gap(rate(c.model, policy).tier, profile.quality.value) == 0 and _cost(c) is not None), None)
+    cheap = next((c for c in primary.survivors if _cost(c) is not None), None)
+    if premium is None or cheap is None or premium.key == cheap.key:
+        return None
+    premium_cost, cheap_cost = _cost(premium), _cost(cheap)
+    assert premium_cost is not None and cheap_cost is not None
+    if premium_cost <= budget or premium_cost <= cheap_cost:
+        return None  # the premium route fits the budget on its own: no need to split
+    share = (budget - cheap_cost) / (premium_cost - cheap_cost)
+    share = min(share, policy.hybrid.premium_share_max)
+    if share < policy.hybrid.premium_share_min:
+        return None
+    premium_route = _shared(make_route(premium, 1, unbounded, profile, catalog, policy), premium, share, profile, assumptions)
+    cheap_route = _shared(make_route(cheap, 2, primary, profile, catalog, policy), cheap, 1 - share, profile, assumptions)
+    return Hybrid(
+        routes=[
+            HybridRoute(when=f"hard requests that need {profile.quality.value} quality ({share:.0%})", sensitive=False, share=round(share, 3), use=premium_route),
+            HybridRoute(when=f"routine requests ({1 - share:.0%})", sensitive=False, share=round(1 - share, 3), use=cheap_route),
+        ],
+        monthly_cost_usd=_sum_costs(premium_route, cheap_route),
+        reasons=[
+            f"budget.monthly_usd ${budget:,.0f} cannot carry {premium.label} for all traffic (about ${premium_cost:,.0f} a month)",
+            f"sending {share:.0%} of requests there and the rest to {cheap.label} keeps the total near the budget",
+        ],
+    )
+
+
+def _cost(candidate: Candidate) -> float | None:
+    cost = candidate.cost
+    return cost.total_usd if cost is not None else None
+
+
+def _shared(route: Route, candidate: Candidate, share: float, profile: Profile, assumptions: Assumptions) -> Route:
+    """The route's cost for its share of the traffic only."""
+    workload = profile.workload.model_copy(update={"requests_per_day": profile.workload.requests_per_day * share})
+    cost = route_cost(candidate, workload, [t.value for t in profile.tasks], assumptions)
+    route.monthly_cost_usd = round(cost.total_usd, 2) if cost.total_usd is not None else None
+    route.cost_breakdown = list(cost.lines)
+    route.reasons.insert(0, f"serves {share:.0%} of requests ({workload.requests_per_day:,.0f} a day)")
+    return route
+
+
+def _sum_costs(*routes: Route) -> float | None:
+    costs = [r.monthly_cost_usd for r in routes]
+    return None if any(c is None for c in costs) else round(sum(c for c in costs if c is not None), 2)

@@ -1,0 +1,79 @@
+"""When no route survives: say which constraints removed them, and what to relax and by how much."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from llmpick.catalog.catalog import Catalog
+from llmpick.engine.policy import Policy
+from llmpick.engine.result import Infeasible, Relaxation
+from llmpick.profile import Profile
+from llmpick.sizing.cost import Assumptions
+
+Evaluate = Callable[..., Any]
+
+# Rules a user can relax, with the profile field to change.
+RELAXABLE = {
+    "budget": "budget",
+    "context": "workload.context_tokens",
+    "quality": "quality",
+    "compliance": "data.compliance",
+    "residency": "data.residency",
+    "air-gap": "data.air_gapped",
+    "data-sensitivity": "data.sensitivity",
+    "license": "license",
+    "openness": "customization",
+    "fine-tuning": "domain (precision strategy)",
+    "hardware-fit": "infrastructure",
+    "speed": "speed",
+    "excluded-by-profile": "preferences.exclude",
+}
+
+
+def explain_infeasible(
+    profile: Profile, catalog: Catalog, policy: Policy, assumptions: Assumptions, primary: Any,
+    needs_fine_tuning: bool, evaluate: Evaluate,
+) -> Infeasible:
+    counts: Counter[str] = Counter()
+    for _, broken in primary.excluded:
+        counts.update(broken.keys())
+    reasons = [f"{name}: removed {n} route(s)" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    relax: list[Relaxation | str] = []
+    for name in sorted(counts, key=lambda n: (-counts[n], n)):
+        if name not in RELAXABLE or name in ("task", "status"):
+            continue
+        outcome = evaluate(
+            profile, catalog, policy, primary.stage, assumptions,
+            needs_fine_tuning=needs_fine_tuning, skip_rules=frozenset({name}),
+        )
+        if outcome.survivors:
+            relax.append(Relaxation(constraint=RELAXABLE[name], change=_change(name, outcome, profile), unlocks=len(outcome.survivors)))
+    if not relax:
+        relax.append("no single change is enough: relax two constraints together (see reasons), or widen the catalog")
+    relax.sort(key=lambda r: -r.unlocks if isinstance(r, Relaxation) else 0)
+    return Infeasible(reasons=["no route meets every hard constraint", *reasons], relax=relax)
+
+
+def _change(name: str, outcome: Any, profile: Profile) -> str:
+    best = outcome.survivors[0]
+    if name == "budget":
+        costs = [c.cost.total_usd for c in outcome.survivors if c.cost and c.cost.total_usd is not None]
+        if costs:
+            return f"raise budget.monthly_usd from ${profile.budget.monthly_usd or 0:,.0f} to at least ${min(costs):,.0f} (or budget.upfront_usd for hardware)"
+        return "raise the budget"
+    if name == "context":
+        windows = [c.model.capabilities.context_window or 0 for c in outcome.survivors]
+        return f"cut the context to {max(windows):,} tokens or fewer (now {profile.workload.needed_context:,})"
+    if name == "quality":
+        return f"accept a lower quality tier than {profile.quality.value} (best remaining: {best.label})"
+    if name == "hardware-fit":
+        return f"add GPU memory or use a smaller model; without this rule the best route would be {best.label}"
+    if name == "residency":
+        return f"allow data.residency other than {profile.data.residency.value} (best then: {best.label})"
+    if name == "air-gap":
+        return f"allow a network route: data.air_gapped false (best then: {best.label})"
+    if name == "compliance":
+        return f"narrow data.compliance {[c.value for c in profile.data.compliance]} (best then: {best.label})"
+    return f"relax {RELAXABLE[name]} (best then: {best.label})"

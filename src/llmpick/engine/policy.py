@@ -1,0 +1,73 @@
+"""The decision policy (thresholds and weights), read from data/policy.yaml into typed form."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SpeedTierRule(_Frozen):
+    min_tokens_per_s: float
+    use: str
+
+
+class BenchmarkScale(_Frozen):
+    floor: float
+    ceiling: float
+    tiers: dict[str, float]
+
+
+class QualityPolicy(_Frozen):
+    benchmarks: dict[str, BenchmarkScale]
+    tolerance_tiers: int
+
+
+class Weights(_Frozen):
+    base: dict[str, float]
+    when: dict[str, dict[str, float]]
+
+
+class FineTuningPolicy(_Frozen):
+    lora_min_examples: int
+    full_min_examples: int
+
+
+class HardwarePolicy(_Frozen):
+    rentable: list[str]
+    counts: list[int]
+    purchasable: list[str]
+    local_runtimes: dict[str, list[str]]
+    server_runtime: str
+
+
+class HybridPolicy(_Frozen):
+    premium_share_min: float
+    premium_share_max: float
+
+
+class CurvePolicy(_Frozen):
+    requests_per_day: list[float]
+
+
+class Policy(_Frozen):
+    speed_tiers: dict[str, SpeedTierRule]
+    quality: QualityPolicy
+    weights: Weights
+    deployment_scores: dict[str, dict[str, float]]
+    fine_tuning: FineTuningPolicy
+    hardware: HardwarePolicy
+    hybrid: HybridPolicy
+    curves: CurvePolicy
+
+
+@cache
+def load_policy() -> Policy:
+    text = (resources.files("llmpick.engine") / "data" / "policy.yaml").read_text(encoding="utf-8")
+    return Policy.model_validate(yaml.safe_load(text))

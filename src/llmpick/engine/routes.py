@@ -1,0 +1,160 @@
+"""Turn a scored candidate into the output's Route, with every reason and caveat traced to a fact or rule."""
+
+from __future__ import annotations
+
+from llmpick.catalog.catalog import Catalog
+from llmpick.catalog.schema import Status
+from llmpick.engine.candidates import Candidate
+from llmpick.engine.policy import Policy
+from llmpick.engine.quality import rate, tier_gap
+from llmpick.engine.result import Route
+from llmpick.engine.scoring import Scored
+from llmpick.profile import Level, Profile, SpeedTier
+
+
+def to_route(candidate: Candidate, rank: int, scored: Scored, profile: Profile, catalog: Catalog, policy: Policy) -> Route:
+    model = candidate.model
+    est = candidate.estimate
+    cost = candidate.cost
+    rating = rate(model, policy)
+    return Route(
+        rank=rank,
+        model=model.id,
+        name=model.name,
+        openness=model.openness.value,
+        license=model.license.spdx or model.license.name,
+        tasks=[t.value for t in model.tasks],
+        deployment=candidate.deployment,  # type: ignore[arg-type]
+        provider=candidate.provider.id if candidate.provider else None,
+        runtime=candidate.runtime,
+        hardware=candidate.hardware.id if candidate.hardware else None,
+        hardware_count=candidate.hardware_count,
+        quantization=est.quantization if est else None,
+        memory_gb=round(est.memory_gb, 1) if est else None,
+        context_window=model.capabilities.context_window,
+        decode_tokens_per_s=_round(candidate.decode_tokens_per_s),
+        time_to_first_token_s=_round(candidate.time_to_first_token_s, 2),
+        monthly_cost_usd=round(cost.total_usd, 2) if cost and cost.total_usd is not None else None,
+        cost_breakdown=list(cost.lines) if cost else [],
+        quality_tier=rating.tier,
+        score=round(scored.total, 3),
+        scores=scored.dimensions,
+        reasons=_reasons(candidate, scored, profile, catalog, policy),
+        caveats=_caveats(candidate, profile, policy),
+        supersedes=list(model.supersedes),
+        sources=_sources(candidate),
+    )
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return round(value, digits) if value is not None else None
+
+
+def _reasons(candidate: Candidate, scored: Scored, profile: Profile, catalog: Catalog, policy: Policy) -> list[str]:
+    model = candidate.model
+    reasons: list[str] = []
+    rating = rate(model, policy)
+    if rating.known:
+        reasons.append(f"quality: {rating.basis}")
+    cost = candidate.cost
+    if cost is not None and cost.total_usd is not None:
+        reasons.append(f"about ${cost.total_usd:,.2f} a month at {profile.workload.requests_per_day:,.0f} requests/day")
+    if candidate.estimate is not None:
+        est = candidate.estimate
+        on = f"{candidate.hardware_count}× {candidate.hardware.name}" if candidate.hardware and (candidate.hardware_count or 1) > 1 else (candidate.hardware.name if candidate.hardware else "")
+        reasons.append(f"fits {on} at {est.quantization} ({est.memory_gb:.1f} of {est.available_gb:.0f} GB) with {candidate.runtime}")
+        reasons.append(f"about {est.decode_tokens_per_s:.0f} tokens/s single-stream (estimate: {est.decode_range[0]:.0f}–{est.decode_range[1]:.0f})")
+    elif candidate.decode_tokens_per_s is not None and candidate.offering and candidate.offering.speed:
+        src = candidate.offering.sources[candidate.offering.speed.source].url
+        reasons.append(f"about {candidate.decode_tokens_per_s:.0f} output tokens/s at {candidate.provider.name if candidate.provider else '?'} ({src})")
+    if candidate.deployment in ("local", "self-hosted"):
+        reasons.append("the data stays on machines you control")
+    if candidate.owned_hardware:
+        reasons.append("runs on hardware you already have")
+    if candidate.provider is not None:
+        reasons.extend(_provider_reasons(candidate, profile))
+    if model.supersedes:
+        older = [catalog.models[m].name for m in model.supersedes if m in catalog.models]
+        reasons.append(f"current model that supersedes {', '.join(older)}")
+    if model.license.commercial_use and model.is_open:
+        reasons.append(f"licence: {model.license.name} allows commercial use")
+    strongest = sorted(scored.dimensions.items(), key=lambda kv: -kv[1] * scored.weights.get(kv[0], 0))[:2]
+    reasons.append("strongest on " + " and ".join(f"{dim} ({value:.2f})" for dim, value in strongest))
+    return [r for r in reasons if r]
+
+
+def _provider_reasons(candidate: Candidate, profile: Profile) -> list[str]:
+    assert candidate.provider is not None
+    compliance = candidate.provider.compliance
+    held = [
+        name
+        for name, on in (
+            ("SOC 2", compliance.soc2),
+            ("ISO 27001", compliance.iso27001),
+            ("HIPAA BAA", compliance.hipaa_baa),
+            ("GDPR DPA", compliance.gdpr_dpa),
+            ("zero data retention", compliance.zero_data_retention),
+        )
+        if on
+    ]
+    out = []
+    if held:
+        out.append(f"{candidate.provider.name}: {', '.join(held)}")
+    if profile.team.needs_vendor_support and candidate.provider.support and candidate.provider.support.enterprise_support:
+        out.append(f"{candidate.provider.name} offers enterprise support" + (f" ({candidate.provider.support.sla})" if candidate.provider.support.sla else ""))
+    return out
+
+
+def _caveats(candidate: Candidate, profile: Profile, policy: Policy) -> list[str]:
+    model = candidate.model
+    caveats: list[str] = []
+    release = model.release
+    if release.status is Status.DEPRECATED:
+        successor = f"; move to {release.successor}" if release.successor else ""
+        caveats.append(f"{model.name} is deprecated{f' since {release.deprecated_on}' if release.deprecated_on else ''}{successor}")
+    rating = rate(model, policy)
+    if not rating.known and candidate.model.capabilities.tasks and candidate.model.capabilities.tasks[0].value in ("text", "code"):
+        caveats.append("no benchmark figure in the catalog: quality is unknown — try it on your own prompts (llmpick eval)")
+    elif tier_gap(rating.tier, profile.quality.value) > 0:
+        caveats.append(f"rates {rating.tier}, one tier below the {profile.quality.value} quality asked for")
+    cost = candidate.cost
+    if cost is not None:
+        caveats.extend(cost.unknown)
+        budget = profile.budget.monthly_usd
+        if budget is not None and cost.total_usd is None:
+            caveats.append(f"monthly cost unknown, so the ${budget:,.0f} budget cannot be checked")
+    if candidate.decode_tokens_per_s is None:
+        caveats.append("output speed unknown for this route")
+    elif profile.speed is not None:
+        need = policy.speed_tiers[profile.speed.value].min_tokens_per_s
+        if candidate.decode_tokens_per_s < need and profile.speed is not SpeedTier.SLOW:
+            caveats.append(f"about {candidate.decode_tokens_per_s:.0f} tokens/s is below the {profile.speed.value} tier (≥ {need:g})")
+    lic = model.license
+    if model.is_open and lic.mau_limit:
+        caveats.append(f"{lic.name}: above {lic.mau_limit:,} monthly active users you need a separate licence")
+    if model.is_open and lic.attribution:
+        caveats.append(f"licence duty: {lic.attribution}")
+    if model.is_open and lic.acceptable_use_policy:
+        caveats.append(f"the {lic.name} comes with an acceptable-use policy")
+    if candidate.deployment in ("local", "self-hosted") and profile.team.ml_expertise is Level.NONE:
+        caveats.append("team.ml_expertise is none: running models yourself needs someone who can operate them")
+    if candidate.deployment == "local" and not candidate.owned_hardware and candidate.hardware and candidate.hardware.purchase:
+        caveats.append(f"assumes buying a {candidate.hardware.name} (${candidate.hardware.purchase.usd:,.0f})")
+    if profile.team.needs_vendor_support and candidate.provider is None:
+        caveats.append("team.needs_vendor_support: self-run routes have community support only")
+    if candidate.estimate is not None and any("below 4-bit" in b or "lower than 4-bit" in b for b in candidate.estimate.basis):
+        caveats.append("only fits below 4-bit quantization: expect a noticeable loss of quality")
+    return caveats
+
+
+def _sources(candidate: Candidate) -> list[str]:
+    urls: list[str] = []
+    for record in (candidate.model, candidate.provider, candidate.offering, candidate.hardware):
+        if record is None:
+            continue
+        for source in record.sources.values():
+            if source.url not in urls:
+                urls.append(source.url)
+    if candidate.price is not None and candidate.price.source and candidate.price.source not in urls:
+        urls.append(candidate.price.source)
+    return urls

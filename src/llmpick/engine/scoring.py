@@ -1,0 +1,139 @@
+"""Step 4: score surviving routes on each dimension (0..1), weighted by what the profile cares about.
+
+Every dimension score comes with the fact it rests on, so the output can say why a route ranks where it does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from llmpick.catalog.schema import Openness, Status
+from llmpick.engine.candidates import Candidate
+from llmpick.engine.policy import Policy
+from llmpick.engine.quality import rate
+from llmpick.profile import Level, Profile, QualityTier, Sensitivity, SpeedTier
+
+UNKNOWN = 0.35  # score given where a fact is unknown: below average, so known-good beats unknown
+
+
+@dataclass(frozen=True)
+class Scored:
+    total: float
+    dimensions: dict[str, float]
+    weights: dict[str, float]
+
+
+def weights_for(profile: Profile, policy: Policy) -> tuple[dict[str, float], list[str]]:
+    """The dimension weights this profile implies, and which profile facts raised them."""
+    weights = dict(policy.weights.base)
+    triggers = {
+        "quality_high": profile.quality is QualityTier.HIGH,
+        "quality_frontier": profile.quality is QualityTier.FRONTIER,
+        "budget_set": profile.budget.monthly_usd is not None,
+        "speed_ultra_fast": profile.speed is SpeedTier.ULTRA_FAST,
+        "speed_fast": profile.speed is SpeedTier.FAST,
+        "sensitive_data": profile.data.sensitivity is Sensitivity.CONFIDENTIAL,
+        "regulated_data": profile.data.sensitivity is Sensitivity.REGULATED,
+        "avoid_vendor_lock_in": profile.preferences.avoid_vendor_lock_in,
+        "customization": any(profile.customization.model_dump().values()),
+        "no_ml_expertise": profile.team.ml_expertise is Level.NONE,
+        "fast_time_to_market": profile.team.time_to_market == "fast",
+        "strong_ml_expertise": profile.team.ml_expertise is Level.STRONG,
+        "needs_vendor_support": profile.team.needs_vendor_support,
+        "owns_hardware": bool(profile.infrastructure.gpus or profile.infrastructure.device),
+    }
+    fired = [name for name, on in triggers.items() if on]
+    for name in fired:
+        for dim, extra in policy.weights.when[name].items():
+            weights[dim] = weights.get(dim, 0) + extra
+    return weights, fired
+
+
+def score(candidates: list[Candidate], profile: Profile, policy: Policy) -> dict[int, Scored]:
+    """Scores keyed by id(candidate). Cost is scored relative to the cheapest known route."""
+    weights, _ = weights_for(profile, policy)
+    costs = [c.cost.total_usd for c in candidates if c.cost and c.cost.total_usd is not None]
+    cheapest = max(min(costs), 1.0) if costs else None
+    speed_need = policy.speed_tiers[(profile.speed or SpeedTier.FAST).value].min_tokens_per_s
+    out: dict[int, Scored] = {}
+    for c in candidates:
+        dims = {
+            "quality": _quality(c, policy),
+            "cost": _cost(c, cheapest, profile),
+            "speed": _speed(c, speed_need),
+            "privacy": policy.deployment_scores[c.deployment]["privacy"] + _zdr_bonus(c),
+            "control": _control(c, policy),
+            "operations": _operations(c, policy, profile),
+            "support": _support(c),
+            "freshness": {Status.ACTIVE: 1.0, Status.DEPRECATED: 0.3, Status.RETIRED: 0.0}[c.model.release.status],
+        }
+        dims = {k: round(min(1.0, max(0.0, v)), 3) for k, v in dims.items()}
+        total = sum(weights[k] * v for k, v in dims.items()) / sum(weights.values())
+        total += _preference_bonus(c, profile)
+        out[id(c)] = Scored(round(total, 4), dims, weights)
+    return out
+
+
+def _quality(c: Candidate, policy: Policy) -> float:
+    rating = rate(c.model, policy)
+    return rating.score if rating.score is not None else UNKNOWN
+
+
+def _cost(c: Candidate, cheapest: float | None, profile: Profile) -> float:
+    cost = c.cost
+    if cost is None or cost.total_usd is None or cheapest is None:
+        return UNKNOWN * 0.5
+    # log scale: the cheapest scores 1, ten times the cheapest 0.5, a hundred times 0.
+    ratio = max(cost.total_usd, 1.0) / cheapest
+    value = 1 - math.log10(ratio) / 2
+    budget = profile.budget.monthly_usd
+    if budget is not None and budget > 0 and cost.total_usd > 0.8 * budget:
+        value -= 0.15  # little headroom under the budget
+    return value
+
+
+def _speed(c: Candidate, need: float) -> float:
+    tps = c.decode_tokens_per_s
+    if tps is None:
+        return UNKNOWN
+    if need <= 0:
+        return min(1.0, 0.6 + tps / 250)
+    return min(1.0, (tps / need) ** 0.5) if tps < need else min(1.0, 0.8 + 0.2 * min(tps / need, 3) / 3)
+
+
+def _zdr_bonus(c: Candidate) -> float:
+    if c.provider is None:
+        return 0.0
+    return 0.2 if c.provider.compliance.zero_data_retention else 0.0
+
+
+def _control(c: Candidate, policy: Policy) -> float:
+    base = policy.deployment_scores[c.deployment]["control"]
+    if c.model.openness is Openness.OPEN_SOURCE:
+        return base
+    if c.model.openness is Openness.OPEN_WEIGHT:
+        return base * 0.9
+    return min(base, 0.25)
+
+
+def _operations(c: Candidate, policy: Policy, profile: Profile) -> float:
+    value = policy.deployment_scores[c.deployment]["operations"]
+    if c.deployment == "self-hosted" and profile.team.ml_expertise is Level.STRONG:
+        value += 0.3  # a strong team runs its own serving stack without much strain
+    if c.deployment == "local" and c.owned_hardware:
+        value += 0.1
+    return value
+
+
+def _support(c: Candidate) -> float:
+    if c.provider is None:
+        return 0.2  # community support only
+    support = c.provider.support
+    if support is None or support.enterprise_support is None:
+        return UNKNOWN
+    return 1.0 if support.enterprise_support else 0.4
+
+
+def _preference_bonus(c: Candidate, profile: Profile) -> float:
+    return 0.02 if c.model.id in profile.preferences.prefer else 0.0

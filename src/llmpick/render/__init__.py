@@ -1,0 +1,1 @@
+"""Renderers: the same Recommendation as a terminal view, Markdown, JSON or a self-contained HTML report."""
