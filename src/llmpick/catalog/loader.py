@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.schema import Hardware, Model, Offering, Provider, Runtime
+from llmpick.catalog.schema import Hardware, Model, Offering, Provider, QualityRecord, Runtime
 from llmpick.errors import CatalogError
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -39,6 +39,9 @@ def load_catalog(data_dir: Path, overrides: Iterable[Path] = ()) -> Catalog:
     offerings = _records(Offering, sorted((data_dir / "offerings").glob("*.yaml")))
     runtimes = _records(Runtime, [data_dir / "runtimes.yaml"])
     hardware = _records(Hardware, [data_dir / "hardware.yaml"])
+    quality_path = data_dir / "quality.yaml"
+    if quality_path.exists():
+        models = _merge_quality(models, _records(QualityRecord, [quality_path]))
     for path in overrides:
         models, providers, offerings, runtimes, hardware = _apply_override(
             path, models, providers, offerings, runtimes, hardware
@@ -54,6 +57,30 @@ def load_catalog(data_dir: Path, overrides: Iterable[Path] = ()) -> Catalog:
     )
     _check_references(catalog)
     return catalog
+
+
+def _merge_quality(models: list[Model], records: list[QualityRecord]) -> list[Model]:
+    """Attach quality.yaml's figures (with their sources) to the models they describe."""
+    by_model: dict[str, list[QualityRecord]] = {}
+    for record in records:
+        by_model.setdefault(record.model, []).append(record)
+    unknown = sorted(set(by_model) - {m.id for m in models})
+    if unknown:
+        raise CatalogError(f"quality.yaml: unknown model id(s) {unknown}")
+    merged = []
+    for model in models:
+        extra = by_model.get(model.id, [])
+        if not extra:
+            merged.append(model)
+            continue
+        sources = dict(model.sources)
+        scores = list(model.quality)
+        for index, record in enumerate(extra):
+            renamed = {key: f"quality-{index}-{key}" for key in record.sources}
+            sources.update({renamed[k]: v for k, v in record.sources.items()})
+            scores += [q.model_copy(update={"source": renamed[q.source]}) for q in record.scores]
+        merged.append(model.model_copy(update={"sources": sources, "quality": scores}))
+    return merged
 
 
 def _apply_override(

@@ -180,6 +180,13 @@ class Quality(Sourced):
     detail: str | None = Field(default=None, description="setting, e.g. '5-shot' or 'Elo, style control'")
 
 
+class QualityRecord(SourcedRecord):
+    """Benchmark figures kept apart from the model records (quality.yaml): they change more often."""
+
+    model: str
+    scores: list[Quality]
+
+
 class FineTuning(Sourced):
     lora: bool | None = None
     full: bool | None = None

@@ -1,0 +1,210 @@
+"""Checks on one answer: equals, contains, regex, is-json, json-schema, similarity, llm-judge, latency, cost.
+
+Each gives a result with ``passed`` (None when it could not be judged, e.g. an unknown price), a score
+in [0, 1] and a one-line detail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from llmpick.eval import suite as s
+
+JudgeFn = Callable[[list[dict[str, str]]], Awaitable[str]]
+
+
+@dataclass
+class Answer:
+    text: str
+    latency_s: float
+    ttft_s: float | None
+    cost_usd: float | None
+    prompt: str = ""
+
+
+@dataclass
+class Outcome:
+    type: str
+    passed: bool | None
+    score: float | None
+    detail: str
+    weight: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _binary(check: Any, ok: bool, detail: str) -> Outcome:
+    if getattr(check, "negate", False):
+        ok, detail = not ok, f"not ({detail})"
+    return Outcome(check.type, ok, 1.0 if ok else 0.0, detail, check.weight)
+
+
+def _equals(check: s.Equals, answer: Answer) -> Outcome:
+    got, want = answer.text.strip(), check.value.strip()
+    if check.ignore_case:
+        got, want = got.lower(), want.lower()
+    return _binary(check, got == want, f"equals {check.value!r}")
+
+
+def _contains(check: s.Contains, answer: Answer) -> Outcome:
+    wanted = [check.value] if isinstance(check.value, str) else check.value
+    text = answer.text.lower() if check.ignore_case else answer.text
+    missing = [w for w in wanted if (w.lower() if check.ignore_case else w) not in text]
+    detail = f"contains {wanted!r}" + (f"; missing {missing!r}" if missing else "")
+    return _binary(check, not missing, detail)
+
+
+def _regex(check: s.Regex, answer: Answer) -> Outcome:
+    found = re.search(check.pattern, answer.text, re.IGNORECASE if check.ignore_case else 0)
+    return _binary(check, found is not None, f"matches /{check.pattern}/")
+
+
+def extract_json(text: str) -> Any:
+    """The answer as JSON: the whole text, else a fenced ```json block, else the outermost {...} or [...]."""
+    candidates = [text.strip()]
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", text, re.DOTALL)
+    if fenced:
+        candidates.append(fenced.group(1).strip())
+    for open_, close in (("{", "}"), ("[", "]")):
+        start, end = text.find(open_), text.rfind(close)
+        if 0 <= start < end:
+            candidates.append(text[start : end + 1])
+    for candidate in candidates:
+        try:
+            return json.loads(candidate)
+        except ValueError:
+            continue
+    raise ValueError("no JSON found in the answer")
+
+
+def _is_json(check: s.IsJson, answer: Answer) -> Outcome:
+    try:
+        extract_json(answer.text)
+    except ValueError as exc:
+        return _binary(check, False, str(exc))
+    return _binary(check, True, "valid JSON")
+
+
+def _json_schema(check: s.JsonSchema, answer: Answer) -> Outcome:
+    import jsonschema
+
+    try:
+        value = extract_json(answer.text)
+    except ValueError as exc:
+        return _binary(check, False, str(exc))
+    errors = sorted(jsonschema.validators.validator_for(check.schema_)(check.schema_).iter_errors(value), key=str)
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path) or "(root)"
+        return _binary(check, False, f"schema: {where}: {errors[0].message}")
+    return _binary(check, True, "matches the JSON schema")
+
+
+def _latency(check: s.Latency, answer: Answer) -> Outcome:
+    problems = []
+    if check.max_s is not None and answer.latency_s > check.max_s:
+        problems.append(f"took {answer.latency_s:.2f} s > {check.max_s:g} s")
+    if check.max_ttft_s is not None and (answer.ttft_s is None or answer.ttft_s > check.max_ttft_s):
+        got = "no token" if answer.ttft_s is None else f"{answer.ttft_s:.2f} s"
+        problems.append(f"first token {got} > {check.max_ttft_s:g} s")
+    return _binary(check, not problems, "; ".join(problems) or "within the latency limits")
+
+
+def _cost(check: s.Cost, answer: Answer) -> Outcome:
+    if answer.cost_usd is None:
+        return Outcome(check.type, None, None, "price unknown for this endpoint: not judged", check.weight)
+    ok = answer.cost_usd <= check.max_usd
+    return _binary(check, ok, f"${answer.cost_usd:.6f} {'<=' if ok else '>'} ${check.max_usd:g}")
+
+
+async def _similarity(check: s.Similarity, answer: Answer) -> Outcome:
+    from llmpick.eval.similarity import SimilarityUnavailable, cosine
+
+    try:
+        value = await asyncio.to_thread(cosine, answer.text, check.reference)
+    except SimilarityUnavailable as exc:
+        return Outcome(check.type, None, None, str(exc), check.weight)
+    ok = value >= check.threshold
+    return Outcome(
+        check.type, ok, max(0.0, value), f"similarity {value:.3f} (threshold {check.threshold:g})", check.weight
+    )
+
+
+JUDGE_SYSTEM = (
+    "You grade an AI assistant's answer against a rubric. Reply with JSON only: "
+    '{"score": <integer 0-10>, "reason": "<one sentence>"}'
+)
+
+
+async def _judge(check: s.LlmJudge, answer: Answer, judge: JudgeFn | None) -> Outcome:
+    if judge is None:
+        return Outcome(check.type, None, None, "no judge endpoint configured", check.weight)
+    messages = [
+        {"role": "system", "content": JUDGE_SYSTEM},
+        {"role": "user", "content": f"Rubric:\n{check.rubric}\n\nQuestion:\n{answer.prompt}\n\nAnswer:\n{answer.text}"},
+    ]
+    try:
+        reply = await judge(messages)
+    except Exception as exc:  # the judge failing is this check's problem, not the cell's
+        return Outcome(check.type, None, None, f"judge failed: {exc}", check.weight)
+    score, reason = parse_verdict(reply)
+    if score is None:
+        return Outcome(check.type, None, None, f"judge reply not understood: {reply[:120]!r}", check.weight)
+    ok = score >= check.threshold
+    return Outcome(check.type, ok, score, f"judge {score * 10:.0f}/10: {reason}", check.weight)
+
+
+def parse_verdict(reply: str) -> tuple[float | None, str]:
+    try:
+        data = extract_json(reply)
+        if isinstance(data, dict) and "score" in data:
+            return min(1.0, max(0.0, float(data["score"]) / 10)), str(data.get("reason", ""))
+    except (ValueError, TypeError):
+        pass
+    found = re.search(r"(\d+(?:\.\d+)?)\s*/\s*10", reply)
+    if found:
+        return min(1.0, float(found.group(1)) / 10), reply.strip()[:200]
+    return None, ""
+
+
+_SYNC: dict[str, Callable[[Any, Answer], Outcome]] = {
+    "equals": _equals,
+    "contains": _contains,
+    "regex": _regex,
+    "is-json": _is_json,
+    "json-schema": _json_schema,
+    "latency": _latency,
+    "cost": _cost,
+}
+
+
+async def evaluate(checks: list[Any], answer: Answer, judge: JudgeFn | None = None) -> list[Outcome]:
+    out: list[Outcome] = []
+    for check in checks:
+        try:
+            if check.type == "similarity":
+                out.append(await _similarity(check, answer))
+            elif check.type == "llm-judge":
+                out.append(await _judge(check, answer, judge))
+            else:
+                out.append(_SYNC[check.type](check, answer))
+        except Exception as exc:  # a broken check is recorded, never fatal
+            out.append(Outcome(check.type, None, None, f"could not evaluate: {exc}", check.weight))
+    return out
+
+
+def summarise(outcomes: list[Outcome]) -> tuple[bool | None, float | None]:
+    """(passed, score) of a cell: passed when every judged check passed; the weighted mean score."""
+    judged = [o for o in outcomes if o.passed is not None]
+    if not judged:
+        return None, None
+    passed = all(o.passed for o in judged)
+    scored = [o for o in judged if o.score is not None]
+    total = sum(o.weight for o in scored)
+    score = sum(o.weight * (o.score or 0.0) for o in scored) / total if total else None
+    return passed, score

@@ -1,0 +1,242 @@
+"""The run: every (test × endpoint × repeat) cell, asynchronously, each committed to the store when done.
+
+Per-endpoint concurrency limits, a timeout per call, retries with exponential backoff on 429/5xx
+and unreachable servers, streaming to time the first token. A failure stays in its cell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from llmpick.eval import assertions
+from llmpick.eval.endpoints import CallError, CallResult, Endpoint, call, make_client, redact
+from llmpick.eval.store import Store, cache_key
+from llmpick.eval.suite import Suite, Test
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    concurrency: int = 4
+    repeat: int = 1
+    timeout_s: float = 60.0
+    retries: int = 3
+    backoff_s: float = 0.5
+    use_cache: bool = True
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class Cell:
+    test: Test
+    endpoint: Endpoint
+    repeat: int
+
+
+def run_key(suite: Suite, endpoints: list[Endpoint], options: RunOptions) -> str:
+    """Identity of a run: the same suite, endpoints and repeat count resume the same unfinished run."""
+    blob = json.dumps(
+        [suite.fingerprint(), sorted(json.dumps(e.describe(), sort_keys=True) for e in endpoints), options.repeat],
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class Runner:
+    def __init__(
+        self,
+        suite: Suite,
+        endpoints: list[Endpoint],
+        store: Store,
+        options: RunOptions,
+        judge: Endpoint | None = None,
+        on_cell: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        names = [e.name for e in endpoints]
+        if len(set(names)) != len(names):
+            raise ValueError(f"endpoint names must be unique: {names}")
+        self.suite, self.endpoints, self.store, self.options, self.judge = suite, endpoints, store, options, judge
+        self.on_cell = on_cell
+        self._limits = {e.name: asyncio.Semaphore(e.concurrency or options.concurrency) for e in endpoints}
+        self._clients: dict[str, Any] = {}
+
+    def cells(self) -> list[Cell]:
+        return [Cell(t, e, k) for k in range(self.options.repeat) for t in self.suite.tests for e in self.endpoints]
+
+    async def run(self, run_id: int) -> int:
+        """Run every cell not yet stored for this run; returns how many were run now."""
+        done = self.store.done(run_id)
+        todo = [c for c in self.cells() if (c.test.id, c.endpoint.name, c.repeat) not in done]
+        with _progress(self.options.progress, len(self.cells()), len(self.cells()) - len(todo)) as advance:
+
+            async def one(cell: Cell) -> None:
+                values = await self._cell(cell)
+                if self.store.save_cell(run_id, values) and self.on_cell:
+                    self.on_cell(values)
+                advance()
+
+            try:
+                await asyncio.gather(*(one(c) for c in todo))
+            finally:
+                await self._close()
+        if len(self.store.done(run_id)) >= len(self.cells()):
+            self.store.finish_run(run_id)
+        return len(todo)
+
+    # one cell ---------------------------------------------------------------------------------------------
+    async def _cell(self, cell: Cell) -> dict[str, Any]:
+        base = {"test_id": cell.test.id, "endpoint": cell.endpoint.name, "repeat": cell.repeat}
+        try:
+            return {**base, **await self._measure(cell)}
+        except CallError as exc:
+            return {
+                **base,
+                "status": "error",
+                "error_kind": exc.kind,
+                "error": self._scrub(str(exc), cell.endpoint),
+                "attempts": exc.attempts,
+            }
+        except Exception as exc:  # a bug or surprise stays in this cell
+            return {
+                **base,
+                "status": "error",
+                "error_kind": "internal",
+                "error": self._scrub(f"{type(exc).__name__}: {exc}", cell.endpoint),
+            }
+
+    async def _measure(self, cell: Cell) -> dict[str, Any]:
+        messages = self.suite.messages(cell.test)
+        params = self.suite.params_for(cell.test).model_dump(exclude_none=True)
+        key = cache_key(cell.endpoint.model, cell.endpoint.base_url, messages, params, cell.repeat)
+        hit = self.store.cached(key) if self.options.use_cache else None
+        attempts = 0
+        if hit is not None:
+            result = CallResult(**hit)
+        else:
+            result, attempts = await self._call(cell.endpoint, messages, params)
+            self.store.cache(key, asdict(result))
+        cost = cell.endpoint.cost(result.input_tokens, result.output_tokens)
+        prompt = "\n".join(m["content"] for m in messages if m["role"] != "system")
+        answer = assertions.Answer(result.text, result.latency_s, result.ttft_s, cost, prompt)
+        outcomes = await assertions.evaluate(self.suite.checks(cell.test), answer, self._judge_fn())
+        passed, score = assertions.summarise(outcomes)
+        return {
+            "status": "ok",
+            "output": result.text,
+            "latency_s": result.latency_s,
+            "ttft_s": result.ttft_s,
+            "tokens_per_s": result.tokens_per_s,
+            "input_tokens": result.input_tokens,
+            "output_tokens": result.output_tokens,
+            "usage_source": result.usage_source,
+            "cost_usd": cost,
+            "passed": passed,
+            "score": score,
+            "cached": hit is not None,
+            "attempts": attempts,
+            "assertions": [o.to_dict() for o in outcomes],
+        }
+
+    async def _call(
+        self, endpoint: Endpoint, messages: list[dict[str, str]], params: dict[str, Any]
+    ) -> tuple[CallResult, int]:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with self._limits.get(endpoint.name) or asyncio.Semaphore(self.options.concurrency):
+                    client = self._client(endpoint)
+                    return await call(client, endpoint, messages, params, self.options.timeout_s), attempt
+            except CallError as exc:
+                if not exc.retryable or attempt > self.options.retries:
+                    exc.attempts = attempt
+                    raise
+                delay = self.options.backoff_s * 2 ** (attempt - 1) * (1 + random.random() / 4)
+                await asyncio.sleep(max(delay, exc.retry_after or 0.0))
+
+    def _client(self, endpoint: Endpoint) -> Any:
+        if endpoint.name not in self._clients:
+            self._clients[endpoint.name] = make_client(endpoint, self.options.timeout_s)
+        return self._clients[endpoint.name]
+
+    def _judge_fn(self) -> assertions.JudgeFn | None:
+        judge = self.judge
+        if judge is None:
+            return None
+
+        async def ask(messages: list[dict[str, str]]) -> str:
+            result, _ = await self._call(judge, messages, {"temperature": 0, "max_tokens": 200})
+            return result.text
+
+        return ask
+
+    def _scrub(self, text: str, endpoint: Endpoint) -> str:
+        secrets = []
+        for e in (endpoint, self.judge):
+            if e is not None and e.api_key_env:
+                with contextlib.suppress(CallError):
+                    secrets.append(e.api_key())
+        return redact(text, secrets)
+
+    async def _close(self) -> None:
+        for client in self._clients.values():
+            with contextlib.suppress(Exception):
+                await client.close()
+        self._clients.clear()
+
+
+class _progress:
+    """A rich progress bar on stderr (or nothing), as a context manager yielding `advance()`."""
+
+    def __init__(self, enabled: bool, total: int, completed: int) -> None:
+        self.enabled, self.total, self.completed = enabled, total, completed
+        self._bar: Any = None
+
+    def __enter__(self) -> Callable[[], None]:
+        if not self.enabled:
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(
+            TextColumn("eval"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self._bar.start()
+        task = self._bar.add_task("cells", total=self.total, completed=self.completed)
+        return lambda: self._bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def execute(
+    suite: Suite,
+    endpoints: list[Endpoint],
+    store: Store,
+    options: RunOptions,
+    judge: Endpoint | None = None,
+    extra_config: dict[str, Any] | None = None,
+) -> tuple[int, bool]:
+    """Open (or resume) the run in the store and run it to the end: (run id, resumed)."""
+    key = run_key(suite, endpoints, options)
+    config = {
+        "endpoints": [e.describe() for e in endpoints],
+        "repeat": options.repeat,
+        "suite": json.loads(suite.fingerprint()),
+        **(extra_config or {}),
+    }
+    run_id, resumed = store.open_run(key, suite.name, config)
+    asyncio.run(Runner(suite, endpoints, store, options, judge).run(run_id))
+    return run_id, resumed
