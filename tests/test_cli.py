@@ -38,10 +38,15 @@ def test_markdown_goes_to_a_file(cli: Any, tmp_path: Path) -> None:
         ({"tasks": ["text"]}, "name"),
         ({"name": "x", "tasks": ["text"], "colour": "red"}, "colour"),
         ({"name": "x", "tasks": ["text"], "workload": {"output_tokens": -3}}, "workload.output_tokens"),
-        ({"name": "x", "tasks": ["text"], "infrastructure": {"gpus": [{"model": "gtx-9999", "count": 1}]}}, "infrastructure.gpus.0.model"),
+        (
+            {"name": "x", "tasks": ["text"], "infrastructure": {"gpus": [{"model": "gtx-9999", "count": 1}]}},
+            "infrastructure.gpus.0.model",
+        ),
     ],
 )
-def test_bad_profiles_exit_2_naming_the_field(cli: Any, write_profile: Any, tmp_path: Path, data: dict[str, Any], field: str) -> None:
+def test_bad_profiles_exit_2_naming_the_field(
+    cli: Any, write_profile: Any, tmp_path: Path, data: dict[str, Any], field: str
+) -> None:
     out = tmp_path / "never.json"
     result = cli("recommend", str(write_profile(data)), "--format", "json", "-o", str(out))
     assert result.exit_code == 2
@@ -97,14 +102,28 @@ def test_catalog_list_json_has_the_contract_keys(cli: Any) -> None:
     result = cli("catalog", "list", "--format", "json")
     models = json.loads(result.stdout)
     assert len(models) >= 80
-    keys = {"id", "name", "vendor", "openness", "license", "tasks", "params_b", "context_window", "release_date", "status", "sources"}
+    keys = {
+        "id",
+        "name",
+        "vendor",
+        "openness",
+        "license",
+        "tasks",
+        "params_b",
+        "context_window",
+        "release_date",
+        "status",
+        "sources",
+    }
     assert all(keys <= set(m) for m in models)
 
 
 def test_catalog_filters_combine(cli: Any) -> None:
     result = cli("catalog", "list", "--openness", "open-weight", "--task", "code", "--commercial", "--format", "json")
     models = json.loads(result.stdout)
-    assert models and all(m["openness"] == "open-weight" and "code" in m["tasks"] and m["commercial_use"] for m in models)
+    assert models and all(
+        m["openness"] == "open-weight" and "code" in m["tasks"] and m["commercial_use"] for m in models
+    )
 
 
 def test_catalog_show_unknown_id_suggests_close_ids(cli: Any) -> None:

@@ -19,8 +19,16 @@ def run(name: str) -> Recommendation:
 def test_every_seed_case_is_a_preset() -> None:
     names = {p.name for p in list_presets()}
     assert {
-        "startup", "enterprise-sensitive", "productivity", "multimodal-assistant", "realtime-agents",
-        "healthcare-legal", "budget", "enterprise-support", "research", "air-gapped",
+        "startup",
+        "enterprise-sensitive",
+        "productivity",
+        "multimodal-assistant",
+        "realtime-agents",
+        "healthcare-legal",
+        "budget",
+        "enterprise-support",
+        "research",
+        "air-gapped",
     } <= names
 
 

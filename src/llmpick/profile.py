@@ -90,9 +90,13 @@ class Workload(Section):
     input_tokens: int = Field(1000, ge=0, description="prompt tokens per request, RAG context included")
     output_tokens: int = Field(300, ge=0, description="generated tokens per request")
     peak_concurrency: int = Field(4, ge=1, description="requests in flight at the busiest moment")
-    context_tokens: int | None = Field(None, ge=1, description="longest context a request needs (default: input + output)")
+    context_tokens: int | None = Field(
+        None, ge=1, description="longest context a request needs (default: input + output)"
+    )
     hours_per_day: float = Field(24, gt=0, le=24, description="hours a day the service must be up")
-    cacheable_input_fraction: float = Field(0.0, ge=0, le=1, description="share of input tokens a prompt cache can serve")
+    cacheable_input_fraction: float = Field(
+        0.0, ge=0, le=1, description="share of input tokens a prompt cache can serve"
+    )
     batch_fraction: float = Field(0.0, ge=0, le=1, description="share of requests that can wait for a batch API")
     audio_minutes_per_request: float = Field(1.0, ge=0, description="speech-to-text: audio minutes per request")
     characters_per_request: int | None = Field(
@@ -199,7 +203,9 @@ class Profile(Section):
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
         if self.data.air_gapped and self.data.residency not in (Residency.ANY, Residency.ON_PREMISES):
-            raise ValueError("data.air_gapped: an air-gapped system keeps data on premises; set residency to on-premises")
+            raise ValueError(
+                "data.air_gapped: an air-gapped system keeps data on premises; set residency to on-premises"
+            )
         return self
 
     @property

@@ -95,10 +95,14 @@ def _apply_override(
     if not data:
         raise CatalogError(f"{path}: the catalog override file is empty")
     if not isinstance(data, dict):
-        raise CatalogError(f"{path}: a catalog override must be a mapping with keys models, providers, offerings, runtimes, hardware")
+        raise CatalogError(
+            f"{path}: a catalog override must be a mapping with keys models, providers, offerings, runtimes, hardware"
+        )
     unknown = set(data) - {"models", "providers", "offerings", "runtimes", "hardware"}
     if unknown:
-        raise CatalogError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: models, providers, offerings, runtimes, hardware")
+        raise CatalogError(
+            f"{path}: unknown key(s) {sorted(unknown)}; allowed: models, providers, offerings, runtimes, hardware"
+        )
 
     def merge(current: list[Record], kind: type[Record], key: str) -> list[Record]:
         extra = _parse_list(kind, data.get(key) or [], f"{path}:{key}")

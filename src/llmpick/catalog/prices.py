@@ -17,7 +17,11 @@ from typing import Any
 from llmpick.catalog.schema import Offering
 
 # genai-prices price keys → our per-unit fields (per million tokens unless named otherwise)
-_PER_MTOK = {"input_mtok": "input_per_mtok", "output_mtok": "output_per_mtok", "cache_read_mtok": "cached_input_per_mtok"}
+_PER_MTOK = {
+    "input_mtok": "input_per_mtok",
+    "output_mtok": "output_per_mtok",
+    "cache_read_mtok": "cached_input_per_mtok",
+}
 
 
 @dataclass(frozen=True)

@@ -44,9 +44,7 @@ class SourcedRecord(Strict):
     def _sources_exist(self) -> SourcedRecord:
         for group in _fact_groups(self):
             if group.source not in self.sources:
-                raise ValueError(
-                    f"source {group.source!r} is not among this record's sources {sorted(self.sources)}"
-                )
+                raise ValueError(f"source {group.source!r} is not among this record's sources {sorted(self.sources)}")
         return self
 
 
@@ -113,7 +111,9 @@ class License(Sourced):
     spdx: str | None = Field(default=None, description="SPDX id, or LicenseRef-… for custom licences")
     commercial_use: bool
     osi_approved: bool = False
-    mau_limit: int | None = Field(default=None, description="monthly active users above which a separate licence is needed")
+    mau_limit: int | None = Field(
+        default=None, description="monthly active users above which a separate licence is needed"
+    )
     acceptable_use_policy: bool = False
     attribution: str | None = Field(default=None, description="attribution or naming duty, in the licence's words")
     region_exclusions: list[str] = Field(default_factory=list)
@@ -123,7 +123,9 @@ class License(Sourced):
 
 class Parameters(Sourced):
     total_b: float | None = Field(default=None, gt=0)
-    active_b: float | None = Field(default=None, gt=0, description="parameters used per token (MoE); equals total for dense")
+    active_b: float | None = Field(
+        default=None, gt=0, description="parameters used per token (MoE); equals total for dense"
+    )
 
     @property
     def active_or_total_b(self) -> float | None:
@@ -217,7 +219,6 @@ class Model(SourcedRecord):
             raise ValueError(f"id {value!r} must be a lowercase slug (a-z, 0-9, '.', '-')")
         return value
 
-
     @property
     def openness(self) -> Openness:
         return self.components.openness()
@@ -229,7 +230,6 @@ class Model(SourcedRecord):
     @property
     def is_open(self) -> bool:
         return self.components.weights
-
 
 
 class ProviderKind(str, Enum):
@@ -264,14 +264,15 @@ class Provider(SourcedRecord):
     id: str
     name: str
     kind: ProviderKind
-    cloud: Literal["aws", "azure", "gcp", "other"] | None = Field(default=None, description="the hyperscaler it runs in")
+    cloud: Literal["aws", "azure", "gcp", "other"] | None = Field(
+        default=None, description="the hyperscaler it runs in"
+    )
     api_base_url: str | None = None
     openai_compatible: bool = False
     genai_prices_id: str | None = Field(default=None, description="provider id in the genai-prices package")
     compliance: Compliance
     data_location: DataLocation | None = None
     support: Support | None = None
-
 
 
 class Price(Sourced):
@@ -307,7 +308,6 @@ class Offering(SourcedRecord):
     batch_discount: float | None = Field(default=None, ge=0, lt=1, description="fraction off with the batch API")
 
 
-
 class RuntimeKind(str, Enum):
     LOCAL = "local"  # a desktop or single machine (Ollama, LM Studio, llama.cpp)
     SERVER = "server"  # a serving engine for your own infrastructure (vLLM, TGI, SGLang, TensorRT-LLM)
@@ -328,7 +328,6 @@ class Runtime(SourcedRecord):
     notes: str | None = None
 
 
-
 class HardwareKind(str, Enum):
     CONSUMER_GPU = "consumer-gpu"
     WORKSTATION_GPU = "workstation-gpu"
@@ -338,7 +337,9 @@ class HardwareKind(str, Enum):
 
 
 class HardwareSpec(Sourced):
-    memory_gb: float = Field(gt=0, description="GPU memory, or unified memory for Apple silicon (largest configuration)")
+    memory_gb: float = Field(
+        gt=0, description="GPU memory, or unified memory for Apple silicon (largest configuration)"
+    )
     bandwidth_gb_s: float = Field(gt=0, description="memory bandwidth, GB/s")
     fp16_tflops: float | None = Field(default=None, gt=0, description="dense FP16/BF16 tensor TFLOPS")
     tdp_w: float | None = Field(default=None, gt=0)
@@ -363,4 +364,3 @@ class Hardware(SourcedRecord):
     spec: HardwareSpec
     purchase: HardwarePurchase | None = None
     rent: HardwareRent | None = None
-

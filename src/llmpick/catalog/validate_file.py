@@ -8,7 +8,14 @@ from pathlib import Path
 from llmpick.catalog.loader import _records
 from llmpick.catalog.schema import Hardware, Model, Offering, Provider, QualityRecord, Runtime
 
-KINDS = {"models": Model, "providers": Provider, "offerings": Offering, "runtimes": Runtime, "hardware": Hardware, "quality": QualityRecord}
+KINDS = {
+    "models": Model,
+    "providers": Provider,
+    "offerings": Offering,
+    "runtimes": Runtime,
+    "hardware": Hardware,
+    "quality": QualityRecord,
+}
 
 
 def main(argv: list[str]) -> int:

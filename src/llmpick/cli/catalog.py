@@ -80,8 +80,13 @@ def list_models(
     if provider is not None:
         catalog.provider(provider)  # unknown id → clear error
     models = catalog.filter_models(
-        openness=openness, task=task, commercial_use=True if commercial else None, provider=provider,
-        max_output_price=max_price, min_context=min_context, include_retired=not active_only,
+        openness=openness,
+        task=task,
+        commercial_use=True if commercial else None,
+        provider=provider,
+        max_output_price=max_price,
+        min_context=min_context,
+        include_retired=not active_only,
     )
     if output_format is OutputFormat.JSON:
         write_output(json.dumps([model_summary(m, catalog) for m in models], indent=2), None)
@@ -91,8 +96,26 @@ def list_models(
         table.add_column(col, overflow="fold")
     for m in models:
         s = model_summary(m, catalog)
-        params = "" if s["params_b"] is None else f"{s['params_b']:g}" + (f" ({s['active_params_b']:g} active)" if s["active_params_b"] and s["active_params_b"] != s["params_b"] else "")
-        table.add_row(m.id, s["openness"], s["license"], ", ".join(s["tasks"]), params, f"{s['context_window'] or ''}", s["release_date"] or "", s["status"])
+        params = (
+            ""
+            if s["params_b"] is None
+            else f"{s['params_b']:g}"
+            + (
+                f" ({s['active_params_b']:g} active)"
+                if s["active_params_b"] and s["active_params_b"] != s["params_b"]
+                else ""
+            )
+        )
+        table.add_row(
+            m.id,
+            s["openness"],
+            s["license"],
+            ", ".join(s["tasks"]),
+            params,
+            f"{s['context_window'] or ''}",
+            s["release_date"] or "",
+            s["status"],
+        )
     Console().print(table)
 
 
@@ -124,7 +147,12 @@ def show_model(
         table.add_row(group_name, ", ".join(f"{k}={v}" for k, v in facts.items()), src.url, src.as_of.isoformat())
     for q in model.quality:
         src = model.sources[q.source]
-        table.add_row("quality", f"{q.benchmark.value}={q.score:g}" + (f" ({q.detail})" if q.detail else ""), src.url, src.as_of.isoformat())
+        table.add_row(
+            "quality",
+            f"{q.benchmark.value}={q.score:g}" + (f" ({q.detail})" if q.detail else ""),
+            src.url,
+            src.as_of.isoformat(),
+        )
     console.print(table)
     if detail["offerings"]:
         offers = Table(title="Where to get it")
@@ -132,10 +160,21 @@ def show_model(
             offers.add_column(col, overflow="fold")
         for o in detail["offerings"]:
             p = o["price"] or {}
-            tokens = f"{p.get('input_per_mtok', '?')} / {p.get('output_per_mtok', '?')}" if "input_per_mtok" in p or "output_per_mtok" in p else ""
+            tokens = (
+                f"{p.get('input_per_mtok', '?')} / {p.get('output_per_mtok', '?')}"
+                if "input_per_mtok" in p or "output_per_mtok" in p
+                else ""
+            )
             other = ", ".join(f"{k}={p[k]}" for k in ("per_audio_minute", "per_million_chars", "per_image") if k in p)
             sp = o["speed"] or {}
-            offers.add_row(o["provider"], o["api_model_id"], tokens, other, f"{sp.get('output_tokens_per_s') or ''}", p.get("source", "[dim]no price known[/]"))
+            offers.add_row(
+                o["provider"],
+                o["api_model_id"],
+                tokens,
+                other,
+                f"{sp.get('output_tokens_per_s') or ''}",
+                p.get("source", "[dim]no price known[/]"),
+            )
         console.print(offers)
 
 
@@ -157,6 +196,26 @@ def compare_models(
     table.add_column("fact")
     for row in rows:
         table.add_column(row["id"], overflow="fold")
-    for key in ("name", "vendor", "openness", "license", "commercial_use", "tasks", "params_b", "active_params_b", "context_window", "release_date", "status", "successor", "providers"):
-        table.add_row(key, *[", ".join(map(str, r[key])) if isinstance(r[key], list) else str(r[key] if r[key] is not None else "—") for r in rows])
+    for key in (
+        "name",
+        "vendor",
+        "openness",
+        "license",
+        "commercial_use",
+        "tasks",
+        "params_b",
+        "active_params_b",
+        "context_window",
+        "release_date",
+        "status",
+        "successor",
+        "providers",
+    ):
+        table.add_row(
+            key,
+            *[
+                ", ".join(map(str, r[key])) if isinstance(r[key], list) else str(r[key] if r[key] is not None else "—")
+                for r in rows
+            ],
+        )
     Console().print(table)

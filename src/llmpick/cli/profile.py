@@ -31,10 +31,18 @@ def validate_command(file: Path = typer.Argument(..., metavar="FILE", help="Prof
 
 _QUESTIONS: list[tuple[str, str, Any]] = [
     ("name", "What is this decision about?", "My LLM project"),
-    ("tasks", "Tasks (comma-separated: text, code, reasoning, vision, multimodal, speech-to-text, text-to-speech, image-generation, embeddings)", "text"),
+    (
+        "tasks",
+        "Tasks (comma-separated: text, code, reasoning, vision, multimodal, speech-to-text, text-to-speech, image-generation, embeddings)",
+        "text",
+    ),
     ("industry", "Industry (general, banking, healthcare, government, legal, education, retail, other)", "general"),
     ("data.sensitivity", "Data sensitivity (public, internal, confidential, regulated)", "internal"),
-    ("data.compliance", "Compliance regimes (comma-separated: hipaa, gdpr, soc2, fedramp, pci-dss, iso27001; empty for none)", ""),
+    (
+        "data.compliance",
+        "Compliance regimes (comma-separated: hipaa, gdpr, soc2, fedramp, pci-dss, iso27001; empty for none)",
+        "",
+    ),
     ("data.residency", "Where may data be processed (any, eu, us, on-premises)", "any"),
     ("workload.requests_per_day", "Requests per day", 1000),
     ("workload.input_tokens", "Input tokens per request (prompt + retrieved context)", 1000),
@@ -88,7 +96,13 @@ def presets_command(output_format: OutputFormat = typer.Option(OutputFormat.TABL
 
     presets = list_presets()
     if output_format is OutputFormat.JSON:
-        write_output(json.dumps([{"name": p.name, "title": p.title, "seed": p.seed, "description": p.description} for p in presets], indent=2), None)
+        write_output(
+            json.dumps(
+                [{"name": p.name, "title": p.title, "seed": p.seed, "description": p.description} for p in presets],
+                indent=2,
+            ),
+            None,
+        )
         return
     table = Table(title="Presets — run one with: llmpick recommend --preset NAME")
     for col in ("name", "scenario", "the seed says"):

@@ -39,9 +39,13 @@ def recommend_command(
     output_format: RecommendFormat = typer.Option(RecommendFormat.TABLE, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
     catalog_override: list[Path] = typer.Option([], "--catalog", help="Catalog override file(s) (YAML)."),
-    eval_results: Path | None = typer.Option(None, "--eval", help="Results of `llmpick eval`: re-rank with measured figures."),
+    eval_results: Path | None = typer.Option(
+        None, "--eval", help="Results of `llmpick eval`: re-rank with measured figures."
+    ),
     save: bool = typer.Option(False, "--save", help="Keep this decision in the decision database."),
-    db: str | None = typer.Option(None, "--db", help="Decision database URL (default: SQLite in the user data folder)."),
+    db: str | None = typer.Option(
+        None, "--db", help="Decision database URL (default: SQLite in the user data folder)."
+    ),
 ) -> None:
     """Recommend openness, precision strategy, deployment and ranked, costed routes for a profile."""
     profile = _resolve_profile(profile_path, preset)

@@ -12,11 +12,13 @@ from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.prices import PriceQuote, offering_price
 from llmpick.catalog.schema import Hardware, HardwareKind, Model, Offering, Provider, ProviderKind
 from llmpick.engine.policy import Policy
+from llmpick.engine.quantize import choose_estimate
 from llmpick.engine.stages import Stage
 from llmpick.profile import Profile
+from llmpick.sizing.capacity import seconds_per_request
 from llmpick.sizing.cost import CostBreakdown
-from llmpick.sizing.speed import Estimate, best_fit
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
+from llmpick.sizing.speed import Estimate
 
 
 @dataclass
@@ -102,39 +104,73 @@ def enumerate_candidates(profile: Profile, catalog: Catalog, stage: Stage, polic
     return out
 
 
+def _speed_need(profile: Profile, policy: Policy) -> float:
+    tier = profile.speed.value if profile.speed else ("moderate" if profile.domain.knowledge_base else "fast")
+    return policy.speed_tiers[tier].min_tokens_per_s
+
+
 def _local_candidates(
     profile: Profile, catalog: Catalog, policy: Policy, model: Model, spec: ModelSpec, context: int
 ) -> list[Candidate]:
     device = profile.infrastructure.device
     if device is not None:
         machines = [(catalog.device(device.model), device.memory_gb, True)]
+    elif profile.infrastructure.gpus:
+        return []  # the team serves from its GPUs: buying a desktop is not the question
     else:
         machines = [(catalog.hardware[h], None, False) for h in policy.hardware.purchasable if h in catalog.hardware]
     out: list[Candidate] = []
     for hardware, memory_gb, owned in machines:
-        family = _family(hardware)
-        runtimes = [r for r in policy.hardware.local_runtimes.get(family, []) if r in catalog.runtimes]
+        runtimes = [r for r in policy.hardware.local_runtimes.get(_family(hardware), []) if r in catalog.runtimes]
         if not runtimes:
             continue
         runtime = runtimes[0]
-        fit = best_fit(
+        fit = choose_estimate(
             spec,
             DeviceSpec.from_hardware(hardware, memory_gb=memory_gb),
             runtime=runtime,
+            formats=catalog.runtime(runtime).support.formats,
+            count=1,
             context=context,
             concurrency=1,
             prompt_tokens=profile.workload.input_tokens,
+            speed_need=_speed_need(profile, policy),
         )
         candidate = Candidate(
-            model=model, deployment="local", runtime=runtime, hardware=hardware, hardware_count=1,
-            owned_hardware=owned, estimate=fit,
+            model=model,
+            deployment="local",
+            runtime=runtime,
+            hardware=hardware,
+            hardware_count=1,
+            owned_hardware=owned,
+            estimate=fit,
         )
         if len(runtimes) > 1:
             candidate.notes.append(f"also runs in {', '.join(runtimes[1:])}")
         if fit is None:
-            candidate.fit_problem = f"does not fit in {memory_gb or hardware.spec.memory_gb:g} GB of {hardware.name} at any quantization {runtime} runs"
+            memory = memory_gb or hardware.spec.memory_gb
+            candidate.fit_problem = (
+                f"does not fit in {memory:g} GB of {hardware.name} at any quantization {runtime} runs"
+            )
+        else:
+            candidate.fit_problem = _local_capacity_problem(fit, profile, policy, hardware.name)
         out.append(candidate)
     return out
+
+
+def _local_capacity_problem(fit: Estimate, profile: Profile, policy: Policy, machine: str) -> str | None:
+    """One machine answers one request at a time: the day's requests must fit in its working hours."""
+    workload = profile.workload
+    seconds = seconds_per_request(fit, workload)
+    available = workload.hours_per_day * 3600 * policy.hardware.local_max_busy_fraction
+    if workload.requests_per_day * seconds <= available:
+        return None
+    capacity = available / seconds if seconds > 0 else 0
+    return (
+        f"one {machine} at about {fit.decode_tokens_per_s:.0f} tokens/s serves about {capacity:,.0f} requests/day "
+        f"({seconds:.1f} s each, busy at most {policy.hardware.local_max_busy_fraction:.0%} of {workload.hours_per_day:g} h); "
+        f"the workload has {workload.requests_per_day:,.0f}"
+    )
 
 
 def _self_hosted_candidates(
@@ -143,34 +179,46 @@ def _self_hosted_candidates(
     runtime = policy.hardware.server_runtime
     if runtime not in catalog.runtimes:
         return []
+    formats = [f for f in catalog.runtime(runtime).support.formats if f in policy.hardware.server_formats]
     concurrency = profile.workload.peak_concurrency
     pools = profile.infrastructure.gpus
     if pools:
         options = [(catalog.device(p.model), [p.count], True) for p in pools]
     else:
-        options = [(catalog.hardware[h], policy.hardware.counts, False) for h in policy.hardware.rentable if h in catalog.hardware]
+        options = [
+            (catalog.hardware[h], policy.hardware.counts, False)
+            for h in policy.hardware.rentable
+            if h in catalog.hardware
+        ]
     out: list[Candidate] = []
     for hardware, counts, owned in options:
         for count in counts:
-            fit = best_fit(
+            fit = choose_estimate(
                 spec,
                 DeviceSpec.from_hardware(hardware),
-                count=count,
                 runtime=runtime,
+                formats=formats,
+                count=count,
                 context=context,
                 concurrency=concurrency,
                 prompt_tokens=profile.workload.input_tokens,
+                speed_need=_speed_need(profile, policy),
             )
             if fit is None and not owned:
                 continue
             candidate = Candidate(
-                model=model, deployment="self-hosted", runtime=runtime, hardware=hardware, hardware_count=count,
-                owned_hardware=owned, estimate=fit,
+                model=model,
+                deployment="self-hosted",
+                runtime=runtime,
+                hardware=hardware,
+                hardware_count=count,
+                owned_hardware=owned,
+                estimate=fit,
             )
             if fit is None:
                 candidate.fit_problem = (
                     f"does not fit on {count}× {hardware.name} ({count * hardware.spec.memory_gb:g} GB) "
-                    f"with {context} tokens of context × {concurrency} concurrent requests"
+                    f"with {context:,} tokens of context at 4-bit or more"
                 )
             out.append(candidate)
             if fit is not None:

@@ -77,10 +77,16 @@ def _status(c: Candidate, ctx: RuleContext) -> list[str]:
 def _task(c: Candidate, ctx: RuleContext) -> list[str]:
     missing = ctx.stage.missing(c.model)
     if missing:
-        return [f"{c.model.name} does not do {', '.join(t.value for t in missing)} (it does {', '.join(t.value for t in c.model.tasks)})"]
+        return [
+            f"{c.model.name} does not do {', '.join(t.value for t in missing)} (it does {', '.join(t.value for t in c.model.tasks)})"
+        ]
     if c.deployment in SELF_RUN and c.runtime:
         runtime = ctx.catalog.runtimes.get(c.runtime)
-        if runtime and ctx.stage.tasks[0] not in runtime.support.tasks and ctx.stage.tasks[0] not in (Task.TEXT, Task.CODE):
+        if (
+            runtime
+            and ctx.stage.tasks[0] not in runtime.support.tasks
+            and ctx.stage.tasks[0] not in (Task.TEXT, Task.CODE)
+        ):
             return [f"{runtime.name} does not serve {ctx.stage.tasks[0].value} models"]
     return []
 
@@ -90,7 +96,9 @@ def _openness(c: Candidate, ctx: RuleContext) -> list[str]:
     needs = _open_source_needs(ctx.profile)
     if needs and c.model.openness is not Openness.OPEN_SOURCE:
         what = "weights only" if c.model.is_open else "API only"
-        return [f"{', '.join(needs)} needs an open-source model (weights, training code and data); {c.model.name} is {c.model.openness.value} ({what})"]
+        return [
+            f"{', '.join(needs)} needs an open-source model (weights, training code and data); {c.model.name} is {c.model.openness.value} ({what})"
+        ]
     return []
 
 
@@ -113,7 +121,9 @@ def _fine_tuning(c: Candidate, ctx: RuleContext) -> list[str]:
     if c.model.is_open:
         if c.deployment in SELF_RUN or (ft and ft.vendor_api):
             return []
-        return [f"the precision strategy fine-tunes the model; {c.provider.name if c.provider else 'this host'} serves {c.model.name} without your adapters (self-host it instead)"]
+        return [
+            f"the precision strategy fine-tunes the model; {c.provider.name if c.provider else 'this host'} serves {c.model.name} without your adapters (self-host it instead)"
+        ]
     if ft and ft.vendor_api:
         return []
     return [f"the precision strategy fine-tunes the model; {c.model.name} offers no fine-tuning"]
@@ -139,7 +149,9 @@ def _residency(c: Candidate, ctx: RuleContext) -> list[str]:
         if c.deployment not in SELF_RUN:
             return ["data.residency is on-premises: the data may not go to a third-party API"]
         if c.deployment == "self-hosted" and not c.owned_hardware:
-            return ["data.residency is on-premises: rented cloud GPUs are off-premises; name your GPUs in infrastructure.gpus"]
+            return [
+                "data.residency is on-premises: rented cloud GPUs are off-premises; name your GPUs in infrastructure.gpus"
+            ]
         return []
     if residency in (Residency.EU, Residency.US) and c.provider is not None:
         return _provider_region(c, residency)
@@ -198,7 +210,9 @@ def _compliance(c: Candidate, ctx: RuleContext) -> list[str]:
             continue
         state = "does not" if ok is False else "is not documented to"
         verb = wording if ok is False else wording
-        reasons.append(f"data.compliance includes {regime.value}: {c.provider.name} {state} — it must be one that {verb}")
+        reasons.append(
+            f"data.compliance includes {regime.value}: {c.provider.name} {state} — it must be one that {verb}"
+        )
     return reasons
 
 
@@ -207,14 +221,16 @@ def _license(c: Candidate, ctx: RuleContext) -> list[str]:
     lic = c.model.license
     needs = ctx.profile.license
     reasons = []
-    if needs.commercial_use and (not lic.commercial_use or lic.research_only):
-        if c.deployment in SELF_RUN or not c.model.is_open:
-            reasons.append(f"license.commercial_use: the {lic.name} does not allow commercial use")
+    # A host's API may carry its own commercial terms for open weights; running the weights yourself may not.
+    if needs.commercial_use and (not lic.commercial_use or lic.research_only) and (c.deployment in SELF_RUN or not c.model.is_open):
+        reasons.append(f"license.commercial_use: the {lic.name} does not allow commercial use")
     if lic.mau_limit is not None and needs.monthly_active_users > lic.mau_limit:
         reasons.append(
             f"license.monthly_active_users {needs.monthly_active_users:,} exceeds the {lic.name}'s {lic.mau_limit:,} limit (a separate licence is needed)"
         )
-    if ctx.profile.data.residency is Residency.EU and any(r.lower() in ("eu", "european union") for r in lic.region_exclusions):
+    if ctx.profile.data.residency is Residency.EU and any(
+        r.lower() in ("eu", "european union") for r in lic.region_exclusions
+    ):
         reasons.append(f"the {lic.name} excludes the EU ({', '.join(lic.region_exclusions)})")
     return reasons
 
@@ -267,18 +283,27 @@ def _budget(c: Candidate, ctx: RuleContext) -> list[str]:
     cost = c.cost
     budget = ctx.profile.budget
     reasons = []
-    if budget.monthly_usd is not None and cost is not None and cost.total_usd is not None and cost.total_usd > budget.monthly_usd:
-        reasons.append(f"budget.monthly_usd is ${budget.monthly_usd:,.0f}; this route costs about ${cost.total_usd:,.0f} a month")
-    upfront = _upfront(c)
-    if budget.upfront_usd is not None and upfront is not None and upfront > budget.upfront_usd:
-        reasons.append(f"budget.upfront_usd is ${budget.upfront_usd:,.0f}; buying the {c.hardware.name if c.hardware else 'hardware'} costs ${upfront:,.0f}")
+    if (
+        budget.monthly_usd is not None
+        and cost is not None
+        and cost.total_usd is not None
+        and cost.total_usd > budget.monthly_usd
+    ):
+        reasons.append(
+            f"budget.monthly_usd is ${budget.monthly_usd:,.0f}; this route costs about ${cost.total_usd:,.0f} a month"
+        )
+    if budget.upfront_usd is not None and _buys_hardware(c):
+        price = c.hardware.purchase.usd * (c.hardware_count or 1) if c.hardware and c.hardware.purchase else None
+        name = c.hardware.name if c.hardware else "hardware"
+        if price is not None and price > budget.upfront_usd:
+            reasons.append(f"budget.upfront_usd is ${budget.upfront_usd:,.0f}; buying the {name} costs ${price:,.0f}")
+        elif price is None and budget.upfront_usd == 0:
+            reasons.append(f"budget.upfront_usd is $0: no hardware may be bought, and this route needs a {name}")
     return reasons
 
 
-def _upfront(c: Candidate) -> float | None:
-    if c.deployment != "local" or c.owned_hardware or c.hardware is None or c.hardware.purchase is None:
-        return None
-    return c.hardware.purchase.usd * (c.hardware_count or 1)
+def _buys_hardware(c: Candidate) -> bool:
+    return c.deployment == "local" and not c.owned_hardware and c.hardware is not None
 
 
 COST_RULES = ["budget"]

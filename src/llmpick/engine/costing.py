@@ -21,13 +21,17 @@ def route_cost(candidate: Candidate, workload: Workload, tasks: list[str], assum
     if candidate.deployment in ("saas-api", "hosted-open"):
         if candidate.price is None:
             provider = candidate.provider.name if candidate.provider else "the provider"
-            return CostBreakdown(None, [], [f"no price for {candidate.model.id} at {provider} in genai-prices or the catalog"])
+            return CostBreakdown(
+                None, [], [f"no price for {candidate.model.id} at {provider} in genai-prices or the catalog"]
+            )
         return api_monthly_cost(candidate.price, workload, tasks, assumptions)
     assert candidate.hardware is not None
     if candidate.estimate is None:
         return CostBreakdown(None, [], ["the model does not fit this hardware"])
     if candidate.deployment == "local":
-        return local_monthly_cost(candidate.hardware, workload, assumptions, owned=candidate.owned_hardware, units=1)
+        return local_monthly_cost(
+            candidate.hardware, workload, assumptions, owned=candidate.owned_hardware, units=1, est=candidate.estimate
+        )
     if candidate.owned_hardware:
         return self_hosted_monthly_cost(candidate.estimate, candidate.hardware, workload, assumptions, owned=True)
     return self_hosted_monthly_cost(candidate.estimate, candidate.hardware, workload, assumptions)

@@ -29,7 +29,9 @@ def curves_for(
     return curves
 
 
-def break_even_for(survivors: list[Candidate], profile: Profile, assumptions: Assumptions, policy: Policy) -> BreakEven | None:
+def break_even_for(
+    survivors: list[Candidate], profile: Profile, assumptions: Assumptions, policy: Policy
+) -> BreakEven | None:
     """Between the cheapest suitable API route and the cheapest suitable self-run route, at the profile's volume."""
     api = _cheapest(survivors, API)
     own = _cheapest(survivors, ("self-hosted", "local"))
@@ -47,15 +49,16 @@ def break_even_for(survivors: list[Candidate], profile: Profile, assumptions: As
     else:
         reason = f"below about {crossing:,.0f} requests/day the API is cheaper; you plan {here:,.0f}"
     return BreakEven(
-        api_route=api.label, self_hosted_route=own.label,
-        requests_per_day=round(crossing, 0) if crossing is not None else None, reasons=[reason],
+        api_route=api.label,
+        self_hosted_route=own.label,
+        requests_per_day=round(crossing, 0) if crossing is not None else None,
+        reasons=[reason],
     )
 
 
 def _cheapest(survivors: list[Candidate], deployments: tuple[str, ...]) -> Candidate | None:
     priced = [
-        c for c in survivors
-        if c.deployment in deployments and c.cost is not None and c.cost.total_usd is not None
+        c for c in survivors if c.deployment in deployments and c.cost is not None and c.cost.total_usd is not None
     ]
     if not priced:
         return None

@@ -34,26 +34,38 @@ def plan_hybrid(
     make_route: MakeRoute,
 ) -> Hybrid | None:
     if profile.has_sensitive_split:
-        return _sensitivity_split(profile, catalog, policy, assumptions, primary, needs_fine_tuning, evaluate, make_route)
+        return _sensitivity_split(
+            profile, catalog, policy, assumptions, primary, needs_fine_tuning, evaluate, make_route
+        )
     if profile.budget.monthly_usd is not None and profile.quality.value in ("high", "frontier"):
         return _budget_split(profile, catalog, policy, assumptions, primary, needs_fine_tuning, evaluate, make_route)
     return None
 
 
 def _sensitivity_split(
-    profile: Profile, catalog: Catalog, policy: Policy, assumptions: Assumptions, primary: Any,
-    needs_fine_tuning: bool, evaluate: Evaluate, make_route: MakeRoute,
+    profile: Profile,
+    catalog: Catalog,
+    policy: Policy,
+    assumptions: Assumptions,
+    primary: Any,
+    needs_fine_tuning: bool,
+    evaluate: Evaluate,
+    make_route: MakeRoute,
 ) -> Hybrid | None:
     if not primary.survivors:
         return None
-    relaxed = evaluate(profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning, sensitive=False)
+    relaxed = evaluate(
+        profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning, sensitive=False
+    )
     safe, open_best = primary.survivors[0], relaxed.survivors[0] if relaxed.survivors else None
     if open_best is None or open_best.key == safe.key:
         return None
     share = profile.data.sensitive_fraction
     level = profile.data.sensitivity.value
     sensitive_route = _shared(make_route(safe, 1, primary, profile, catalog, policy), safe, share, profile, assumptions)
-    other_route = _shared(make_route(open_best, 2, relaxed, profile, catalog, policy), open_best, 1 - share, profile, assumptions)
+    other_route = _shared(
+        make_route(open_best, 2, relaxed, profile, catalog, policy), open_best, 1 - share, profile, assumptions
+    )
     reasons = [
         f"data.sensitive_fraction is {share:.0%}: only that share carries {level} data, so only it must meet the data rules",
         f"sensitive requests stay on {safe.label} ({safe.deployment})",
@@ -61,8 +73,18 @@ def _sensitivity_split(
     ]
     return Hybrid(
         routes=[
-            HybridRoute(when=f"requests with {level} data ({share:.0%})", sensitive=True, share=round(share, 3), use=sensitive_route),
-            HybridRoute(when=f"requests without sensitive data ({1 - share:.0%})", sensitive=False, share=round(1 - share, 3), use=other_route),
+            HybridRoute(
+                when=f"requests with {level} data ({share:.0%})",
+                sensitive=True,
+                share=round(share, 3),
+                use=sensitive_route,
+            ),
+            HybridRoute(
+                when=f"requests without sensitive data ({1 - share:.0%})",
+                sensitive=False,
+                share=round(1 - share, 3),
+                use=other_route,
+            ),
         ],
         monthly_cost_usd=_sum_costs(sensitive_route, other_route),
         reasons=reasons,
@@ -70,13 +92,34 @@ def _sensitivity_split(
 
 
 def _budget_split(
-    profile: Profile, catalog: Catalog, policy: Policy, assumptions: Assumptions, primary: Any,
-    needs_fine_tuning: bool, evaluate: Evaluate, make_route: MakeRoute,
+    profile: Profile,
+    catalog: Catalog,
+    policy: Policy,
+    assumptions: Assumptions,
+    primary: Any,
+    needs_fine_tuning: bool,
+    evaluate: Evaluate,
+    make_route: MakeRoute,
 ) -> Hybrid | None:
     budget = profile.budget.monthly_usd
     assert budget is not None
-    unbounded = evaluate(profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning, skip_rules=frozenset({"budget"}))
-    premium = next((c for c in unbounded.survivors if tier_gap(rate(c.model, policy).tier, profile.quality.value) == 0 and _cost(c) is not None), None)
+    unbounded = evaluate(
+        profile,
+        catalog,
+        policy,
+        primary.stage,
+        assumptions,
+        needs_fine_tuning=needs_fine_tuning,
+        skip_rules=frozenset({"budget"}),
+    )
+    premium = next(
+        (
+            c
+            for c in unbounded.survivors
+            if tier_gap(rate(c.model, policy).tier, profile.quality.value) == 0 and _cost(c) is not None
+        ),
+        None,
+    )
     cheap = next((c for c in primary.survivors if _cost(c) is not None), None)
     if premium is None or cheap is None or premium.key == cheap.key:
         return None
@@ -88,12 +131,23 @@ def _budget_split(
     share = min(share, policy.hybrid.premium_share_max)
     if share < policy.hybrid.premium_share_min:
         return None
-    premium_route = _shared(make_route(premium, 1, unbounded, profile, catalog, policy), premium, share, profile, assumptions)
-    cheap_route = _shared(make_route(cheap, 2, primary, profile, catalog, policy), cheap, 1 - share, profile, assumptions)
+    premium_route = _shared(
+        make_route(premium, 1, unbounded, profile, catalog, policy), premium, share, profile, assumptions
+    )
+    cheap_route = _shared(
+        make_route(cheap, 2, primary, profile, catalog, policy), cheap, 1 - share, profile, assumptions
+    )
     return Hybrid(
         routes=[
-            HybridRoute(when=f"hard requests that need {profile.quality.value} quality ({share:.0%})", sensitive=False, share=round(share, 3), use=premium_route),
-            HybridRoute(when=f"routine requests ({1 - share:.0%})", sensitive=False, share=round(1 - share, 3), use=cheap_route),
+            HybridRoute(
+                when=f"hard requests that need {profile.quality.value} quality ({share:.0%})",
+                sensitive=False,
+                share=round(share, 3),
+                use=premium_route,
+            ),
+            HybridRoute(
+                when=f"routine requests ({1 - share:.0%})", sensitive=False, share=round(1 - share, 3), use=cheap_route
+            ),
         ],
         monthly_cost_usd=_sum_costs(premium_route, cheap_route),
         reasons=[

@@ -33,8 +33,13 @@ RELAXABLE = {
 
 
 def explain_infeasible(
-    profile: Profile, catalog: Catalog, policy: Policy, assumptions: Assumptions, primary: Any,
-    needs_fine_tuning: bool, evaluate: Evaluate,
+    profile: Profile,
+    catalog: Catalog,
+    policy: Policy,
+    assumptions: Assumptions,
+    primary: Any,
+    needs_fine_tuning: bool,
+    evaluate: Evaluate,
 ) -> Infeasible:
     counts: Counter[str] = Counter()
     for _, broken in primary.excluded:
@@ -45,11 +50,20 @@ def explain_infeasible(
         if name not in RELAXABLE or name in ("task", "status"):
             continue
         outcome = evaluate(
-            profile, catalog, policy, primary.stage, assumptions,
-            needs_fine_tuning=needs_fine_tuning, skip_rules=frozenset({name}),
+            profile,
+            catalog,
+            policy,
+            primary.stage,
+            assumptions,
+            needs_fine_tuning=needs_fine_tuning,
+            skip_rules=frozenset({name}),
         )
         if outcome.survivors:
-            relax.append(Relaxation(constraint=RELAXABLE[name], change=_change(name, outcome, profile), unlocks=len(outcome.survivors)))
+            relax.append(
+                Relaxation(
+                    constraint=RELAXABLE[name], change=_change(name, outcome, profile), unlocks=len(outcome.survivors)
+                )
+            )
     if not relax:
         relax.append("no single change is enough: relax two constraints together (see reasons), or widen the catalog")
     relax.sort(key=lambda r: -r.unlocks if isinstance(r, Relaxation) else 0)

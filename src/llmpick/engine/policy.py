@@ -27,6 +27,8 @@ class BenchmarkScale(_Frozen):
 class QualityPolicy(_Frozen):
     benchmarks: dict[str, BenchmarkScale]
     tolerance_tiers: int
+    below_tier_factor: float
+    below_4bit_factor: float
 
 
 class Weights(_Frozen):
@@ -45,6 +47,8 @@ class HardwarePolicy(_Frozen):
     purchasable: list[str]
     local_runtimes: dict[str, list[str]]
     server_runtime: str
+    server_formats: list[str]
+    local_max_busy_fraction: float
 
 
 class HybridPolicy(_Frozen):

@@ -120,14 +120,18 @@ def recommend(profile: Profile, catalog: Catalog | None = None, *, top: int = 5)
     pipeline = _pipeline(outcomes)
     first = best[0] if best else None
     framework = Framework(
-        openness=openness_verdict(profile, first.model.openness.value if first else None, first.model.name if first else None),
+        openness=openness_verdict(
+            profile, first.model.openness.value if first else None, first.model.name if first else None
+        ),
         task=task_verdict(profile, stages, pipeline),
         precision=precision,
         deployment=deployment_verdict(profile, first.deployment if first else None, first.label if first else None),
         speed=speed_verdict(profile, policy),
     )
     hybrid = plan_hybrid(profile, catalog, policy, assumptions, primary, needs_ft, evaluate_stage, _route)
-    infeasible = None if best else explain_infeasible(profile, catalog, policy, assumptions, primary, needs_ft, evaluate_stage)
+    infeasible = (
+        None if best else explain_infeasible(profile, catalog, policy, assumptions, primary, needs_ft, evaluate_stage)
+    )
     _, fired = weights_for(profile, policy)
     return Recommendation(
         catalog_as_of=catalog.as_of.isoformat(),
@@ -144,7 +148,9 @@ def recommend(profile: Profile, catalog: Catalog | None = None, *, top: int = 5)
     )
 
 
-def _route(candidate: Candidate, rank: int, outcome: StageOutcome, profile: Profile, catalog: Catalog, policy: Policy) -> Route:
+def _route(
+    candidate: Candidate, rank: int, outcome: StageOutcome, profile: Profile, catalog: Catalog, policy: Policy
+) -> Route:
     route = to_route(candidate, rank, outcome.scored(candidate), profile, catalog, policy)
     note = capacity_note(candidate, profile.workload)
     if note:
@@ -156,9 +162,11 @@ def _pipeline(outcomes: list[StageOutcome]) -> list[str]:
     if len(outcomes) < 2:
         return []
     steps = []
-    for outcome in outcomes:
+    for outcome in sorted(outcomes, key=lambda o: o.stage.position):
         best = outcome.survivors[0] if outcome.survivors else None
-        steps.append(f"{outcome.stage.name}: {best.label}" if best else f"{outcome.stage.name}: no route meets the constraints")
+        steps.append(
+            f"{outcome.stage.name}: {best.label}" if best else f"{outcome.stage.name}: no route meets the constraints"
+        )
     return steps
 
 
@@ -178,7 +186,9 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
             rules=sorted(broken),
             reasons=[reason for name in sorted(broken) for reason in broken[name]],
         )
-        for (model, provider, deployment), broken in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2]))
+        for (model, provider, deployment), broken in sorted(
+            merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
+        )
     ]
 
 

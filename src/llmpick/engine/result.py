@@ -33,7 +33,9 @@ class OpennessVerdict(Verdict):
 class TaskVerdict(Out):
     tasks: list[str]
     reasons: list[str] = Field(default_factory=list)
-    pipeline: list[str] = Field(default_factory=list, description="modular pipeline, e.g. speech-to-text → text → text-to-speech")
+    pipeline: list[str] = Field(
+        default_factory=list, description="modular pipeline, e.g. speech-to-text → text → text-to-speech"
+    )
 
 
 class PrecisionVerdict(Verdict):

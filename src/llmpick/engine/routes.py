@@ -12,7 +12,9 @@ from llmpick.engine.scoring import Scored
 from llmpick.profile import Level, Profile, SpeedTier
 
 
-def to_route(candidate: Candidate, rank: int, scored: Scored, profile: Profile, catalog: Catalog, policy: Policy) -> Route:
+def to_route(
+    candidate: Candidate, rank: int, scored: Scored, profile: Profile, catalog: Catalog, policy: Policy
+) -> Route:
     model = candidate.model
     est = candidate.estimate
     cost = candidate.cost
@@ -61,12 +63,22 @@ def _reasons(candidate: Candidate, scored: Scored, profile: Profile, catalog: Ca
         reasons.append(f"about ${cost.total_usd:,.2f} a month at {profile.workload.requests_per_day:,.0f} requests/day")
     if candidate.estimate is not None:
         est = candidate.estimate
-        on = f"{candidate.hardware_count}× {candidate.hardware.name}" if candidate.hardware and (candidate.hardware_count or 1) > 1 else (candidate.hardware.name if candidate.hardware else "")
-        reasons.append(f"fits {on} at {est.quantization} ({est.memory_gb:.1f} of {est.available_gb:.0f} GB) with {candidate.runtime}")
-        reasons.append(f"about {est.decode_tokens_per_s:.0f} tokens/s single-stream (estimate: {est.decode_range[0]:.0f}–{est.decode_range[1]:.0f})")
+        on = (
+            f"{candidate.hardware_count}× {candidate.hardware.name}"
+            if candidate.hardware and (candidate.hardware_count or 1) > 1
+            else (candidate.hardware.name if candidate.hardware else "")
+        )
+        reasons.append(
+            f"fits {on} at {est.quantization} ({est.memory_gb:.1f} of {est.available_gb:.0f} GB) with {candidate.runtime}"
+        )
+        reasons.append(
+            f"about {est.decode_tokens_per_s:.0f} tokens/s single-stream (estimate: {est.decode_range[0]:.0f}–{est.decode_range[1]:.0f})"
+        )
     elif candidate.decode_tokens_per_s is not None and candidate.offering and candidate.offering.speed:
         src = candidate.offering.sources[candidate.offering.speed.source].url
-        reasons.append(f"about {candidate.decode_tokens_per_s:.0f} output tokens/s at {candidate.provider.name if candidate.provider else '?'} ({src})")
+        reasons.append(
+            f"about {candidate.decode_tokens_per_s:.0f} output tokens/s at {candidate.provider.name if candidate.provider else '?'} ({src})"
+        )
     if candidate.deployment in ("local", "self-hosted"):
         reasons.append("the data stays on machines you control")
     if candidate.owned_hardware:
@@ -100,8 +112,15 @@ def _provider_reasons(candidate: Candidate, profile: Profile) -> list[str]:
     out = []
     if held:
         out.append(f"{candidate.provider.name}: {', '.join(held)}")
-    if profile.team.needs_vendor_support and candidate.provider.support and candidate.provider.support.enterprise_support:
-        out.append(f"{candidate.provider.name} offers enterprise support" + (f" ({candidate.provider.support.sla})" if candidate.provider.support.sla else ""))
+    if (
+        profile.team.needs_vendor_support
+        and candidate.provider.support
+        and candidate.provider.support.enterprise_support
+    ):
+        out.append(
+            f"{candidate.provider.name} offers enterprise support"
+            + (f" ({candidate.provider.support.sla})" if candidate.provider.support.sla else "")
+        )
     return out
 
 
@@ -111,10 +130,18 @@ def _caveats(candidate: Candidate, profile: Profile, policy: Policy) -> list[str
     release = model.release
     if release.status is Status.DEPRECATED:
         successor = f"; move to {release.successor}" if release.successor else ""
-        caveats.append(f"{model.name} is deprecated{f' since {release.deprecated_on}' if release.deprecated_on else ''}{successor}")
+        caveats.append(
+            f"{model.name} is deprecated{f' since {release.deprecated_on}' if release.deprecated_on else ''}{successor}"
+        )
     rating = rate(model, policy)
-    if not rating.known and candidate.model.capabilities.tasks and candidate.model.capabilities.tasks[0].value in ("text", "code"):
-        caveats.append("no benchmark figure in the catalog: quality is unknown — try it on your own prompts (llmpick eval)")
+    if (
+        not rating.known
+        and candidate.model.capabilities.tasks
+        and candidate.model.capabilities.tasks[0].value in ("text", "code")
+    ):
+        caveats.append(
+            "no benchmark figure in the catalog: quality is unknown — try it on your own prompts (llmpick eval)"
+        )
     elif tier_gap(rating.tier, profile.quality.value) > 0:
         caveats.append(f"rates {rating.tier}, one tier below the {profile.quality.value} quality asked for")
     cost = candidate.cost
@@ -128,7 +155,9 @@ def _caveats(candidate: Candidate, profile: Profile, policy: Policy) -> list[str
     elif profile.speed is not None:
         need = policy.speed_tiers[profile.speed.value].min_tokens_per_s
         if candidate.decode_tokens_per_s < need and profile.speed is not SpeedTier.SLOW:
-            caveats.append(f"about {candidate.decode_tokens_per_s:.0f} tokens/s is below the {profile.speed.value} tier (≥ {need:g})")
+            caveats.append(
+                f"about {candidate.decode_tokens_per_s:.0f} tokens/s is below the {profile.speed.value} tier (≥ {need:g})"
+            )
     lic = model.license
     if model.is_open and lic.mau_limit:
         caveats.append(f"{lic.name}: above {lic.mau_limit:,} monthly active users you need a separate licence")
@@ -138,11 +167,18 @@ def _caveats(candidate: Candidate, profile: Profile, policy: Policy) -> list[str
         caveats.append(f"the {lic.name} comes with an acceptable-use policy")
     if candidate.deployment in ("local", "self-hosted") and profile.team.ml_expertise is Level.NONE:
         caveats.append("team.ml_expertise is none: running models yourself needs someone who can operate them")
-    if candidate.deployment == "local" and not candidate.owned_hardware and candidate.hardware and candidate.hardware.purchase:
+    if (
+        candidate.deployment == "local"
+        and not candidate.owned_hardware
+        and candidate.hardware
+        and candidate.hardware.purchase
+    ):
         caveats.append(f"assumes buying a {candidate.hardware.name} (${candidate.hardware.purchase.usd:,.0f})")
     if profile.team.needs_vendor_support and candidate.provider is None:
         caveats.append("team.needs_vendor_support: self-run routes have community support only")
-    if candidate.estimate is not None and any("below 4-bit" in b or "lower than 4-bit" in b for b in candidate.estimate.basis):
+    if candidate.estimate is not None and any(
+        "below 4-bit" in b or "lower than 4-bit" in b for b in candidate.estimate.basis
+    ):
         caveats.append("only fits below 4-bit quantization: expect a noticeable loss of quality")
     return caveats
 

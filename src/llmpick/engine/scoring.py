@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from llmpick.catalog.schema import Openness, Status
 from llmpick.engine.candidates import Candidate
 from llmpick.engine.policy import Policy
-from llmpick.engine.quality import rate
+from llmpick.engine.quality import rate, tier_gap
 from llmpick.profile import Level, Profile, QualityTier, Sensitivity, SpeedTier
+from llmpick.sizing.quantization import get_format
 
 UNKNOWN = 0.35  # score given where a fact is unknown: below average, so known-good beats unknown
+UNKNOWN_SPEED = 0.5  # no provider publishes speed for most APIs: unknown speed is neutral, not bad
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def score(candidates: list[Candidate], profile: Profile, policy: Policy) -> dict
     out: dict[int, Scored] = {}
     for c in candidates:
         dims = {
-            "quality": _quality(c, policy),
+            "quality": _quality(c, policy, profile),
             "cost": _cost(c, cheapest, profile),
             "speed": _speed(c, speed_need),
             "privacy": policy.deployment_scores[c.deployment]["privacy"] + _zdr_bonus(c),
@@ -75,9 +77,16 @@ def score(candidates: list[Candidate], profile: Profile, policy: Policy) -> dict
     return out
 
 
-def _quality(c: Candidate, policy: Policy) -> float:
+def _quality(c: Candidate, policy: Policy, profile: Profile) -> float:
     rating = rate(c.model, policy)
-    return rating.score if rating.score is not None else UNKNOWN
+    if rating.score is None:
+        return UNKNOWN
+    value = rating.score
+    if tier_gap(rating.tier, profile.quality.value) > 0:
+        value *= policy.quality.below_tier_factor
+    if c.estimate is not None and get_format(c.estimate.quantization).below_4bit:
+        value *= policy.quality.below_4bit_factor
+    return value
 
 
 def _cost(c: Candidate, cheapest: float | None, profile: Profile) -> float:
@@ -96,7 +105,7 @@ def _cost(c: Candidate, cheapest: float | None, profile: Profile) -> float:
 def _speed(c: Candidate, need: float) -> float:
     tps = c.decode_tokens_per_s
     if tps is None:
-        return UNKNOWN
+        return UNKNOWN_SPEED
     if need <= 0:
         return min(1.0, 0.6 + tps / 250)
     return min(1.0, (tps / need) ** 0.5) if tps < need else min(1.0, 0.8 + 0.2 * min(tps / need, 3) / 3)

@@ -25,6 +25,11 @@ class Stage:
         return "+".join(t.value for t in self.tasks)
 
     @property
+    def position(self) -> int:
+        """Where the stage sits in the pipeline (audio in first, audio/image out last)."""
+        return min(ORDER.index(t) for t in self.tasks)
+
+    @property
     def is_language(self) -> bool:
         return self.tasks[0] in LANGUAGE
 

@@ -24,21 +24,29 @@ def precision_verdict(profile: Profile, policy: Policy) -> PrecisionVerdict:
     steps: list[str] = []
     reasons: list[str] = []
     if custom.train_from_scratch:
-        reasons.append("customization.train_from_scratch: pre-train a model of your own (needs an open-source model's training code and data)")
+        reasons.append(
+            "customization.train_from_scratch: pre-train a model of your own (needs an open-source model's training code and data)"
+        )
         return PrecisionVerdict(choice="pretrain", steps=["pretrain", "full-fine-tune"], reasons=reasons)
     if domain.knowledge_base:
         steps.append("rag")
         reasons.append("domain.knowledge_base: ground answers in your documents with retrieval (RAG)")
         if domain.knowledge_changes == "often":
-            reasons.append("domain.knowledge_changes is often: RAG keeps answers current without retraining; fine-tuning would go stale")
+            reasons.append(
+                "domain.knowledge_changes is often: RAG keeps answers current without retraining; fine-tuning would go stale"
+            )
     tune = _tuning_step(profile, policy, reasons)
     if tune:
         steps.append(tune)
     if not steps:
-        reasons.append(f"domain.expertise is {domain.expertise} with no knowledge base: a general model with good prompts is enough")
+        reasons.append(
+            f"domain.expertise is {domain.expertise} with no knowledge base: a general model with good prompts is enough"
+        )
         return PrecisionVerdict(choice="prompting", steps=["prompting"], reasons=reasons)
     if team.ml_expertise is Level.NONE and tune:
-        reasons.append("team.ml_expertise is none: fine-tuning needs ML skills — use a vendor's fine-tuning service or get help")
+        reasons.append(
+            "team.ml_expertise is none: fine-tuning needs ML skills — use a vendor's fine-tuning service or get help"
+        )
     return PrecisionVerdict(choice=steps[-1], steps=steps, reasons=reasons)  # type: ignore[arg-type]
 
 
@@ -51,16 +59,22 @@ def _tuning_step(profile: Profile, policy: Policy, reasons: list[str]) -> str | 
         return "full-fine-tune"
     if domain.expertise != "expert":
         if domain.expertise == "moderate" and not domain.knowledge_base:
-            reasons.append("domain.expertise is moderate: start with prompting and add RAG over your material (the seed's moderate specialisation)")
+            reasons.append(
+                "domain.expertise is moderate: start with prompting and add RAG over your material (the seed's moderate specialisation)"
+            )
         return None
     if examples >= rules.full_min_examples and profile.team.ml_expertise is Level.STRONG:
-        reasons.append(f"domain.expertise is expert with {examples:,} labeled examples and a strong ML team: full fine-tuning")
+        reasons.append(
+            f"domain.expertise is expert with {examples:,} labeled examples and a strong ML team: full fine-tuning"
+        )
         return "full-fine-tune"
     if examples >= rules.lora_min_examples:
         small_gpus = _small_gpu_memory(profile)
         method = "qlora" if small_gpus else "lora"
         why = " on the memory available (4-bit base weights)" if small_gpus else ""
-        reasons.append(f"domain.expertise is expert with {examples:,} labeled examples: parameter-efficient fine-tuning ({method.upper()}){why}")
+        reasons.append(
+            f"domain.expertise is expert with {examples:,} labeled examples: parameter-efficient fine-tuning ({method.upper()}){why}"
+        )
         return method
     reasons.append(
         f"domain.expertise is expert but only {examples:,} labeled examples (fewer than {rules.lora_min_examples}): "
@@ -89,9 +103,14 @@ def speed_verdict(profile: Profile, policy: Policy) -> SpeedVerdict:
     if profile.speed is not None:
         tier = profile.speed.value
         rule = policy.speed_tiers[tier]
-        return SpeedVerdict(choice=tier, reasons=[f"speed is {tier} in the profile ({rule.use}; ≥ {rule.min_tokens_per_s:g} tokens/s)"])
+        return SpeedVerdict(
+            choice=tier, reasons=[f"speed is {tier} in the profile ({rule.use}; ≥ {rule.min_tokens_per_s:g} tokens/s)"]
+        )
     if profile.quality.value == "frontier" and profile.domain.expertise == "expert":
-        tier, why = SpeedTier.SLOW, "frontier quality on expert work: deep analysis where speed matters less than getting it right"
+        tier, why = (
+            SpeedTier.SLOW,
+            "frontier quality on expert work: deep analysis where speed matters less than getting it right",
+        )
     elif profile.domain.knowledge_base:
         tier, why = SpeedTier.MODERATE, "a RAG application answers at reading pace"
     else:
@@ -128,7 +147,9 @@ def openness_verdict(profile: Profile, top_openness: str | None, top_name: str |
     if profile.data.residency is Residency.ON_PREMISES or profile.data.air_gapped:
         reasons.append("data must stay on your premises: only a model whose weights you can run qualifies")
     if profile.data.sensitivity in (Sensitivity.CONFIDENTIAL, Sensitivity.REGULATED) and choice != "proprietary":
-        reasons.append(f"data.sensitivity is {profile.data.sensitivity.value}: running the weights yourself keeps the data in your control")
+        reasons.append(
+            f"data.sensitivity is {profile.data.sensitivity.value}: running the weights yourself keeps the data in your control"
+        )
     if profile.preferences.avoid_vendor_lock_in and choice != "proprietary":
         reasons.append("preferences.avoid_vendor_lock_in: open weights can move between hosts and runtimes")
     if profile.budget.monthly_usd is not None and profile.budget.monthly_usd < 100 and choice != "proprietary":
@@ -137,7 +158,9 @@ def openness_verdict(profile: Profile, top_openness: str | None, top_name: str |
         if profile.team.ml_expertise is Level.NONE:
             reasons.append("team.ml_expertise is none: an API needs no infrastructure or ML skills")
         if profile.quality.value in ("high", "frontier"):
-            reasons.append(f"quality is {profile.quality.value}: the best proprietary models lead the benchmarks out of the box")
+            reasons.append(
+                f"quality is {profile.quality.value}: the best proprietary models lead the benchmarks out of the box"
+            )
         if profile.team.time_to_market == "fast":
             reasons.append("team.time_to_market is fast: plug-and-play APIs ship soonest")
         if profile.team.needs_vendor_support:
@@ -145,7 +168,9 @@ def openness_verdict(profile: Profile, top_openness: str | None, top_name: str |
     if top_name:
         reasons.append(f"the best-scoring route uses {top_name} ({top_openness})")
     if choice == "open-weight":
-        reasons.append("open weights allow LoRA/QLoRA fine-tuning and self-hosting; training code and data are not needed here")
+        reasons.append(
+            "open weights allow LoRA/QLoRA fine-tuning and self-hosting; training code and data are not needed here"
+        )
     return OpennessVerdict(choice=choice, reasons=reasons)  # type: ignore[arg-type]
 
 

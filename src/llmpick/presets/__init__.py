@@ -32,7 +32,9 @@ def list_presets() -> list[Preset]:
         data = yaml.safe_load(entry.read_text(encoding="utf-8"))
         name = entry.name.removesuffix(".yaml")
         presets.append(
-            Preset(name, data["title"], data["seed"], data["description"], parse_profile(data["profile"], f"preset {name}"))
+            Preset(
+                name, data["title"], data["seed"], data["description"], parse_profile(data["profile"], f"preset {name}")
+            )
         )
     return presets
 

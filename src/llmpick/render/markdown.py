@@ -16,7 +16,11 @@ def render_markdown(rec: Recommendation, *, max_excluded: int = 30) -> str:
     verdicts = [
         ("Model openness", fw.openness.choice, fw.openness.reasons),
         ("Task use case", ", ".join(fw.task.tasks), fw.task.reasons + [f"pipeline — {p}" for p in fw.task.pipeline]),
-        ("Precision & domain knowledge", f"{fw.precision.choice} (steps: {' → '.join(fw.precision.steps)})", fw.precision.reasons),
+        (
+            "Precision & domain knowledge",
+            f"{fw.precision.choice} (steps: {' → '.join(fw.precision.steps)})",
+            fw.precision.reasons,
+        ),
         ("Deployment & inference", fw.deployment.choice, fw.deployment.reasons),
         ("Speed tier", fw.speed.choice, fw.speed.reasons),
     ]
@@ -25,7 +29,12 @@ def render_markdown(rec: Recommendation, *, max_excluded: int = 30) -> str:
         out += [f"- {_esc(r)}" for r in reasons]
         out.append("")
     if rec.recommendations:
-        out += ["## Ranked routes", "", "| # | Model | Openness | Licence | Deployment | Where | Monthly cost | Speed | Score |", "|---|---|---|---|---|---|---|---|---|"]
+        out += [
+            "## Ranked routes",
+            "",
+            "| # | Model | Openness | Licence | Deployment | Where | Monthly cost | Speed | Score |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for r in rec.recommendations:
             out.append(
                 f"| {r.rank} | {_esc(r.name)} | {r.openness} | {_esc(r.license)} | {r.deployment} | {_esc(where(r))} | "
@@ -38,14 +47,21 @@ def render_markdown(rec: Recommendation, *, max_excluded: int = 30) -> str:
         out += ["## Hybrid plan", ""]
         for h in rec.hybrid.routes:
             tag = "sensitive" if h.sensitive else "non-sensitive"
-            out.append(f"- **{_esc(h.when)}** ({tag}): {_esc(h.use.name)} via {_esc(where(h.use))} — {money(h.use.monthly_cost_usd)}/month")
+            out.append(
+                f"- **{_esc(h.when)}** ({tag}): {_esc(h.use.name)} via {_esc(where(h.use))} — {money(h.use.monthly_cost_usd)}/month"
+            )
         out += [f"- {_esc(r)}" for r in rec.hybrid.reasons]
         if rec.hybrid.monthly_cost_usd is not None:
             out.append(f"- total about {money(rec.hybrid.monthly_cost_usd)} a month")
         out.append("")
     if rec.break_even:
         be = rec.break_even
-        out += ["## Self-hosting break-even", "", f"- API: {_esc(be.api_route)}", f"- self-run: {_esc(be.self_hosted_route)}"]
+        out += [
+            "## Self-hosting break-even",
+            "",
+            f"- API: {_esc(be.api_route)}",
+            f"- self-run: {_esc(be.self_hosted_route)}",
+        ]
         out += [f"- {_esc(r)}" for r in be.reasons]
         out.append("")
     if rec.infeasible:
@@ -53,13 +69,17 @@ def render_markdown(rec: Recommendation, *, max_excluded: int = 30) -> str:
         out += [f"- {_esc(r)}" for r in rec.infeasible.reasons]
         out += ["", "What to relax:", ""]
         for relax in rec.infeasible.relax:
-            out.append(f"- {_esc(relax if isinstance(relax, str) else f'{relax.constraint}: {relax.change} (admits {relax.unlocks} route(s))')}")
+            out.append(
+                f"- {_esc(relax if isinstance(relax, str) else f'{relax.constraint}: {relax.change} (admits {relax.unlocks} route(s))')}"
+            )
         out.append("")
     if rec.excluded:
         out += ["## Main exclusions, by rule", ""]
         by_rule: dict[str, list[str]] = defaultdict(list)
         for ex in rec.excluded:
-            by_rule[ex.rules[0] if ex.rules else "other"].append(f"{ex.model} ({ex.provider or ex.deployment}): {ex.reasons[0]}")
+            by_rule[ex.rules[0] if ex.rules else "other"].append(
+                f"{ex.model} ({ex.provider or ex.deployment}): {ex.reasons[0]}"
+            )
         shown = 0
         for rule_name in sorted(by_rule, key=lambda k: -len(by_rule[k])):
             items = by_rule[rule_name]
@@ -80,7 +100,9 @@ def _route_details(r: Route) -> list[str]:
     lines += [f"- {_esc(reason)}" for reason in r.reasons]
     lines += [f"- ⚠ {_esc(caveat)}" for caveat in r.caveats]
     if r.cost_breakdown:
-        lines.append("- cost: " + "; ".join(f"{_esc(c.item)} {money(c.usd)} ({_esc(c.basis)})" for c in r.cost_breakdown))
+        lines.append(
+            "- cost: " + "; ".join(f"{_esc(c.item)} {money(c.usd)} ({_esc(c.basis)})" for c in r.cost_breakdown)
+        )
     if r.sources:
         lines.append("- sources: " + ", ".join(r.sources))
     lines.append("")

@@ -15,7 +15,10 @@ from llmpick.render.text import money, speed, where
 
 def render_terminal(rec: Recommendation, console: Console) -> None:
     fw = rec.framework
-    console.print(Text(f"llmpick — {rec.profile_name}", style="bold"), Text(f"  catalog {rec.catalog_version} (as of {rec.catalog_as_of})", style="dim"))
+    console.print(
+        Text(f"llmpick — {rec.profile_name}", style="bold"),
+        Text(f"  catalog {rec.catalog_version} (as of {rec.catalog_as_of})", style="dim"),
+    )
     verdicts = [
         ("Openness", fw.openness.choice, fw.openness.reasons),
         ("Task", ", ".join(fw.task.tasks), fw.task.reasons + fw.task.pipeline),
@@ -31,22 +34,49 @@ def render_terminal(rec: Recommendation, console: Console) -> None:
         for col in ("#", "model", "openness", "licence", "deployment", "where", "$/month", "speed", "score"):
             table.add_column(col, overflow="fold")
         for r in rec.recommendations:
-            table.add_row(str(r.rank), r.name, r.openness, r.license, r.deployment, where(r), money(r.monthly_cost_usd), speed(r.decode_tokens_per_s), f"{r.score:.2f}")
+            table.add_row(
+                str(r.rank),
+                r.name,
+                r.openness,
+                r.license,
+                r.deployment,
+                where(r),
+                money(r.monthly_cost_usd),
+                speed(r.decode_tokens_per_s),
+                f"{r.score:.2f}",
+            )
         console.print(table)
         for r in rec.recommendations[:3]:
             lines = [Text(f"• {x}") for x in r.reasons[:5]] + [Text(f"⚠ {x}", style="yellow") for x in r.caveats[:4]]
             console.print(Panel(Group(*lines), title=f"{r.rank}. {r.name}", title_align="left"))
     if rec.hybrid:
-        lines = [Text(f"{h.when}: {h.use.name} via {where(h.use)} — {money(h.use.monthly_cost_usd)}/month", style="bold" if h.sensitive else "") for h in rec.hybrid.routes]
+        lines = [
+            Text(
+                f"{h.when}: {h.use.name} via {where(h.use)} — {money(h.use.monthly_cost_usd)}/month",
+                style="bold" if h.sensitive else "",
+            )
+            for h in rec.hybrid.routes
+        ]
         lines += [Text(f"• {r}") for r in rec.hybrid.reasons]
         console.print(Panel(Group(*lines), title="Hybrid plan", title_align="left"))
     if rec.break_even:
         console.print(Panel("\n".join(rec.break_even.reasons), title="Self-hosting break-even", title_align="left"))
     if rec.infeasible:
         lines = [Text(r) for r in rec.infeasible.reasons]
-        lines += [Text("relax: " + (x if isinstance(x, str) else f"{x.constraint} — {x.change} ({x.unlocks} routes)"), style="yellow") for x in rec.infeasible.relax]
+        lines += [
+            Text(
+                "relax: " + (x if isinstance(x, str) else f"{x.constraint} — {x.change} ({x.unlocks} routes)"),
+                style="yellow",
+            )
+            for x in rec.infeasible.relax
+        ]
         console.print(Panel(Group(*lines), title="No route fits", title_align="left", border_style="red"))
     if rec.excluded:
         counts = Counter(rule for ex in rec.excluded for rule in ex.rules)
         summary = ", ".join(f"{rule}: {n}" for rule, n in counts.most_common())
-        console.print(Text(f"Excluded {len(rec.excluded)} routes — {summary}  (--format markdown or json lists each with its reason)", style="dim"))
+        console.print(
+            Text(
+                f"Excluded {len(rec.excluded)} routes — {summary}  (--format markdown or json lists each with its reason)",
+                style="dim",
+            )
+        )

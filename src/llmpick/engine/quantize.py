@@ -1,0 +1,80 @@
+"""Pick the quantization for a self-run route: the best quality that fits and is fast enough for the speed tier.
+
+Memory alone would pick the largest format that fits; a route that fits at 16-bit but answers at
+5 tokens/s is worse than the same model at Q4 at 20 tokens/s for a reading-paced app. So: among
+the formats that fit (4-bit or more, unless nothing else fits), the highest-quality one that meets
+the speed tier, else the fastest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from llmpick.sizing.quantization import by_quality, get_format
+from llmpick.sizing.specs import DeviceSpec, ModelSpec
+from llmpick.sizing.speed import Estimate, estimate
+
+
+def choose_estimate(
+    spec: ModelSpec,
+    device: DeviceSpec,
+    *,
+    runtime: str,
+    formats: list[str],
+    count: int,
+    context: int,
+    concurrency: int,
+    prompt_tokens: int,
+    speed_need: float,
+) -> Estimate | None:
+    context = min(context, spec.context_window or context)
+    fitting: list[Estimate] = []
+    for fmt in by_quality(formats):
+        if fmt.id == "fp32" or (fmt.id.startswith("mlx-") and device.platform != "apple"):
+            continue
+        est = estimate(
+            spec,
+            device,
+            count=count,
+            quantization=fmt.id,
+            runtime=runtime,
+            context=context,
+            concurrency=concurrency,
+            prompt_tokens=prompt_tokens,
+        )
+        if not est.fits and concurrency > 1 and est.max_concurrency >= 1:
+            # Fewer sequences per set fit: more replicas carry the rest (capacity counts them).
+            est = estimate(
+                spec,
+                device,
+                count=count,
+                quantization=fmt.id,
+                runtime=runtime,
+                context=context,
+                concurrency=est.max_concurrency,
+                prompt_tokens=prompt_tokens,
+            )
+        if est.fits:
+            fitting.append(replace(est, basis=[*est.basis, *(_low_note(fmt.below_4bit, context))]))
+    if not fitting:
+        return None
+    solid = [e for e in fitting if not get_format(e.quantization).below_4bit] or fitting
+    fast_enough = [e for e in solid if e.decode_tokens_per_s >= speed_need]
+    if fast_enough:
+        return fast_enough[0]
+    fastest = max(solid, key=lambda e: e.decode_tokens_per_s)
+    return replace(
+        fastest,
+        basis=[
+            *fastest.basis,
+            f"no format reaches {speed_need:g} tokens/s here; {fastest.quantization} is the fastest that fits",
+        ],
+    )
+
+
+def _low_note(below_4bit: bool, context: int) -> list[str]:
+    if not below_4bit:
+        return []
+    return [
+        f"below 4-bit: nothing at 4 bits or more fits with {context} tokens of context — expect a noticeable quality loss"
+    ]

@@ -1,0 +1,375 @@
+"""Monthly cost of each route — API, self-hosted, local — its breakdown, cost curves and break-even.
+
+Money is computed in Decimal and returned as floats rounded to cents. A price that is not known
+makes the total ``None`` and is named in ``unknown``; it is never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from llmpick.sizing.capacity import replicas_needed, seconds_per_request
+from llmpick.sizing.defaults import cost_defaults
+
+if TYPE_CHECKING:
+    from llmpick.catalog.prices import PriceQuote
+    from llmpick.catalog.schema import Hardware
+    from llmpick.engine.result import CostLine, CurvePoint
+    from llmpick.profile import CostAssumptions, Workload
+    from llmpick.sizing.speed import Estimate
+
+CENT = Decimal("0.01")
+MILLION = Decimal(1_000_000)
+
+
+def _line(*, item: str, usd: float, basis: str) -> CostLine:
+    # imported here: llmpick.engine imports this module, so a top-level import would be circular
+    from llmpick.engine.result import CostLine
+
+    return CostLine(item=item, usd=usd, basis=basis)
+
+
+def _d(value: float | int | Decimal) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _usd(value: Decimal) -> float:
+    return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class CostBreakdown:
+    """A route's monthly cost: total (None when a needed price is unknown), lines, what is missing."""
+
+    total_usd: float | None
+    lines: list[CostLine]
+    unknown: list[str] = field(default_factory=list)
+    units: int | None = None  # GPUs / devices priced
+    notes: list[str] = field(default_factory=list)  # how quantities were derived (replicas, busy hours)
+
+    @property
+    def known_usd(self) -> float:
+        """Sum of the lines that are priced: a lower bound when ``total_usd`` is None."""
+        return _usd(sum((_d(line.usd) for line in self.lines), Decimal(0)))
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The cost defaults after the profile's overrides; ``sources`` says where each value comes from."""
+
+    gpu_utilization: float
+    ops_staff_usd_per_month: float
+    amortisation_months: int
+    power_usd_per_kwh: float
+    redundancy: bool
+    reserved_pricing: bool
+    storage_usd_per_gb_month: float
+    storage_extra_gb: float
+    egress_usd_per_gb: float
+    egress_bytes_per_output_token: float
+    hours_per_month: float
+    days_per_month: float
+    local_duty_cycle: float
+    host_power_w: float
+    device_power_w: dict[str, float]
+    sources: dict[str, str] = field(default_factory=dict)
+    overridden: tuple[str, ...] = ()
+
+    def describe(self) -> list[str]:
+        """One line per assumption that shapes a cost: value, and the profile or the source behind it."""
+        lines = []
+        for name in ("gpu_utilization", "ops_staff_usd_per_month", "amortisation_months", "power_usd_per_kwh",
+                     "redundancy", "reserved_pricing", "storage_usd_per_gb_month", "egress_usd_per_gb"):
+            value = getattr(self, name)
+            shown = f"{value:.0%}" if name == "gpu_utilization" else (f"${value:,.2f}" if "usd" in name else str(value))
+            origin = "set in the profile" if name in self.overridden else f"default, {self.sources.get(name, '')}"
+            lines.append(f"{name} = {shown} ({origin})")
+        return lines
+
+
+OVERRIDABLE = ("gpu_utilization", "ops_staff_usd_per_month", "amortisation_months", "power_usd_per_kwh",
+               "redundancy", "reserved_pricing")
+
+
+def resolve_assumptions(profile_assumptions: CostAssumptions | None) -> Assumptions:
+    """Defaults from ``data/defaults.yaml``, with the profile's non-null ``assumptions`` on top."""
+    defaults = cost_defaults()
+    values: dict[str, Any] = {}
+    for f in fields(Assumptions):
+        if f.name in ("sources", "overridden"):
+            continue
+        values[f.name] = defaults[f.name].value
+    overridden = []
+    if profile_assumptions is not None:
+        for name in OVERRIDABLE:
+            given = getattr(profile_assumptions, name, None)
+            if given is not None:
+                values[name] = given
+                overridden.append(name)
+    values["device_power_w"] = {k: float(v) for k, v in values["device_power_w"].items()}
+    return Assumptions(**values, sources={k: d.source for k, d in defaults.items()}, overridden=tuple(overridden))
+
+
+# ---------------------------------------------------------------- API routes
+
+_UNIT_TASKS = {"speech-to-text": "audio", "text-to-speech": "chars", "image-generation": "images", "embeddings": "embed"}
+
+
+def _task_name(task: Any) -> str:
+    return str(getattr(task, "value", task))
+
+
+def api_monthly_cost(quote: PriceQuote, workload: Workload, tasks: list[str], assumptions: Assumptions) -> CostBreakdown:
+    """Cost of an API route at the workload's volume.
+
+    Tokens: input (the cacheable share at the cached-input price) + output, the batch share of requests
+    at batch prices; speech-to-text: audio minutes × per-minute price; text-to-speech: characters;
+    image generation: images; embeddings: input tokens only. The first task whose unit the quote prices
+    decides the unit.
+    """
+    requests = _d(workload.requests_per_day) * _d(assumptions.days_per_month)
+    where = f" ({quote.source})" if quote.source else ""
+    for task in [_task_name(t) for t in tasks] or ["text"]:
+        unit = _UNIT_TASKS.get(task, "tokens")
+        if unit == "audio" and quote.per_audio_minute is not None:
+            minutes = requests * _d(workload.audio_minutes_per_request)
+            usd = minutes * _d(quote.per_audio_minute)
+            return _total([_line(item="audio transcribed", usd=_usd(usd),
+                                    basis=f"{minutes:,.0f} min × ${quote.per_audio_minute:g}/min{where}")])
+        if unit == "chars" and quote.per_million_chars is not None:
+            per = workload.characters_per_request if workload.characters_per_request is not None else 4 * workload.output_tokens
+            chars = requests * _d(per)
+            usd = chars / MILLION * _d(quote.per_million_chars)
+            return _total([_line(item="characters spoken", usd=_usd(usd),
+                                    basis=f"{chars:,.0f} characters × ${quote.per_million_chars:g}/M{where}")])
+        if unit == "images" and quote.per_image is not None:
+            images = requests * _d(workload.images_per_request)
+            usd = images * _d(quote.per_image)
+            return _total([_line(item="images generated", usd=_usd(usd), basis=f"{images:,.0f} images × ${quote.per_image:g}{where}")])
+        if unit == "embed" and quote.input_per_mtok is not None:
+            tokens = requests * _d(workload.input_tokens)
+            usd = tokens / MILLION * _d(quote.input_per_mtok)
+            return _total([_line(item="input tokens embedded", usd=_usd(usd),
+                                    basis=f"{tokens / MILLION:,.2f}M tokens × ${quote.input_per_mtok:g}/M{where}")])
+        if unit == "tokens" and quote.has_token_prices:
+            return _token_cost(quote, workload, requests, where)
+    wanted = sorted({_UNIT_TASKS.get(_task_name(t), "tokens") for t in tasks} or {"tokens"})
+    return CostBreakdown(None, [], [f"no {'/'.join(wanted)} price for this offering{where or ' in genai-prices or the catalog'}"])
+
+
+def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where: str) -> CostBreakdown:
+    assert quote.input_per_mtok is not None and quote.output_per_mtok is not None
+    batch = _d(workload.batch_fraction)
+    cache = _d(workload.cacheable_input_fraction)
+    input_m = requests * _d(workload.input_tokens) / MILLION
+    output_m = requests * _d(workload.output_tokens) / MILLION
+    p_in, p_out = _d(quote.input_per_mtok), _d(quote.output_per_mtok)
+    lines: list[CostLine] = []
+    notes: list[str] = []
+    live = 1 - batch
+    if cache > 0:
+        cached_price = _d(quote.cached_input_per_mtok) if quote.cached_input_per_mtok is not None else p_in
+        if quote.cached_input_per_mtok is None:
+            notes.append("no cached-input price known: cached tokens counted at the full input price")
+        fresh = input_m * live * (1 - cache)
+        cached = input_m * live * cache
+        lines.append(_line(item="input tokens", usd=_usd(fresh * p_in), basis=f"{fresh:,.2f}M × ${p_in}/M{where}"))
+        lines.append(_line(item="cached input tokens", usd=_usd(cached * cached_price),
+                              basis=f"{cached:,.2f}M ({cache:.0%} cacheable) × ${cached_price}/M"))
+    else:
+        fresh = input_m * live
+        lines.append(_line(item="input tokens", usd=_usd(fresh * p_in), basis=f"{fresh:,.2f}M × ${p_in}/M{where}"))
+    out_live = output_m * live
+    lines.append(_line(item="output tokens", usd=_usd(out_live * p_out), basis=f"{out_live:,.2f}M × ${p_out}/M"))
+    if batch > 0:
+        b_in = _d(quote.batch_input_per_mtok) if quote.batch_input_per_mtok is not None else p_in
+        b_out = _d(quote.batch_output_per_mtok) if quote.batch_output_per_mtok is not None else p_out
+        if quote.batch_input_per_mtok is None or quote.batch_output_per_mtok is None:
+            notes.append("no batch price known: batch requests counted at the standard price")
+        lines.append(_line(item="batch input tokens", usd=_usd(input_m * batch * b_in),
+                              basis=f"{input_m * batch:,.2f}M ({batch:.0%} of requests by batch) × ${b_in}/M"))
+        lines.append(_line(item="batch output tokens", usd=_usd(output_m * batch * b_out),
+                              basis=f"{output_m * batch:,.2f}M × ${b_out}/M"))
+    return _total(lines, notes=notes)
+
+
+def _total(lines: list[CostLine], *, unknown: list[str] | None = None, units: int | None = None,
+           notes: list[str] | None = None) -> CostBreakdown:
+    unknown = unknown or []
+    total = None if unknown else _usd(sum((_d(line.usd) for line in lines), Decimal(0)))
+    return CostBreakdown(total, lines, unknown, units, notes or [])
+
+
+# ---------------------------------------------------------------- self-hosted routes
+
+
+def self_hosted_monthly_cost(
+    est: Estimate, hardware: Hardware, workload: Workload, assumptions: Assumptions, *, owned: bool = False
+) -> CostBreakdown:
+    """Rented GPUs: sets needed (peak and volume, N+1 if asked) × GPUs per set × hours × $/GPU-hour,
+    plus storage for the weights, egress and operations staff. ``owned``: GPUs you already have —
+    power instead of rent (their purchase is not counted)."""
+    replicas, reasons = replicas_needed(est, workload, assumptions.gpu_utilization)
+    if replicas < 1:
+        return CostBreakdown(None, [], reasons, None, reasons)
+    sets = replicas + (1 if assumptions.redundancy else 0)
+    gpus = sets * est.count
+    notes = list(reasons)
+    if assumptions.redundancy:
+        notes.append(f"+1 spare set for N+1 redundancy: {sets} sets")
+    lines: list[CostLine] = []
+    unknown: list[str] = []
+    up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
+    if owned:
+        watts = _device_watts(hardware, assumptions)
+        kwh = _d(gpus) * _d(watts) / 1000 * up_hours
+        lines.append(_line(item="power", usd=_usd(kwh * _d(assumptions.power_usd_per_kwh)),
+                              basis=f"{gpus} × {watts:g} W × {up_hours:,.0f} h × ${assumptions.power_usd_per_kwh:g}/kWh (GPUs owned: no rent)"))
+    else:
+        rent = hardware.rent
+        rate = None
+        hours = up_hours
+        label = "on-demand"
+        if rent is not None:
+            if assumptions.reserved_pricing and rent.reserved_usd_per_hour is not None:
+                rate, hours, label = rent.reserved_usd_per_hour, _d(assumptions.hours_per_month), "reserved (billed all month)"
+            else:
+                rate = rent.on_demand_usd_per_hour
+                if assumptions.reserved_pricing:
+                    notes.append(f"no reserved rate for {hardware.id} in the catalog: on-demand used")
+        if rate is None:
+            unknown.append(f"no rental price for {hardware.id} in the catalog")
+        else:
+            src = hardware.sources[rent.source].url if rent is not None else ""
+            provider = f" at {rent.provider}" if rent is not None and rent.provider else ""
+            lines.append(_line(
+                item="GPU rental", usd=_usd(_d(gpus) * hours * _d(rate)),
+                basis=f"{sets} set(s) × {est.count} × {hardware.id} = {gpus} GPUs × {hours:,.0f} h × ${rate:g}/GPU-h {label}{provider} ({src})",
+            ))
+    storage_gb = _d(sets) * (_d(round(est.weights_gb, 1)) + _d(assumptions.storage_extra_gb))
+    lines.append(_line(item="storage", usd=_usd(storage_gb * _d(assumptions.storage_usd_per_gb_month)),
+                          basis=f"{storage_gb:,.0f} GB (weights + {assumptions.storage_extra_gb:g} GB per set) × ${assumptions.storage_usd_per_gb_month:g}/GB-month"))
+    out_gb = _d(workload.requests_per_day) * _d(assumptions.days_per_month) * _d(workload.output_tokens) * _d(assumptions.egress_bytes_per_output_token) / Decimal(1e9)
+    lines.append(_line(item="egress", usd=_usd(out_gb * _d(assumptions.egress_usd_per_gb)),
+                          basis=f"{out_gb:,.1f} GB of responses × ${assumptions.egress_usd_per_gb:g}/GB"))
+    lines.append(_line(item="operations staff", usd=_usd(_d(assumptions.ops_staff_usd_per_month)),
+                          basis=f"${assumptions.ops_staff_usd_per_month:,.0f}/month ({'set in the profile' if 'ops_staff_usd_per_month' in assumptions.overridden else 'default: 0.25 FTE'})"))
+    return _total(lines, unknown=unknown, units=gpus, notes=notes)
+
+
+def _device_watts(hardware: Hardware, assumptions: Assumptions) -> float:
+    kind = hardware.kind.value
+    watts = hardware.spec.tdp_w or assumptions.device_power_w.get(kind, 300.0)
+    if kind in ("consumer-gpu", "workstation-gpu"):
+        watts += assumptions.host_power_w
+    return float(watts)
+
+
+# ---------------------------------------------------------------- local routes
+
+
+def local_monthly_cost(
+    hardware: Hardware, workload: Workload, assumptions: Assumptions, *, owned: bool = True, units: int = 1,
+    est: Estimate | None = None,
+) -> CostBreakdown:
+    """A machine of your own: power while it works (+ its purchase over the amortisation period unless owned).
+
+    Busy hours come from the estimate (requests × seconds each) when given, else from the duty-cycle default.
+    """
+    if units < 1:
+        return CostBreakdown(None, [], ["units must be at least 1"])
+    lines: list[CostLine] = []
+    unknown: list[str] = []
+    notes: list[str] = []
+    up_hours = _d(workload.hours_per_day) * _d(assumptions.days_per_month)
+    if est is not None:
+        busy = _d(workload.requests_per_day) * _d(assumptions.days_per_month) * _d(seconds_per_request(est, workload)) / 3600
+        busy = min(busy, up_hours * units)
+        busy_text = f"{busy:,.0f} busy h (requests × {seconds_per_request(est, workload):.1f} s each)"
+    else:
+        busy = up_hours * _d(assumptions.local_duty_cycle) * units
+        busy_text = f"{busy:,.0f} busy h ({assumptions.local_duty_cycle:.0%} of {up_hours:,.0f} h)"
+    watts = _device_watts(hardware, assumptions)
+    kwh = busy * _d(watts) / 1000
+    lines.append(_line(item="power", usd=_usd(kwh * _d(assumptions.power_usd_per_kwh)),
+                          basis=f"{watts:g} W × {busy_text} × ${assumptions.power_usd_per_kwh:g}/kWh"))
+    if owned:
+        notes.append(f"{hardware.name} already owned: no purchase cost")
+    elif hardware.purchase is None:
+        unknown.append(f"no purchase price for {hardware.id} in the catalog")
+    else:
+        src = hardware.sources[hardware.purchase.source].url
+        monthly = _d(hardware.purchase.usd) * units / _d(assumptions.amortisation_months)
+        lines.append(_line(item="hardware (amortised)", usd=_usd(monthly),
+                              basis=f"{units} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})"))
+    return _total(lines, unknown=unknown, units=units, notes=notes)
+
+
+# ---------------------------------------------------------------- curves and break-even
+
+
+def cost_curve(route_cost: Callable[[float], float | None], volumes: list[float]) -> list[CurvePoint]:
+    """The route's monthly cost at each volume (requests/day); volumes where it is unknown are left out."""
+    from llmpick.engine.result import CurvePoint
+
+    points = []
+    for volume in volumes:
+        usd = route_cost(volume)
+        if usd is not None:
+            points.append(CurvePoint(requests_per_day=volume, monthly_cost_usd=round(usd, 2)))
+    return points
+
+
+def break_even(
+    api_cost: Callable[[float], float | None],
+    self_hosted_cost: Callable[[float], float | None],
+    lo: float,
+    hi: float,
+    steps: int = 240,
+) -> float | None:
+    """Requests/day above which the self-hosted route costs less than the API route; None if not in [lo, hi].
+
+    Scans a geometric grid, then bisects the first interval where the API stops being cheaper
+    (self-hosted cost is a step function of GPU sets, so the crossing can sit on a step).
+    """
+    if hi <= 0 or hi < lo:
+        return None
+    start = max(lo, hi * 1e-6, 1e-6)
+
+    def diff(v: float) -> float | None:
+        a, s = api_cost(v), self_hosted_cost(v)
+        if a is None or s is None:
+            return None
+        return a - s
+
+    first = diff(start)
+    if first is not None and first >= 0:
+        return None  # self-hosted already cheaper at the bottom of the range: no crossing in it
+    ratio = (hi / start) ** (1 / steps) if hi > start else 1.0
+    prev_v, prev_d = start, first
+    for i in range(1, steps + 1):
+        v = start * ratio**i if i < steps else hi
+        d = diff(v)
+        if d is None:
+            prev_v, prev_d = v, d
+            continue
+        if prev_d is not None and prev_d < 0 <= d:
+            a, b = prev_v, v
+            for _ in range(60):
+                mid = math.sqrt(a * b)
+                dm = diff(mid)
+                if dm is None:
+                    break
+                if dm >= 0:
+                    b = mid
+                else:
+                    a = mid
+                if b - a <= max(1e-6, b * 1e-6):
+                    break
+            return b
+        prev_v, prev_d = v, d
+    return None

@@ -1,0 +1,440 @@
+"""Speed: decode and prefill tokens/s, time to first token, batched throughput — and :func:`estimate`, :func:`best_fit`.
+
+Decode is memory-bound: every generated token reads the active weights and the KV cache once, so
+
+    seconds per token = bytes read ÷ (bandwidth × η × κ) + layers × τ
+
+with η (share of peak bandwidth the engine's kernels reach on that platform), κ (the format's kernel
+family against the legacy Q4_0/Q8_0 kernels) and τ (fixed cost per layer per token) fitted on
+published measurements (:mod:`llmpick.sizing.calibrate`). Prefill is compute-bound:
+``tokens/s = TFLOPS × μ × ρ ÷ FLOPs per token``. Batched decode reads the weights once per step for
+all sequences, so throughput grows with concurrency until compute or memory runs out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+
+from llmpick.errors import EstimateError
+from llmpick.sizing import memory as mem
+from llmpick.sizing.calibrate import FLOPS_PER_BYTE, Constants, GroupConstants, constants
+from llmpick.sizing.quantization import QuantFormat, RuntimeInfo, by_quality, get_format, runtime_info
+from llmpick.sizing.specs import DeviceSpec, ModelSpec
+
+TP_EFFICIENCY = 0.85  # tensor parallel: share of the summed bandwidth reached (all-reduce, imbalance)
+TP_ALLREDUCE_S = 10e-6  # per all-reduce; two per layer per token
+LAYER_SPLIT_HOP_S = 50e-6  # llama.cpp layer split: hand-over between GPUs per token
+DEFAULT_RUNTIME = {
+    "consumer-gpu": "llama-cpp",
+    "workstation-gpu": "llama-cpp",
+    "apple": "llama-cpp",
+    "cpu": "llama-cpp",
+    "datacenter-gpu": "vllm",
+}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Memory and speed of one model on one device set with one runtime and format.
+
+    Sizes in GB (1e9 bytes); ``memory_gb`` = weights + KV cache + overhead for ``concurrency``
+    sequences of ``context`` tokens; ``available_gb`` is what the runtime may use on ``count``
+    devices. ``decode_tokens_per_s`` is single-stream; ``throughput_tokens_per_s`` is the aggregate
+    at ``concurrency``. ``basis`` explains every figure.
+    """
+
+    model_id: str | None
+    device_id: str
+    count: int
+    quantization: str
+    runtime: str
+    context: int
+    concurrency: int
+    weights_gb: float
+    kv_cache_gb: float
+    overhead_gb: float
+    memory_gb: float
+    available_gb: float
+    fits: bool
+    decode_tokens_per_s: float
+    decode_range: tuple[float, float]
+    prefill_tokens_per_s: float
+    time_to_first_token_s: float
+    throughput_tokens_per_s: float
+    max_context: int
+    max_concurrency: int
+    basis: list[str] = field(default_factory=list)
+    prompt_tokens: int = 0
+    kv_precision: str = "fp16"
+    calibrated: bool = False
+    offload_gb: float = 0.0
+    below_4bit: bool = False
+
+    def to_json_dict(self) -> dict[str, object]:
+        """JSON-ready dict; floats rounded for display."""
+        out = asdict(self)
+        for key, value in out.items():
+            if isinstance(value, float):
+                out[key] = round(value, 3 if key.endswith("_s") else 2)
+        out["decode_range"] = [round(v, 1) for v in self.decode_range]
+        return out
+
+    @property
+    def decode_seconds_per_token(self) -> float:
+        return 1 / self.decode_tokens_per_s if self.decode_tokens_per_s > 0 else math.inf
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def default_runtime(device: DeviceSpec) -> str:
+    """llama.cpp for consumer, workstation, Apple and CPU machines; vLLM for data-centre GPUs."""
+    return DEFAULT_RUNTIME.get(device.kind, "llama-cpp")
+
+
+def resolve_runtime(device: DeviceSpec, runtime: str | None) -> RuntimeInfo:
+    info = runtime_info(runtime or default_runtime(device))
+    if device.platform not in info.hardware_kinds:
+        raise EstimateError(
+            f"--runtime: {info.id} does not run on {device.platform} hardware ({device.name}); "
+            f"it runs on: {', '.join(info.hardware_kinds)}"
+        )
+    return info
+
+
+def usable_formats(info: RuntimeInfo, device: DeviceSpec) -> list[str]:
+    """Formats the runtime runs on this device (MLX formats need Apple silicon)."""
+    return [f for f in info.formats if not (f.startswith("mlx-") and device.platform != "apple")]
+
+
+def resolve_format(info: RuntimeInfo, device: DeviceSpec, quantization: str | None) -> QuantFormat:
+    allowed = usable_formats(info, device)
+    if quantization is None:
+        default = info.default_format
+        if default not in allowed:
+            default = next((f.id for f in by_quality(allowed)), default)
+        return get_format(default)
+    fmt = get_format(quantization)
+    if fmt.id not in allowed:
+        raise EstimateError(
+            f"--quantization: {info.id} cannot run {fmt.id} on {device.platform} hardware "
+            f"(allowed: {', '.join(allowed)})"
+        )
+    return fmt
+
+
+def engine_of(info: RuntimeInfo, fmt: QuantFormat) -> str:
+    """The kernel engine: MLX formats in LM Studio run on MLX, everything else on the runtime's engine."""
+    return "mlx" if fmt.family == "mlx" else info.engine
+
+
+def layers_of(model: ModelSpec) -> tuple[int, bool]:
+    """Layer count, and whether it was estimated (32 at 8B to 80 at 70B: ≈ 32 × (params/8)^0.42)."""
+    if model.layers:
+        return model.layers, False
+    return max(1, round(32 * (model.active_params_b / 8) ** 0.42)), True
+
+
+def _kv_read_context(context: int, prompt_tokens: int | None) -> int:
+    """Tokens in the KV cache, on average, while a reply is generated."""
+    if prompt_tokens is not None:
+        return max(1, min(context, prompt_tokens + max(context - prompt_tokens, 0) // 2))
+    return max(1, context // 2)
+
+
+def decode_inputs(
+    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, *, context: int, kv_precision: str = "fp16"
+) -> tuple[str, str, float, float]:
+    """What the decode fit needs of one configuration: (group, kernel, bytes ÷ bandwidth in s, layers)."""
+    info = runtime_info(runtime)
+    fmt = get_format(quantization)
+    engine = engine_of(info, fmt)
+    active_bytes = model.active_params_b * fmt.bytes_per_param * 1e9
+    kv_bytes = mem.kv_layout(model, kv_precision).bytes_per_sequence(context)
+    layers, _ = layers_of(model)
+    return f"{engine}/{device.platform}", fmt.kernel, (active_bytes + kv_bytes) / (device.bandwidth_gb_s * 1e9), float(layers)
+
+
+def _tflops(device: DeviceSpec) -> tuple[float, str]:
+    if device.fp16_tflops:
+        return device.fp16_tflops, f"{device.fp16_tflops:g} FP16 TFLOPS"
+    guess = device.bandwidth_gb_s * FLOPS_PER_BYTE.get(device.kind, 100.0) / 1000
+    return guess, f"~{guess:.0f} FP16 TFLOPS (no figure in the catalog: {FLOPS_PER_BYTE.get(device.kind, 100.0):g} FLOP per byte of bandwidth, typical of {device.kind})"
+
+
+def _flops_per_token(model: ModelSpec, context: int) -> float:
+    """2 × active parameters, plus attention over the (causal, half on average) context."""
+    layers, _ = layers_of(model)
+    width = (model.attention_heads * (model.head_dim or 0)) if model.attention_heads and model.head_dim else (model.hidden_size or 0)
+    attention = 4 * layers * width * (context / 2)
+    return 2 * model.active_params_b * 1e9 + attention
+
+
+def prefill_inputs(
+    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, prompt_tokens: int
+) -> tuple[str, str, float | None]:
+    """(group, kernel, tokens/s at 100% of peak TFLOPS) for the prefill fit."""
+    info = runtime_info(runtime)
+    fmt = get_format(quantization)
+    engine = engine_of(info, fmt)
+    tflops, _ = _tflops(device)
+    peak = tflops * 1e12 / _flops_per_token(model, prompt_tokens)
+    return f"{engine}/{device.platform}", fmt.kernel, peak
+
+
+# ---------------------------------------------------------------- estimate
+
+
+def estimate(
+    model: ModelSpec,
+    device: DeviceSpec,
+    *,
+    count: int = 1,
+    quantization: str | None = None,
+    runtime: str | None = None,
+    context: int = 4096,
+    concurrency: int = 1,
+    prompt_tokens: int | None = None,
+    kv_precision: str = "fp16",
+    offload_gb: float = 0.0,
+    host_bandwidth_gb_s: float = 89.6,
+    fitted: Constants | None = None,
+) -> Estimate:
+    """Memory and speed of ``model`` on ``count`` × ``device``.
+
+    quantization None → the runtime's default (GGUF Q4_K_M for llama.cpp/Ollama/LM Studio, BF16 for
+    vLLM/SGLang/TGI/TensorRT-LLM, MLX 4-bit for mlx-lm); runtime None → llama.cpp on consumer,
+    workstation, Apple and CPU machines, vLLM on data-centre GPUs. ``prompt_tokens`` (default: half
+    the context) sets the time to first token. ``offload_gb``: system RAM llama.cpp may hold weights
+    in when they do not fit on the GPU (read at ``host_bandwidth_gb_s``).
+    """
+    _check_sizes(count=count, context=context, concurrency=concurrency, prompt_tokens=prompt_tokens, offload_gb=offload_gb)
+    info = resolve_runtime(device, runtime)
+    fmt = resolve_format(info, device, quantization)
+    engine = engine_of(info, fmt)
+    if offload_gb and engine != "llama.cpp":
+        raise EstimateError(f"--offload-gb: only llama.cpp-based runtimes offload weights to system RAM, not {info.id}")
+    if context > (model.context_window or context):
+        raise EstimateError(f"--context: {model.label} handles at most {model.context_window} tokens (asked {context})")
+    prompt = prompt_tokens if prompt_tokens is not None else max(1, context // 2)
+    prompt = min(prompt, context)
+    consts = fitted or constants()
+    group = consts.group(engine, device.platform)
+    basis: list[str] = []
+
+    # ---- memory
+    fit = mem.memory_fit(model, fmt, device, info, count=count, context=context, concurrency=concurrency,
+                         kv_precision=kv_precision, extra_gb=offload_gb)
+    basis.append(
+        f"weights = {model.params_b:g}B params × {fmt.bits_per_weight:g} bits ({fmt.name}) = {fit.weights_gb:.1f} GB"
+        + (" (all experts stay in memory)" if model.is_moe else "")
+    )
+    basis.append(
+        f"KV cache = {fit.kv.description} per token × {context} tokens × {concurrency} sequence(s) = {fit.kv_cache_gb:.2f} GB"
+    )
+    basis.append(f"overhead = {fit.overhead_gb:.1f} GB ({info.id}: runtime context, buffers, activations)")
+    basis.append(_available_text(info, device, count, fit.available_gb - offload_gb)
+                 + (f" + {offload_gb:g} GB system RAM for offloaded layers" if offload_gb else ""))
+    max_ctx = mem.max_context(fit, model, concurrency)
+    max_conc = mem.max_concurrency(fit, context)
+
+    # ---- decode
+    layers, layers_guessed = layers_of(model)
+    kv_ctx = _kv_read_context(context, prompt_tokens)
+    active_gb = model.active_params_b * fmt.bytes_per_param
+    kv_read_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9
+    kappa = consts.kappa.get(fmt.kernel, 1.0)
+    eff_bw, fixed_s, layout = _bandwidth(info, device, count, group, kappa, layers)
+    gpu_share = 1.0
+    host_s = 0.0
+    if offload_gb and fit.weights_gb + fit.overhead_gb + fit.kv_cache_gb > fit.available_gb - offload_gb:
+        on_gpu = max(fit.available_gb - offload_gb - fit.overhead_gb - fit.kv_cache_gb, 0.0)
+        gpu_share = min(on_gpu / fit.weights_gb, 1.0) if fit.weights_gb else 1.0
+        host_s = (1 - gpu_share) * active_gb / (host_bandwidth_gb_s * group.eta * kappa)
+        basis.append(f"{(1 - gpu_share):.0%} of the weights run from system RAM at {host_bandwidth_gb_s:g} GB/s")
+    bytes_gb = active_gb * gpu_share + kv_read_gb
+    seconds = bytes_gb / eff_bw + fixed_s + host_s
+    decode = 1 / seconds
+    spread = group.decode_spread
+    basis.append(
+        f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective + {fixed_s * 1e3:.2f} ms fixed) "
+        f"= {decode:.1f} tokens/s; effective = {layout} × η {group.eta:.2f} × κ {kappa:.2f} ({fmt.kernel} kernels); "
+        f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
+    )
+    if model.is_moe:
+        basis.append(f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token")
+    if group.calibrated:
+        err = f", in-sample error {group.decode_error:.0%}" if group.decode_error is not None else ""
+        basis.append(f"η, τ fitted on {group.decode_points} published {group.group} measurements{err} (calibration.yaml)")
+    else:
+        basis.append(f"η, τ: prior values — no published {group.group} measurements in calibration.yaml; range widened")
+
+    # ---- prefill
+    tflops, tflops_text = _tflops(device)
+    parallel = count if info.multi_gpu == "tensor-parallel" else 1
+    mu = group.mu if group.mu is not None else Constants({}, {}, {}).group(engine, device.platform).mu or 0.5
+    rho = consts.rho.get(fmt.kernel, 1.0)
+    flops = _flops_per_token(model, prompt)
+    prefill = tflops * 1e12 * parallel * (TP_EFFICIENCY if parallel > 1 else 1.0) * mu * rho / flops
+    if offload_gb and gpu_share < 1:
+        prefill *= gpu_share + (1 - gpu_share) * 0.1  # offloaded layers run on the CPU
+    ttft = prompt / prefill + seconds
+    basis.append(
+        f"prefill = {tflops_text}{f' × {parallel} GPUs' if parallel > 1 else ''} × μ {mu:.2f} × ρ {rho:.2f} "
+        f"÷ {flops / 1e9:.1f} GFLOP per token = {prefill:.0f} tokens/s"
+        + (f" (μ fitted on {group.prefill_points} measurements)" if group.prefill_points else " (μ: prior)")
+    )
+    basis.append(f"time to first token = {prompt} prompt tokens ÷ prefill + one decode step = {ttft:.2f} s")
+
+    # ---- batched throughput
+    throughput = _throughput(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s, tflops * 1e12 * parallel * mu * rho, flops)
+    if concurrency > 1:
+        basis.append(
+            f"throughput at {concurrency} concurrent sequences = {throughput:.0f} tokens/s "
+            f"(weights read once per step for all sequences; limited by compute at high batch)"
+        )
+    if not fit.fits:
+        basis.append(f"does not fit: needs {fit.total_gb:.1f} GB, {fit.available_gb:.1f} GB usable")
+    return Estimate(
+        model_id=model.id,
+        device_id=device.id,
+        count=count,
+        quantization=fmt.id,
+        runtime=info.id,
+        context=context,
+        concurrency=concurrency,
+        weights_gb=fit.weights_gb,
+        kv_cache_gb=fit.kv_cache_gb,
+        overhead_gb=fit.overhead_gb,
+        memory_gb=fit.total_gb,
+        available_gb=fit.available_gb,
+        fits=fit.fits,
+        decode_tokens_per_s=decode,
+        decode_range=(decode * (1 - spread), decode * (1 + spread)),
+        prefill_tokens_per_s=prefill,
+        time_to_first_token_s=ttft,
+        throughput_tokens_per_s=throughput,
+        max_context=max_ctx,
+        max_concurrency=max_conc,
+        basis=basis,
+        prompt_tokens=prompt,
+        kv_precision=kv_precision,
+        calibrated=group.calibrated,
+        offload_gb=offload_gb,
+        below_4bit=fmt.below_4bit,
+    )
+
+
+def _check_sizes(**values: float | int | None) -> None:
+    for name, value in values.items():
+        if value is None:
+            continue
+        if name in ("prompt_tokens", "offload_gb"):
+            if value < 0:
+                raise EstimateError(f"--{name.replace('_', '-')}: must be zero or more (got {value})")
+        elif value < 1:
+            raise EstimateError(f"--{name.replace('_', '-')}: must be at least 1 (got {value})")
+
+
+def _available_text(info: RuntimeInfo, device: DeviceSpec, count: int, available: float) -> str:
+    total = device.memory_gb * count
+    where = f"{count} × {device.memory_gb:g} GB" if count > 1 else f"{device.memory_gb:g} GB"
+    if device.platform == "apple":
+        return f"usable = {available:.1f} of {where} unified memory (macOS GPU wired-memory limit)"
+    if info.engine == "server" and device.platform != "cpu":
+        return f"usable = {available:.1f} of {where} ({info.id} reserves {available / total:.0%} of GPU memory)"
+    return f"usable = {available:.1f} GB of {where}"
+
+
+def _bandwidth(
+    info: RuntimeInfo, device: DeviceSpec, count: int, group: GroupConstants, kappa: float, layers: int
+) -> tuple[float, float, str]:
+    """(effective GB/s, fixed seconds per token, description) for single-stream decode."""
+    fixed = group.tau_s * layers
+    if count <= 1:
+        return device.bandwidth_gb_s * group.eta * kappa, fixed, f"{device.bandwidth_gb_s:g} GB/s"
+    if info.multi_gpu == "tensor-parallel":
+        bw = device.bandwidth_gb_s * count * TP_EFFICIENCY
+        return bw * group.eta * kappa, fixed + 2 * layers * TP_ALLREDUCE_S, (
+            f"{count} × {device.bandwidth_gb_s:g} GB/s tensor-parallel × {TP_EFFICIENCY}"
+        )
+    # layer split: each token passes the GPUs in turn, so one GPU's bandwidth at a time
+    return device.bandwidth_gb_s * group.eta * kappa, fixed + (count - 1) * LAYER_SPLIT_HOP_S, (
+        f"{device.bandwidth_gb_s:g} GB/s (layers split over {count} GPUs run one after another)"
+    )
+
+
+def _throughput(
+    model: ModelSpec, fmt: QuantFormat, fit: mem.MemoryFit, kv_ctx: int, concurrency: int,
+    eff_bw: float, fixed_s: float, flops_per_s: float, flops_per_token: float,
+) -> float:
+    """Aggregate decode tokens/s with ``concurrency`` sequences in one batch."""
+    share = model.active_params_b / model.params_b
+    touched = 1 - (1 - share) ** concurrency  # MoE: experts hit by at least one sequence of the batch
+    weights_gb = model.params_b * fmt.bytes_per_param * touched
+    kv_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9 * concurrency
+    memory_s = (weights_gb + kv_gb) / eff_bw
+    compute_s = concurrency * flops_per_token / flops_per_s
+    return concurrency / (max(memory_s, compute_s) + fixed_s)
+
+
+# ---------------------------------------------------------------- best fit
+
+
+def best_fit(
+    model: ModelSpec,
+    device: DeviceSpec,
+    *,
+    count: int = 1,
+    runtime: str | None = None,
+    context: int = 4096,
+    concurrency: int = 1,
+    prompt_tokens: int | None = None,
+    kv_precision: str = "fp16",
+) -> Estimate | None:
+    """The highest-quality format the runtime runs that fits; None when nothing fits.
+
+    Order: FP16/BF16 > FP8/INT8/Q8_0 > Q6_K > Q5_K_M > Q4_K_M > AWQ/GPTQ/MLX-4bit > Q4_0, and only then
+    Q3_K_M and Q2_K (the basis says so). A format where every requested concurrent sequence fits wins;
+    failing that, the best format where at least one sequence of ``context`` fits is returned at the
+    concurrency that fits (replicas cover the rest, see :func:`llmpick.sizing.capacity.replicas_needed`).
+    """
+    info = resolve_runtime(device, runtime)
+    if context > (model.context_window or context):
+        context = model.context_window or context
+    ordered = sorted(
+        by_quality(usable_formats(info, device)),
+        key=lambda f: (f.id == "fp32", -f.quality, f.id != info.default_format, -f.bits_per_weight),
+    )
+    ordered = [f for f in ordered if f.id != "fp32"]
+    upper = [f for f in ordered if not f.below_4bit]
+    lower = [f for f in ordered if f.below_4bit]
+    for tier, low in ((upper, False), (lower, True)):
+        reduced: Estimate | None = None
+        for fmt in tier:
+            est = estimate(model, device, count=count, quantization=fmt.id, runtime=info.id, context=context,
+                           concurrency=concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision)
+            if est.fits:
+                return _note_low(est, low, context)
+            if reduced is None and concurrency > 1 and est.max_concurrency >= 1:
+                reduced = estimate(model, device, count=count, quantization=fmt.id, runtime=info.id, context=context,
+                                   concurrency=est.max_concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision)
+        if reduced is not None and reduced.fits:
+            reduced = replace(reduced, basis=[
+                *reduced.basis,
+                f"{concurrency} concurrent sequences of {context} tokens do not fit one set; "
+                f"{reduced.concurrency} do at {reduced.quantization} (more replicas carry the rest)",
+            ])
+            return _note_low(reduced, low, context)
+    return None
+
+
+def _note_low(est: Estimate, low: bool, context: int) -> Estimate:
+    if not low:
+        return est
+    return replace(est, basis=[
+        *est.basis,
+        f"below 4-bit: nothing at 4 bits or more fits with {context} tokens of context, "
+        f"so {est.quantization} is used — expect a noticeable quality loss",
+    ])

@@ -1,0 +1,1 @@
+"""Decision records: every recommendation kept with its profile, result and catalog version."""

@@ -1,0 +1,56 @@
+"""The work behind both the API and the pages: recommend, estimate, fit."""
+
+from __future__ import annotations
+
+from fastapi import Path
+
+from llmpick.engine.result import Recommendation
+from llmpick.errors import EstimateError
+from llmpick.profile import Profile, check_against_catalog
+from llmpick.web.schemas import EstimateRequest, FitRequest
+from llmpick.web.state import AppState
+
+DECISION_ID = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="decision id")
+
+
+def check_hardware(st: AppState, profile: Profile) -> None:
+    check_against_catalog(profile, st.catalog.hardware, "body")
+
+
+def recommend(st: AppState, profile: Profile, top: int = 5) -> Recommendation:
+    from llmpick.engine import recommend as run_engine
+
+    return run_engine(profile, st.catalog, top=top)
+
+
+def _specs(st: AppState, body: EstimateRequest | FitRequest):  # type: ignore[no-untyped-def]
+    from llmpick.sizing.specs import DeviceSpec, ModelSpec
+
+    model = st.catalog.model(body.model)
+    spec = ModelSpec.from_model(model)
+    if spec is None:
+        raise EstimateError(f"model: {model.id} has no published parameter count, so it cannot be sized (closed model)")
+    device = DeviceSpec.from_hardware(st.catalog.device(body.hardware), body.memory_gb)
+    return spec, device
+
+
+def estimate(st: AppState, body: EstimateRequest):  # type: ignore[no-untyped-def]
+    from llmpick.sizing import estimate as run
+
+    spec, device = _specs(st, body)
+    return run(
+        spec,
+        device,
+        count=body.count,
+        quantization=body.quantization,
+        runtime=body.runtime,
+        context=body.context,
+        concurrency=body.concurrency,
+    )
+
+
+def best_fit(st: AppState, body: FitRequest):  # type: ignore[no-untyped-def]
+    from llmpick.sizing import best_fit as run
+
+    spec, device = _specs(st, body)
+    return run(spec, device, count=body.count, runtime=body.runtime, context=body.context, concurrency=body.concurrency)
