@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmpick.catalog.schema import Task
 from llmpick.errors import ProfileError
+from llmpick.yamlio import load_yaml
 
 
 class Section(BaseModel):
@@ -236,7 +237,7 @@ def load_profile(path: Path) -> Profile:
 
 def parse_yaml(text: str, source: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

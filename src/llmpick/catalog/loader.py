@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Hardware, Model, Offering, Provider, QualityRecord, Runtime
 from llmpick.errors import CatalogError
+from llmpick.yamlio import load_yaml
 
 Record = TypeVar("Record", bound=BaseModel)
 
@@ -153,7 +154,7 @@ def _read_yaml(path: Path) -> Any:
     except FileNotFoundError as exc:
         raise CatalogError(f"{path}: file not found") from exc
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from llmpick import __version__
-from llmpick.cli import catalog, profile, recommend
+from llmpick.cli import catalog, decisions, evaluate, profile, recommend, sizing, web
 
 app = typer.Typer(
     name="llmpick",
@@ -29,15 +29,6 @@ def main(
     """llmpick: an LLM decision advisor."""
 
 
-for module in (recommend, catalog, profile):
-    module.register(app)
-
-# Optional command groups register themselves when their modules are present.
-for name in ("sizing", "web", "decisions", "evaluate"):
-    try:
-        module = __import__(f"llmpick.cli.{name}", fromlist=["register"])
-    except ModuleNotFoundError as exc:
-        if exc.name != f"llmpick.cli.{name}":
-            raise
-        continue
+# Each command group lives in its own module; heavy dependencies (web server, SDKs) load inside the commands.
+for module in (recommend, profile, catalog, sizing, decisions, web, evaluate):
     module.register(app)

@@ -41,11 +41,12 @@ class Candidate:
 
     @property
     def label(self) -> str:
+        """'model via provider', or 'model via runtime on [N×] hardware'."""
         where = self.provider.id if self.provider else self.runtime or "?"
-        on = f" on {self.hardware_count}× {self.hardware.id}" if self.hardware and self.hardware_count else ""
-        if self.hardware and not self.hardware_count:
-            on = f" on {self.hardware.id}"
-        return f"{self.model.id} via {where}{on}"
+        if self.hardware is None:
+            return f"{self.model.id} via {where}"
+        count = f"{self.hardware_count}× " if (self.hardware_count or 1) > 1 else ""
+        return f"{self.model.id} via {where} on {count}{self.hardware.id}"
 
     @property
     def key(self) -> tuple[str, str, str, str]:

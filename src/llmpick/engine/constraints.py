@@ -26,8 +26,6 @@ class RuleContext:
     policy: Policy
     stage: Stage
     needs_fine_tuning: bool
-    # False when judging the non-sensitive share of a hybrid plan: data rules then do not apply.
-    sensitive: bool = True
 
 
 Rule = Callable[[Candidate, RuleContext], list[str]]
@@ -131,7 +129,7 @@ def _fine_tuning(c: Candidate, ctx: RuleContext) -> list[str]:
 
 @rule("air-gap")
 def _air_gap(c: Candidate, ctx: RuleContext) -> list[str]:
-    if not (ctx.sensitive and ctx.profile.data.air_gapped):
+    if not ctx.profile.data.air_gapped:
         return []
     if c.deployment not in SELF_RUN:
         return ["data.air_gapped: an air-gapped system has no network route to an API"]
@@ -142,8 +140,6 @@ def _air_gap(c: Candidate, ctx: RuleContext) -> list[str]:
 
 @rule("residency")
 def _residency(c: Candidate, ctx: RuleContext) -> list[str]:
-    if not ctx.sensitive:
-        return []
     residency = ctx.profile.data.residency
     if residency is Residency.ON_PREMISES:
         if c.deployment not in SELF_RUN:
@@ -173,7 +169,7 @@ def _provider_region(c: Candidate, residency: Residency) -> list[str]:
 
 @rule("data-sensitivity")
 def _sensitivity(c: Candidate, ctx: RuleContext) -> list[str]:
-    if not ctx.sensitive or c.provider is None:
+    if c.provider is None:
         return []
     level = ctx.profile.data.sensitivity
     compliance = c.provider.compliance
@@ -200,7 +196,7 @@ _REGIMES: dict[Compliance, tuple[Callable[[ProviderCompliance], bool | None], st
 
 @rule("compliance")
 def _compliance(c: Candidate, ctx: RuleContext) -> list[str]:
-    if not ctx.sensitive or c.provider is None:
+    if c.provider is None:
         return []
     reasons = []
     for regime in ctx.profile.data.compliance:
@@ -257,7 +253,7 @@ def _fit(c: Candidate, ctx: RuleContext) -> list[str]:
 def _quality(c: Candidate, ctx: RuleContext) -> list[str]:
     if not ctx.stage.is_language:
         return []
-    rating = rate(c.model, ctx.policy)
+    rating = rate(c.model, ctx.policy, ctx.catalog)
     wanted = ctx.profile.quality.value
     gap = tier_gap(rating.tier, wanted)
     if gap > ctx.policy.quality.tolerance_tiers:

@@ -16,11 +16,12 @@ from llmpick.engine.costing import route_cost
 from llmpick.engine.policy import Policy
 from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.result import Hybrid, HybridRoute, Route
-from llmpick.profile import Profile
+from llmpick.profile import Profile, Residency, Sensitivity
 from llmpick.sizing.cost import Assumptions
 
 Evaluate = Callable[..., Any]
 MakeRoute = Callable[..., Route]
+API = ("saas-api", "hosted-open")
 
 
 def plan_hybrid(
@@ -52,24 +53,26 @@ def _sensitivity_split(
     evaluate: Evaluate,
     make_route: MakeRoute,
 ) -> Hybrid | None:
-    if not primary.survivors:
-        return None
-    relaxed = evaluate(
-        profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning, sensitive=False
-    )
-    safe, open_best = primary.survivors[0], relaxed.survivors[0] if relaxed.survivors else None
-    if open_best is None or open_best.key == safe.key:
-        return None
+    """The sensitive share keeps every data rule; the rest drops them and goes to the best API route."""
     share = profile.data.sensitive_fraction
     level = profile.data.sensitivity.value
-    sensitive_route = _shared(make_route(safe, 1, primary, profile, catalog, policy), safe, share, profile, assumptions)
-    other_route = _shared(
-        make_route(open_best, 2, relaxed, profile, catalog, policy), open_best, 1 - share, profile, assumptions
-    )
+    sensitive_profile = _with_volume(profile, share)
+    other_profile = _with_volume(_without_data_limits(profile), 1 - share)
+    kept = evaluate(sensitive_profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning)
+    freed = evaluate(other_profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning)
+    safe = kept.survivors[0] if kept.survivors else None
+    api = next((c for c in freed.survivors if c.deployment in API), None)
+    if safe is None or api is None or safe.deployment in API:
+        return None  # nothing to split: the best route for sensitive data is already an API, or no API qualifies
+    sensitive_route = make_route(safe, 1, kept, sensitive_profile, catalog, policy)
+    other_route = make_route(api, 2, freed, other_profile, catalog, policy)
+    for route, part, requests in ((sensitive_route, share, sensitive_profile), (other_route, 1 - share, other_profile)):
+        route.reasons.insert(0, f"serves {part:.0%} of requests ({requests.workload.requests_per_day:,.0f} a day)")
     reasons = [
         f"data.sensitive_fraction is {share:.0%}: only that share carries {level} data, so only it must meet the data rules",
-        f"sensitive requests stay on {safe.label} ({safe.deployment})",
-        f"the other {1 - share:.0%} may use the best-scoring route without those limits: {open_best.label}",
+        f"sensitive requests stay on {safe.label} ({safe.deployment}), sized for their share of the traffic",
+        f"the other {1 - share:.0%} go to the best-scoring API route without those limits: {api.label} — "
+        "no hardware to scale for them, and the best models available",
     ]
     return Hybrid(
         routes=[
@@ -116,7 +119,7 @@ def _budget_split(
         (
             c
             for c in unbounded.survivors
-            if tier_gap(rate(c.model, policy).tier, profile.quality.value) == 0 and _cost(c) is not None
+            if tier_gap(rate(c.model, policy, catalog).tier, profile.quality.value) == 0 and _cost(c) is not None
         ),
         None,
     )
@@ -155,6 +158,25 @@ def _budget_split(
             f"sending {share:.0%} of requests there and the rest to {cheap.label} keeps the total near the budget",
         ],
     )
+
+
+def _with_volume(profile: Profile, share: float) -> Profile:
+    workload = profile.workload.model_copy(update={"requests_per_day": profile.workload.requests_per_day * share})
+    return profile.model_copy(update={"workload": workload})
+
+
+def _without_data_limits(profile: Profile) -> Profile:
+    """The profile for requests that carry no sensitive data: the `data` section describes the sensitive share."""
+    data = profile.data.model_copy(
+        update={
+            "sensitivity": Sensitivity.INTERNAL,
+            "compliance": [],
+            "residency": Residency.ANY,
+            "air_gapped": False,
+            "sensitive_fraction": 1.0,
+        }
+    )
+    return profile.model_copy(update={"data": data})
 
 
 def _cost(candidate: Candidate) -> float | None:

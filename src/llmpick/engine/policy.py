@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from llmpick.yamlio import load_yaml
 
 
 class _Frozen(BaseModel):
@@ -74,4 +75,4 @@ class Policy(_Frozen):
 @cache
 def load_policy() -> Policy:
     text = (resources.files("llmpick.engine") / "data" / "policy.yaml").read_text(encoding="utf-8")
-    return Policy.model_validate(yaml.safe_load(text))
+    return Policy.model_validate(load_yaml(text))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Model
 from llmpick.engine.policy import Policy
 
@@ -21,7 +22,27 @@ class QualityRating:
         return self.score is not None
 
 
-def rate(model: Model, policy: Policy) -> QualityRating:
+def rate(model: Model, policy: Policy, catalog: Catalog | None = None) -> QualityRating:
+    """The model's own benchmark figure; failing that, the best figure of a model it replaces.
+
+    A successor is at least as good as what it supersedes (vendors retire models in favour of
+    better ones), so a new model with no published figure yet inherits its predecessor's rating,
+    and the basis says so.
+    """
+    own = _own_rating(model, policy)
+    if own.known or catalog is None:
+        return own
+    predecessors = [catalog.models[m] for m in model.supersedes if m in catalog.models]
+    predecessors += [m for m in catalog.models.values() if m.release.successor == model.id]
+    rated = [(p, _own_rating(p, policy)) for p in sorted(predecessors, key=lambda m: m.id)]
+    rated = [(p, r) for p, r in rated if r.known]
+    if not rated:
+        return own
+    best, rating = max(rated, key=lambda pr: pr[1].score or 0.0)
+    return QualityRating(rating.score, rating.tier, f"no figure of its own; rated as the model it replaces, {best.name}: {rating.basis}")
+
+
+def _own_rating(model: Model, policy: Policy) -> QualityRating:
     figures = {q.benchmark.value: q for q in model.quality}
     for name, scale in policy.quality.benchmarks.items():
         figure = figures.get(name)

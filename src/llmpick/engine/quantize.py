@@ -28,8 +28,12 @@ def choose_estimate(
     speed_need: float,
 ) -> Estimate | None:
     context = min(context, spec.context_window or context)
+    ordered = by_quality(formats)
+    smallest = min((f.bits_per_weight for f in ordered), default=16)
+    if spec.params_b * smallest / 8 > device.memory_gb * count:
+        return None  # even the weights at the smallest format are larger than the memory
     fitting: list[Estimate] = []
-    for fmt in by_quality(formats):
+    for fmt in ordered:
         if fmt.id == "fp32" or (fmt.id.startswith("mlx-") and device.platform != "apple"):
             continue
         est = estimate(
@@ -55,6 +59,8 @@ def choose_estimate(
                 prompt_tokens=prompt_tokens,
             )
         if est.fits:
+            if not fmt.below_4bit and est.decode_tokens_per_s >= speed_need:
+                return est  # formats come best-quality first: the first solid one that is fast enough wins
             fitting.append(replace(est, basis=[*est.basis, *(_low_note(fmt.below_4bit, context))]))
     if not fitting:
         return None

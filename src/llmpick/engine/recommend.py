@@ -56,10 +56,9 @@ def evaluate_stage(
     assumptions: Assumptions,
     *,
     needs_fine_tuning: bool,
-    sensitive: bool = True,
     skip_rules: frozenset[str] = frozenset(),
 ) -> StageOutcome:
-    ctx = rules.RuleContext(profile, catalog, policy, stage, needs_fine_tuning, sensitive)
+    ctx = rules.RuleContext(profile, catalog, policy, stage, needs_fine_tuning)
     tasks = [t.value for t in stage.tasks]
     active_static = [r for r in rules.STATIC_RULES if r not in skip_rules]
     passed: list[Candidate] = []
@@ -79,7 +78,7 @@ def evaluate_stage(
             excluded.append((candidate, broken))
         else:
             survivors.append(candidate)
-    scores = score(survivors, profile, policy)
+    scores = score(survivors, profile, policy, catalog)
     survivors.sort(key=lambda c: (-scores[id(c)].total, c.label))
     return StageOutcome(stage, survivors, scores, excluded)
 

@@ -18,7 +18,7 @@ def to_route(
     model = candidate.model
     est = candidate.estimate
     cost = candidate.cost
-    rating = rate(model, policy)
+    rating = rate(model, policy, catalog)
     return Route(
         rank=rank,
         model=model.id,
@@ -42,7 +42,7 @@ def to_route(
         score=round(scored.total, 3),
         scores=scored.dimensions,
         reasons=_reasons(candidate, scored, profile, catalog, policy),
-        caveats=_caveats(candidate, profile, policy),
+        caveats=_caveats(candidate, profile, policy, catalog),
         supersedes=list(model.supersedes),
         sources=_sources(candidate),
     )
@@ -55,7 +55,7 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 def _reasons(candidate: Candidate, scored: Scored, profile: Profile, catalog: Catalog, policy: Policy) -> list[str]:
     model = candidate.model
     reasons: list[str] = []
-    rating = rate(model, policy)
+    rating = rate(model, policy, catalog)
     if rating.known:
         reasons.append(f"quality: {rating.basis}")
     cost = candidate.cost
@@ -124,7 +124,7 @@ def _provider_reasons(candidate: Candidate, profile: Profile) -> list[str]:
     return out
 
 
-def _caveats(candidate: Candidate, profile: Profile, policy: Policy) -> list[str]:
+def _caveats(candidate: Candidate, profile: Profile, policy: Policy, catalog: Catalog) -> list[str]:
     model = candidate.model
     caveats: list[str] = []
     release = model.release
@@ -133,7 +133,7 @@ def _caveats(candidate: Candidate, profile: Profile, policy: Policy) -> list[str
         caveats.append(
             f"{model.name} is deprecated{f' since {release.deprecated_on}' if release.deprecated_on else ''}{successor}"
         )
-    rating = rate(model, policy)
+    rating = rate(model, policy, catalog)
     if (
         not rating.known
         and candidate.model.capabilities.tasks

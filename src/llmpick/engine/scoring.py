@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Openness, Status
 from llmpick.engine.candidates import Candidate
 from llmpick.engine.policy import Policy
@@ -52,7 +53,7 @@ def weights_for(profile: Profile, policy: Policy) -> tuple[dict[str, float], lis
     return weights, fired
 
 
-def score(candidates: list[Candidate], profile: Profile, policy: Policy) -> dict[int, Scored]:
+def score(candidates: list[Candidate], profile: Profile, policy: Policy, catalog: Catalog) -> dict[int, Scored]:
     """Scores keyed by id(candidate). Cost is scored relative to the cheapest known route."""
     weights, _ = weights_for(profile, policy)
     costs = [c.cost.total_usd for c in candidates if c.cost and c.cost.total_usd is not None]
@@ -61,7 +62,7 @@ def score(candidates: list[Candidate], profile: Profile, policy: Policy) -> dict
     out: dict[int, Scored] = {}
     for c in candidates:
         dims = {
-            "quality": _quality(c, policy, profile),
+            "quality": _quality(c, policy, profile, catalog),
             "cost": _cost(c, cheapest, profile),
             "speed": _speed(c, speed_need),
             "privacy": policy.deployment_scores[c.deployment]["privacy"] + _zdr_bonus(c),
@@ -77,8 +78,8 @@ def score(candidates: list[Candidate], profile: Profile, policy: Policy) -> dict
     return out
 
 
-def _quality(c: Candidate, policy: Policy, profile: Profile) -> float:
-    rating = rate(c.model, policy)
+def _quality(c: Candidate, policy: Policy, profile: Profile, catalog: Catalog) -> float:
+    rating = rate(c.model, policy, catalog)
     if rating.score is None:
         return UNKNOWN
     value = rating.score

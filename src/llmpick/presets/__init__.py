@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from llmpick.errors import UnknownIdError
 from llmpick.profile import Profile, parse_profile
+from llmpick.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ def list_presets() -> list[Preset]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        data = load_yaml(entry.read_text(encoding="utf-8"))
         name = entry.name.removesuffix(".yaml")
         presets.append(
             Preset(

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmpick.engine.result import Recommendation
-from llmpick.render.text import money, speed, where
+from llmpick.render.text import money, where
 
 
 def render_terminal(rec: Recommendation, console: Console) -> None:
@@ -30,19 +30,23 @@ def render_terminal(rec: Recommendation, console: Console) -> None:
         body = Group(Text(choice, style="bold cyan"), *[Text(f"• {r}") for r in reasons[:4]])
         console.print(Panel(body, title=title, title_align="left", expand=True))
     if rec.recommendations:
-        table = Table(title="Ranked routes", show_lines=False)
-        for col in ("#", "model", "openness", "licence", "deployment", "where", "$/month", "speed", "score"):
-            table.add_column(col, overflow="fold")
+        table = Table(title="Ranked routes", show_lines=False, expand=True)
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("model", ratio=3)
+        table.add_column("openness · licence", ratio=2)
+        table.add_column("deployment · where", ratio=4)
+        table.add_column("$/month", justify="right", no_wrap=True)
+        table.add_column("tok/s", justify="right", no_wrap=True)
+        table.add_column("score", justify="right", no_wrap=True)
         for r in rec.recommendations:
+            tps = "?" if r.decode_tokens_per_s is None else f"{r.decode_tokens_per_s:,.0f}"
             table.add_row(
                 str(r.rank),
                 r.name,
-                r.openness,
-                r.license,
-                r.deployment,
-                where(r),
+                f"{r.openness} · {r.license}",
+                f"{r.deployment} · {where(r)}",
                 money(r.monthly_cost_usd),
-                speed(r.decode_tokens_per_s),
+                tps,
                 f"{r.score:.2f}",
             )
         console.print(table)

@@ -3,10 +3,12 @@
 The speed model has physically meaningful terms, fitted per *group* (an engine on a platform:
 ``llama.cpp/nvidia``, ``llama.cpp/apple``, ``mlx/apple``, ``server/nvidia`` …):
 
-- decode time per token  = bytes read ÷ (bandwidth × η_group × κ_kernel) + layers × τ_group
-  (η: the share of peak bandwidth the kernels reach; κ: how the format's kernel family compares with
-  the legacy Q4_0/Q8_0 kernels; τ: fixed per-layer cost per token — kernel launches, synchronisation —
-  which dominates on fast data-centre GPUs and is why bandwidth ÷ size alone is far off there);
+- decode time per token  = bytes read ÷ κ_kernel × (1 ÷ (bandwidth × η_group) + 1 ÷ C_group) + layers × τ_group
+  (η: the share of peak bandwidth the kernels reach; C: a throughput ceiling the kernels hit whatever
+  the memory bus — it is why Max and Ultra Apple chips fall further short of their bandwidth than base
+  chips; κ: how the format's kernel family compares with the legacy Q4_0/Q8_0 kernels; τ: fixed cost
+  per layer per token — kernel launches, synchronisation — which dominates on fast data-centre GPUs
+  and is why bandwidth ÷ size alone is far off there);
 - prefill tokens/s      = TFLOPS × μ_group × ρ_kernel ÷ FLOPs per token.
 
 Constants are fitted by least squares on relative error (closed form; no numpy needed). A group with
@@ -18,12 +20,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from llmpick.yamlio import load_yaml
 
 # Priors: used where a group has no measurements (and to regularise groups with few).
 PRIOR_ETA = {"llama.cpp": 0.80, "mlx": 0.80, "server": 0.75}
@@ -41,6 +43,7 @@ class GroupConstants:
     group: str
     eta: float  # share of peak bandwidth reached by decode
     tau_s: float  # seconds per layer per token
+    inv_ceiling_s_per_gb: float  # 1 / C: seconds per GB read whatever the bandwidth (0 = no ceiling)
     mu: float | None  # share of peak TFLOPS reached by prefill
     decode_points: int = 0
     prefill_points: int = 0
@@ -66,11 +69,14 @@ class Constants:
         if found is not None:
             return found
         # same engine on a sibling platform (AMD → NVIDIA constants), else the prior
-        sibling = {"amd": "nvidia"}.get(platform)
+        sibling = {"amd": "nvidia", "amd-datacenter": "nvidia-datacenter", "nvidia-datacenter": "nvidia"}.get(platform)
         if sibling and f"{engine}/{sibling}" in self.groups:
             base = self.groups[f"{engine}/{sibling}"]
-            return GroupConstants(key, base.eta, base.tau_s, base.mu, 0, 0, None, max(base.decode_spread, 0.35))
-        return GroupConstants(key, PRIOR_ETA.get(engine, 0.75), PRIOR_TAU_S.get(platform, 40e-6), PRIOR_MU.get(engine, 0.5))
+            return GroupConstants(key, base.eta, base.tau_s, base.inv_ceiling_s_per_gb, base.mu, 0, 0, None,
+                                  max(base.decode_spread, 0.35))
+        prior_platform = platform.split("-")[0]
+        return GroupConstants(key, PRIOR_ETA.get(engine, 0.75), PRIOR_TAU_S.get(prior_platform, 40e-6), 0.0,
+                              PRIOR_MU.get(engine, 0.5))
 
 
 # ---------------------------------------------------------------- data
@@ -79,7 +85,7 @@ class Constants:
 @cache
 def calibration_data() -> dict[str, Any]:
     path = resources.files("llmpick.sizing") / "data" / "calibration.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def supplementary_tflops(hardware_id: str) -> tuple[float, str] | None:
@@ -104,10 +110,11 @@ class Measurement:
     runtime: str
     decode_tps: float | None
     prefill_tps: float | None
-    prompt_tokens: int
-    gen_tokens: int
+    prompt_tokens: int  # prefill test length (ppN)
+    gen_tokens: int  # decode test length (tgN), generated from an empty context
     source: str
     label: str
+    count: int = 1
 
 
 def measurements() -> list[Measurement]:
@@ -129,6 +136,7 @@ def measurements() -> list[Measurement]:
     out = []
     for i, row in enumerate(data.get("measurements") or []):
         src = sources.get(row["source"], {})
+        count = int(row.get("count", 1))
         out.append(
             Measurement(
                 index=i,
@@ -138,13 +146,19 @@ def measurements() -> list[Measurement]:
                 runtime=row.get("runtime", "llama-cpp"),
                 decode_tps=row.get("decode_tps"),
                 prefill_tps=row.get("prefill_tps"),
-                prompt_tokens=int(row.get("prompt_tokens", 512)),
-                gen_tokens=int(row.get("gen_tokens", 128)),
+                prompt_tokens=_test_length(row.get("prefill_test", "pp512")),
+                gen_tokens=_test_length(row.get("decode_test", "tg128")),
                 source=src.get("url", row["source"]),
-                label=f"{row['model']} {row['quantization']} on {row['device']} ({row.get('runtime', 'llama-cpp')})",
+                label=f"{row['model']} {row['quantization']} on {count}× {row['device']}".replace("1× ", ""),
+                count=count,
             )
         )
     return out
+
+
+def _test_length(test: str) -> int:
+    digits = "".join(ch for ch in str(test) if ch.isdigit())
+    return int(digits) if digits else 128
 
 
 # ---------------------------------------------------------------- fitting
@@ -167,6 +181,26 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     return [m[i][n] / m[i][i] for i in range(n)]
 
 
+def _nonneg_least_squares(
+    rows: list[list[float]], targets: list[float], ridge: list[float], prior: list[float], lower: list[float]
+) -> list[float]:
+    """Least squares with lower bounds: solve, clamp the worst violator at its bound, re-solve the rest."""
+    fixed: dict[int, float] = {}
+    for _ in range(len(prior) + 1):
+        free = [j for j in range(len(prior)) if j not in fixed]
+        if not free:
+            break
+        adj = [t - sum(r[j] * v for j, v in fixed.items()) for r, t in zip(rows, targets, strict=True)]
+        sol = _least_squares([[r[j] for j in free] for r in rows], adj, [ridge[j] for j in free], [prior[j] for j in free])
+        full = dict(fixed) | dict(zip(free, sol, strict=True))
+        bad = [j for j in free if full[j] < lower[j]]
+        if not bad:
+            return [full[j] for j in range(len(prior))]
+        worst = min(bad, key=lambda j: full[j] - lower[j])
+        fixed[worst] = lower[worst]
+    return [fixed.get(j, lower[j]) for j in range(len(prior))]
+
+
 def _least_squares(rows: list[list[float]], targets: list[float], ridge: list[float], prior: list[float]) -> list[float]:
     """min Σ (row·p − t)² + Σ ridge_j (p_j − prior_j)²."""
     k = len(prior)
@@ -175,90 +209,100 @@ def _least_squares(rows: list[list[float]], targets: list[float], ridge: list[fl
     return _solve(ata, atb)
 
 
-def decode_features(m: Measurement) -> tuple[str, str, float, float]:
-    """(group, kernel, bytes ÷ bandwidth in s, layers) of a measurement, as the speed model sees it."""
+def decode_features(m: Measurement) -> tuple[str, str, float, float, float]:
+    """(group, kernel, bytes ÷ bandwidth in s, layers, GB per token) of a measurement, as the speed model sees it."""
     from llmpick.sizing.speed import decode_inputs
 
-    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=m.prompt_tokens + m.gen_tokens // 2)
+    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=max(m.gen_tokens // 2, 1))
+
+
+def _target(m: Measurement) -> float:
+    """Measured seconds per token, less the known layer-split hand-over cost of multi-GPU rows."""
+    from llmpick.sizing.speed import LAYER_SPLIT_HOP_S
+
+    assert m.decode_tps
+    return 1 / m.decode_tps - (m.count - 1) * LAYER_SPLIT_HOP_S
 
 
 def fit(rows: Iterable[Measurement]) -> Constants:
-    """Fit η and τ per group, κ per kernel family (shared), μ per group and ρ per kernel (shared)."""
+    """Fit η and τ per group and κ per kernel family (shared by all groups) on decode; μ per group and
+    ρ per kernel family on prefill. Least squares on relative error, alternating between the group
+    constants (linear given κ) and κ (linear given the groups) until they settle."""
     rows = list(rows)
-    decode = [(m, decode_features(m)) for m in rows if m.decode_tps]
-    groups = sorted({f[0] for _, f in decode})
-    kernels = sorted({f[1] for _, f in decode} - {"legacy"})
-    # parameters: 1/η per group, τ per group, (κ_k − 1)/η-like correction per kernel folded in as
-    # multiplicative factor: time = x·(1/η_g)·(1/κ_k) + τ_g·L. Linearise by alternating: fix κ, solve (1/η, τ).
-    kappa = {k: PRIOR_KAPPA.get(k, 1.0) for k in kernels} | {"legacy": 1.0}
+    decode = [(m, decode_features(m), _target(m)) for m in rows if m.decode_tps]
+    groups = sorted({f[0] for _, f, _ in decode})
+    kernels = sorted({f[1] for _, f, _ in decode})
+    kappa = {k: 1.0 for k in kernels}  # legacy (Q4_0/Q8_0) is the reference: κ = 1
     inv_eta = {g: 1 / PRIOR_ETA.get(g.split("/")[0], 0.75) for g in groups}
     tau = {g: PRIOR_TAU_S.get(g.split("/")[1], 40e-6) for g in groups}
-    for _ in range(30):
-        # (a) per group: y/y = (x/κ)/y · inv_eta + L/y · tau   (relative residuals)
+    inv_c = {g: 0.0 for g in groups}
+    for _ in range(60):
         for g in groups:
-            sel = [(m, f) for m, f in decode if f[0] == g]
-            if not sel:
-                continue
-            feats = [[(f[2] / kappa[f[1]]) * m.decode_tps, f[3] * m.decode_tps] for m, f in sel]
-            targets = [1.0] * len(sel)
-            prior = [inv_eta[g], tau[g]]
-            ridge = [0.02, 0.02 * 1e8]  # weak pull toward the prior (τ is ~1e-5 s: scale accordingly)
-            sol = _least_squares(feats, targets, ridge, prior)
-            inv_eta[g] = max(sol[0], 1.0)  # η ≤ 1: no kernel beats the memory bus
-            tau[g] = max(sol[1], 0.0)
-        # (b) per kernel: time_bw · (1/κ) = y − τL  → 1/κ by relative least squares
+            sel = [(f, y) for _, f, y in decode if f[0] == g]
+            # relative residual: (x/κ · η⁻¹ + B/κ · C⁻¹ + L · τ) / y − 1, linear in (η⁻¹, C⁻¹ [ms/GB], τ [µs])
+            feats = [[f[2] / kappa[f[1]] / y, f[4] / kappa[f[1]] * 1e-3 / y, f[3] * 1e-6 / y] for f, y in sel]
+            prior = [inv_eta[g], inv_c[g] * 1e3, tau[g] * 1e6]
+            sol = _nonneg_least_squares(feats, [1.0] * len(sel), [RIDGE, RIDGE, RIDGE], prior, lower=[1.0, 0.0, 0.0])
+            inv_eta[g], inv_c[g], tau[g] = sol[0], sol[1] * 1e-3, sol[2] * 1e-6
         for k in kernels:
-            sel = [(m, f) for m, f in decode if f[1] == k]
-            if not sel:
+            if k == "legacy":
                 continue
-            num = den = 0.0
-            for m, f in sel:
-                y = 1 / m.decode_tps
-                xb = f[2] * inv_eta[f[0]] / y
-                rest = (y - tau[f[0]] * f[3]) / y
-                num += xb * rest
-                den += xb * xb
-            inv_k = num / den if den > 0 else 1.0
-            kappa[k] = min(max(1 / inv_k, 0.4), 1.5) if inv_k > 0 else 1.0
+            sel = [(f, y) for _, f, y in decode if f[1] == k]
+            # (bandwidth terms / y) · (1/κ) = 1 − L·τ / y
+            a = [(f[2] * inv_eta[f[0]] + f[4] * inv_c[f[0]]) / y for f, y in sel]
+            b = [1 - f[3] * tau[f[0]] / y for f, y in sel]
+            den = sum(v * v for v in a)
+            inv_k = sum(u * v for u, v in zip(a, b, strict=True)) / den if den else 1.0
+            kappa[k] = min(max(1 / inv_k, 0.4), 1.6) if inv_k > 0 else 1.0
     out: dict[str, GroupConstants] = {}
     for g in groups:
-        sel = [(m, f) for m, f in decode if f[0] == g]
-        errs = [abs(1 / (_decode_time(f, inv_eta[g], tau[g], kappa) * m.decode_tps) - 1) for m, f in sel]
-        out[g] = GroupConstants(g, 1 / inv_eta[g], tau[g], None, len(sel), 0, sum(errs) / len(errs) if errs else None)
-    # prefill: tokens/s = F·μ·ρ / flops  → μ per group (log-mean), ρ per kernel (log-mean of residual)
-    prefill = [(m, prefill_features(m)) for m in rows if m.prefill_tps]
+        sel = [(m, f) for m, f, _ in decode if f[0] == g]
+        c = GroupConstants(g, 1 / inv_eta[g], tau[g], inv_c[g], None, len(sel), 0)
+        errs = [abs(predict_decode(m, f, c, kappa) / m.decode_tps - 1) for m, f in sel]
+        out[g] = replace(c, decode_error=sum(errs) / len(errs))
+    # prefill: tokens/s = peak × μ_group × ρ_kernel → geometric means, alternating
+    prefill = [(m, f) for m in rows if m.prefill_tps and m.count == 1 for f in [prefill_features(m)] if f[2]]
     rho = {k: 1.0 for k in {f[1] for _, f in prefill}}
     mu: dict[str, float] = {}
-    for _ in range(10):
+    for _ in range(20):
         for g in {f[0] for _, f in prefill}:
-            logs = [math.log(m.prefill_tps * f[2] / rho[f[1]]) for m, f in prefill if f[0] == g and f[2]]
-            if logs:
-                mu[g] = math.exp(sum(logs) / len(logs))
+            logs = [math.log(m.prefill_tps / (f[2] * rho[f[1]])) for m, f in prefill if f[0] == g]
+            mu[g] = math.exp(sum(logs) / len(logs))
         for k in rho:
-            logs = [math.log(m.prefill_tps * f[2] / mu[f[0]]) for m, f in prefill if f[1] == k and f[2] and f[0] in mu]
-            if logs and k != "legacy":
-                rho[k] = math.exp(sum(logs) / len(logs))
+            if k == "legacy":
+                continue
+            logs = [math.log(m.prefill_tps / (f[2] * mu[f[0]])) for m, f in prefill if f[1] == k]
+            rho[k] = math.exp(sum(logs) / len(logs))
     for g, value in mu.items():
         base = out.get(g) or Constants({}, {}, {}).group(*g.split("/"))
         n = sum(1 for _, f in prefill if f[0] == g)
-        out[g] = GroupConstants(g, base.eta, base.tau_s, value, base.decode_points, n, base.decode_error, base.decode_spread)
-    # uncertainty: spread from the in-sample error, floored, wider for small groups
+        out[g] = replace(base, mu=value, prefill_points=n)
+    # uncertainty: twice the in-sample mean error, at least 10%, wider for small groups
     for g, c in list(out.items()):
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
-            out[g] = GroupConstants(g, c.eta, c.tau_s, c.mu, c.decode_points, c.prefill_points, c.decode_error, min(spread, 0.5))
-    sources = {m.label: m.source for m in rows}
-    return Constants(out, kappa, rho, len(rows), sources)
+            out[g] = replace(c, decode_spread=min(spread, 0.5))
+    return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows})
 
 
-def _decode_time(f: tuple[str, str, float, float], inv_eta: float, tau: float, kappa: dict[str, float]) -> float:
-    return f[2] * inv_eta / kappa.get(f[1], 1.0) + tau * f[3]
+RIDGE = 0.05  # weak pull of η⁻¹ and τ (µs) toward the prior: keeps small groups physical
+
+
+def predict_decode(m: Measurement, f: tuple[str, str, float, float, float], c: GroupConstants, kappa: dict[str, float]) -> float:
+    """Tokens/s the model gives for a measurement's configuration."""
+    from llmpick.sizing.speed import LAYER_SPLIT_HOP_S
+
+    k = kappa.get(f[1], 1.0)
+    seconds = f[2] / (c.eta * k) + f[4] * c.inv_ceiling_s_per_gb / k + c.tau_s * f[3] + (m.count - 1) * LAYER_SPLIT_HOP_S
+    return 1 / seconds
 
 
 def prefill_features(m: Measurement) -> tuple[str, str, float | None]:
     """(group, kernel, TFLOPS ÷ FLOPs-per-token) — tokens/s at 100% of peak — of a measurement."""
     from llmpick.sizing.speed import prefill_inputs
 
+    if not m.device.fp16_tflops:
+        return ("", "", None)  # no sourced TFLOPS: not used for the prefill fit
     return prefill_inputs(m.model, m.device, m.quantization, m.runtime, m.prompt_tokens)
 
 

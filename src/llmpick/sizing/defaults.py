@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from llmpick.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Default:
 @cache
 def _raw() -> dict[str, Any]:
     path = resources.files("llmpick.sizing") / "data" / "defaults.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path.read_text(encoding="utf-8"))
 
 
 @cache

@@ -11,9 +11,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from llmpick.errors import EstimateError
+from llmpick.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def _data() -> dict[str, Any]:
 @cache
 def _load() -> dict[str, Any]:
     path = resources.files("llmpick.sizing") / "data" / "quantization.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path.read_text(encoding="utf-8"))
 
 
 @cache

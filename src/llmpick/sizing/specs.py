@@ -140,6 +140,17 @@ class DeviceSpec:
             return "cpu"
         return "nvidia"
 
+    @property
+    def speed_class(self) -> str:
+        """The class whose speed constants apply: apple | cpu | nvidia | nvidia-datacenter | amd | amd-datacenter.
+
+        Data-centre GPUs get their own constants: their HBM needs far more requests in flight than
+        batch-1 kernels issue, so llama.cpp reaches a smaller share of their bandwidth.
+        """
+        if self.platform in ("apple", "cpu"):
+            return self.platform
+        return f"{self.platform}-datacenter" if self.kind == "datacenter-gpu" else self.platform
+
     @classmethod
     def custom(
         cls,

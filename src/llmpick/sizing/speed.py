@@ -145,15 +145,17 @@ def _kv_read_context(context: int, prompt_tokens: int | None) -> int:
 
 def decode_inputs(
     model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, *, context: int, kv_precision: str = "fp16"
-) -> tuple[str, str, float, float]:
-    """What the decode fit needs of one configuration: (group, kernel, bytes ÷ bandwidth in s, layers)."""
+) -> tuple[str, str, float, float, float]:
+    """What the decode fit needs of one configuration:
+    (group, kernel, bytes ÷ bandwidth in s, layers, GB read per token)."""
     info = runtime_info(runtime)
     fmt = get_format(quantization)
     engine = engine_of(info, fmt)
     active_bytes = model.active_params_b * fmt.bytes_per_param * 1e9
     kv_bytes = mem.kv_layout(model, kv_precision).bytes_per_sequence(context)
     layers, _ = layers_of(model)
-    return f"{engine}/{device.platform}", fmt.kernel, (active_bytes + kv_bytes) / (device.bandwidth_gb_s * 1e9), float(layers)
+    total = active_bytes + kv_bytes
+    return f"{engine}/{device.speed_class}", fmt.kernel, total / (device.bandwidth_gb_s * 1e9), float(layers), total / 1e9
 
 
 def _tflops(device: DeviceSpec) -> tuple[float, str]:
@@ -180,7 +182,7 @@ def prefill_inputs(
     engine = engine_of(info, fmt)
     tflops, _ = _tflops(device)
     peak = tflops * 1e12 / _flops_per_token(model, prompt_tokens)
-    return f"{engine}/{device.platform}", fmt.kernel, peak
+    return f"{engine}/{device.speed_class}", fmt.kernel, peak
 
 
 # ---------------------------------------------------------------- estimate
@@ -220,7 +222,7 @@ def estimate(
     prompt = prompt_tokens if prompt_tokens is not None else max(1, context // 2)
     prompt = min(prompt, context)
     consts = fitted or constants()
-    group = consts.group(engine, device.platform)
+    group = consts.group(engine, device.speed_class)
     basis: list[str] = []
 
     # ---- memory
@@ -254,11 +256,15 @@ def estimate(
         host_s = (1 - gpu_share) * active_gb / (host_bandwidth_gb_s * group.eta * kappa)
         basis.append(f"{(1 - gpu_share):.0%} of the weights run from system RAM at {host_bandwidth_gb_s:g} GB/s")
     bytes_gb = active_gb * gpu_share + kv_read_gb
-    seconds = bytes_gb / eff_bw + fixed_s + host_s
+    ceiling_s = bytes_gb * group.inv_ceiling_s_per_gb / kappa / (count if info.multi_gpu == "tensor-parallel" else 1)
+    seconds = bytes_gb / eff_bw + ceiling_s + fixed_s + host_s
     decode = 1 / seconds
     spread = group.decode_spread
+    ceiling_text = (
+        f" + {ceiling_s * 1e3:.2f} ms kernel ceiling ({1 / group.inv_ceiling_s_per_gb:.0f} GB/s)" if group.inv_ceiling_s_per_gb else ""
+    )
     basis.append(
-        f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective + {fixed_s * 1e3:.2f} ms fixed) "
+        f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective{ceiling_text} + {fixed_s * 1e3:.2f} ms fixed) "
         f"= {decode:.1f} tokens/s; effective = {layout} × η {group.eta:.2f} × κ {kappa:.2f} ({fmt.kernel} kernels); "
         f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
     )
@@ -273,7 +279,7 @@ def estimate(
     # ---- prefill
     tflops, tflops_text = _tflops(device)
     parallel = count if info.multi_gpu == "tensor-parallel" else 1
-    mu = group.mu if group.mu is not None else Constants({}, {}, {}).group(engine, device.platform).mu or 0.5
+    mu = group.mu if group.mu is not None else Constants({}, {}, {}).group(engine, device.speed_class).mu or 0.5
     rho = consts.rho.get(fmt.kernel, 1.0)
     flops = _flops_per_token(model, prompt)
     prefill = tflops * 1e12 * parallel * (TP_EFFICIENCY if parallel > 1 else 1.0) * mu * rho / flops
@@ -288,7 +294,8 @@ def estimate(
     basis.append(f"time to first token = {prompt} prompt tokens ÷ prefill + one decode step = {ttft:.2f} s")
 
     # ---- batched throughput
-    throughput = _throughput(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s, tflops * 1e12 * parallel * mu * rho, flops)
+    throughput = _throughput(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s, tflops * 1e12 * parallel * mu * rho, flops,
+                             group.inv_ceiling_s_per_gb / kappa / (count if info.multi_gpu == "tensor-parallel" else 1))
     if concurrency > 1:
         basis.append(
             f"throughput at {concurrency} concurrent sequences = {throughput:.0f} tokens/s "
@@ -367,14 +374,14 @@ def _bandwidth(
 
 def _throughput(
     model: ModelSpec, fmt: QuantFormat, fit: mem.MemoryFit, kv_ctx: int, concurrency: int,
-    eff_bw: float, fixed_s: float, flops_per_s: float, flops_per_token: float,
+    eff_bw: float, fixed_s: float, flops_per_s: float, flops_per_token: float, ceiling_s_per_gb: float = 0.0,
 ) -> float:
     """Aggregate decode tokens/s with ``concurrency`` sequences in one batch."""
     share = model.active_params_b / model.params_b
     touched = 1 - (1 - share) ** concurrency  # MoE: experts hit by at least one sequence of the batch
     weights_gb = model.params_b * fmt.bytes_per_param * touched
     kv_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9 * concurrency
-    memory_s = (weights_gb + kv_gb) / eff_bw
+    memory_s = (weights_gb + kv_gb) / eff_bw + (weights_gb + kv_gb) * ceiling_s_per_gb
     compute_s = concurrency * flops_per_token / flops_per_s
     return concurrency / (max(memory_s, compute_s) + fixed_s)
 
