@@ -164,8 +164,20 @@ def test_security_headers_and_no_cdn_docs(client: TestClient) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     assert "Profile" in spec["components"]["schemas"]
     paths = set(spec["paths"])
-    for path in ("/api/v1/recommend", "/api/v1/validate", "/api/v1/models", "/api/v1/models/{model_id}",
+    for path in ("/api/v1/recommend", "/api/v1/validate", "/api/v1/models", "/api/v1/models/{model_id}", "/api/v1/cost",
                  "/api/v1/providers", "/api/v1/hardware", "/api/v1/estimate", "/api/v1/decisions",
                  "/api/v1/decisions/{decision_id}", "/api/v1/decisions/{decision_id}/rerun", "/api/v1/health"):
         assert path in paths
     assert not any(p.startswith("/decisions") or p == "/" for p in paths)  # pages stay out of the API spec
+
+
+def test_cost(client: TestClient) -> None:
+    r = client.post("/api/v1/cost", json={"profile": startup(), "model": "qwen3-30b-a3b"})
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["routes"] and all(route["model"] == "qwen3-30b-a3b" for route in report["routes"])
+    assert report["assumptions"]
+    unknown = client.post("/api/v1/cost", json={"profile": startup(), "model": "gpt-17"})
+    assert unknown.status_code == 404 and unknown.headers["content-type"] == PROBLEM
+    bad = client.post("/api/v1/cost", json={"profile": {"name": "x", "tasks": ["text"], "workload": {"input_tokens": -1}}})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "profile.workload.input_tokens"

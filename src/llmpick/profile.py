@@ -171,10 +171,10 @@ class Preferences(Section):
 class CostAssumptions(Section):
     """Overrides for the cost defaults in llmpick.sizing.defaults (null keeps the default)."""
 
-    gpu_utilization: float | None = Field(None, gt=0, le=1)
-    ops_staff_usd_per_month: float | None = Field(None, ge=0)
-    amortisation_months: int | None = Field(None, gt=0)
-    power_usd_per_kwh: float | None = Field(None, ge=0)
+    gpu_utilization: float | None = Field(None, ge=0.05, le=1, description="share of GPU throughput planned for")
+    ops_staff_usd_per_month: float | None = Field(None, ge=0, description="staff time to run self-hosted models")
+    amortisation_months: int | None = Field(None, gt=0, description="months to spread a hardware purchase over")
+    power_usd_per_kwh: float | None = Field(None, ge=0, description="electricity price")
     redundancy: bool | None = Field(None, description="add one spare GPU set (N+1)")
     reserved_pricing: bool | None = Field(None, description="use reserved instead of on-demand GPU rates")
 
@@ -182,11 +182,11 @@ class CostAssumptions(Section):
 class Profile(Section):
     name: str = Field(min_length=1, description="what this decision is about")
     tasks: list[Task] = Field(min_length=1, description="what the model must do")
-    industry: Industry = Industry.GENERAL
+    industry: Industry = Field(Industry.GENERAL, description="sector: banking, healthcare and government weigh privacy most")
     data: Data = Field(default_factory=Data)
     workload: Workload = Field(default_factory=Workload)
     speed: SpeedTier | None = Field(None, description="speed tier needed; null lets llmpick decide from the use case")
-    quality: QualityTier = QualityTier.GOOD
+    quality: QualityTier = Field(QualityTier.GOOD, description="answer quality needed: basic, good, high or frontier")
     domain: Domain = Field(default_factory=Domain)
     customization: Customization = Field(default_factory=Customization)
     budget: Budget = Field(default_factory=Budget)

@@ -156,11 +156,15 @@ class Architecture(Sourced):
     experts_per_token: int | None = Field(default=None, gt=0)
 
 
+InputModality = Literal["text", "image", "audio", "video"]
+OutputModality = Literal["text", "image", "audio", "embedding"]
+
+
 class Capabilities(Sourced):
     context_window: int | None = Field(default=None, gt=0, description="tokens")
     max_output_tokens: int | None = Field(default=None, gt=0)
-    input_modalities: list[Literal["text", "image", "audio", "video"]] = Field(default_factory=lambda: ["text"])
-    output_modalities: list[Literal["text", "image", "audio", "embedding"]] = Field(default_factory=lambda: ["text"])
+    input_modalities: list[InputModality] = Field(default_factory=lambda: list[InputModality](["text"]))
+    output_modalities: list[OutputModality] = Field(default_factory=lambda: list[OutputModality](["text"]))
     tasks: list[Task]
     tool_calling: bool | None = None
     languages: list[str] = Field(default_factory=list)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from llmpick.catalog.loader import _records
 from llmpick.catalog.schema import Hardware, Model, Offering, Provider, QualityRecord, Runtime
 
-KINDS = {
+KINDS: dict[str, type[BaseModel]] = {
     "models": Model,
     "providers": Provider,
     "offerings": Offering,
@@ -20,7 +22,7 @@ KINDS = {
 
 def main(argv: list[str]) -> int:
     kind, *paths = argv
-    records = _records(KINDS[kind], [Path(p) for p in paths])
+    records: list[BaseModel] = _records(KINDS[kind], [Path(p) for p in paths])
     print(f"{len(records)} {kind} records valid")
     return 0
 

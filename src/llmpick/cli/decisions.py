@@ -41,7 +41,8 @@ def list_command(
         write_output(json.dumps([i.to_json_dict() for i in items], indent=2, ensure_ascii=False), None)
         return
     table = Table(title=f"{len(items)} decision(s)")
-    for col in ("id", "when (UTC)", "name", "best route", "monthly", "catalog"):
+    table.add_column("id", no_wrap=True)
+    for col in ("when (UTC)", "name", "best route", "monthly", "catalog"):
         table.add_column(col, overflow="fold")
     for d in items:
         table.add_row(

@@ -15,7 +15,7 @@ from llmpick.catalog.loader import builtin_data_dir, load_builtin_catalog, load_
 from llmpick.cli.common import fail, reports_errors, write_output
 from llmpick.engine import recommend as run_engine
 from llmpick.engine.result import Recommendation
-from llmpick.profile import Profile, load_profile
+from llmpick.profile import Profile, check_against_catalog, load_profile
 from llmpick.render.markdown import render_markdown
 from llmpick.render.terminal import render_terminal
 
@@ -50,6 +50,7 @@ def recommend_command(
     """Recommend openness, precision strategy, deployment and ranked, costed routes for a profile."""
     profile = _resolve_profile(profile_path, preset)
     catalog = _catalog(catalog_override)
+    check_against_catalog(profile, catalog.hardware, str(profile_path or f"preset {preset}"))
     rec = run_engine(profile, catalog, top=top)
     if eval_results is not None:
         from llmpick.eval.rerank import apply_eval, load_results

@@ -206,13 +206,18 @@ def fit_cmd(
         _emit({"hardware": device.id, "count": count, "context": context, "models": rows}, output)
         return
     on = f"{count}× {device.name}" if count > 1 else device.name
-    table = Table(title=f"Models that run on {on} ({context:,}-token context)")
-    for col in ("#", "model", "params", "quantization", "memory GB", "decode tok/s", "TTFT s", "max context", "note"):
-        table.add_column(col, justify="right" if col in ("#", "memory GB", "decode tok/s", "TTFT s", "max context") else "left")
+    table = Table(title=f"Models that run on {on} ({context:,}-token context), best first")
+    table.add_column("#", justify="right")
+    table.add_column("model", no_wrap=True)
+    table.add_column("params")
+    table.add_column("format", no_wrap=True)
+    for col in ("GB", "tok/s", "TTFT s", "max ctx"):
+        table.add_column(col, justify="right")
+    table.add_column("note")
     for row in rows:
-        table.add_row(str(row["rank"]), row["model"], row["params"], row["quantization"], f"{row['memory_gb']:.1f}",
-                      _fmt_tps(row["decode_tokens_per_s"]), f"{row['time_to_first_token_s']:.2f}",
-                      f"{row['max_context']:,}", row["note"])
+        table.add_row(str(row["rank"]), row["model"], row["params"], row["quantization"].removeprefix("gguf-"),
+                      f"{row['memory_gb']:.1f}", _fmt_tps(row["decode_tokens_per_s"]),
+                      f"{row['time_to_first_token_s']:.2f}", f"{row['max_context']:,}", row["note"])
     console.print(table)
     if not rows:
         console.print("no open model in the catalog fits this hardware at any quantization its runtime runs")
@@ -247,7 +252,8 @@ def fit_rows(
             "time_to_first_token_s": round(est.time_to_first_token_s, 3),
             "max_context": est.max_context, "tasks": [t.value for t in model.tasks], "note": note,
         }
-        found.append(((slow, est.below_4bit, -spec.params_b, -est.decode_tokens_per_s), row))
+        capped = est.context < context
+        found.append(((slow, est.below_4bit, capped, -spec.params_b, -est.decode_tokens_per_s), row))
     ranked = [row for _, row in sorted(found, key=lambda item: item[0])]
     for rank, row in enumerate(ranked, start=1):
         row["rank"] = rank
@@ -278,17 +284,24 @@ def cost_cmd(
     table = Table(title=f"{profile.name}: monthly cost at {w.requests_per_day:,.0f} requests/day "
                         f"({w.input_tokens:,} in / {w.output_tokens:,} out tokens)")
     for col in ("#", "model", "route", "where", "$/month", "breakdown"):
-        table.add_column(col, justify="right" if col in ("#", "$/month") else "left")
-    for i, route in enumerate(report["routes"], start=1):
+        table.add_column(col, justify="right" if col in ("#", "$/month") else "left", no_wrap=col == "model")
+    shown = report["routes"] if model else [r for r in report["routes"] if r["monthly_cost_usd"] is not None]
+    for i, route in enumerate(shown, start=1):
         total = f"{route['monthly_cost_usd']:,.2f}" if route["monthly_cost_usd"] is not None else "unknown"
         lines = "; ".join(f"{line['item']} ${line['usd']:,.2f}" for line in route["lines"])
         if route["unknown"]:
             lines += ("; " if lines else "") + "; ".join(route["unknown"])
         table.add_row(str(i), route["model"], route["deployment"], route["where"], total, lines)
     console.print(table)
+    hidden = len(report["routes"]) - len(shown)
+    if hidden:
+        console.print(f"{hidden} more route(s) have no known price (see --format json, or --model ID)")
     be = report["break_even"]
     if be is not None:
-        console.print(f"[bold]break-even[/]: {be['reason']}", soft_wrap=True)
+        console.print(f"[bold]break-even[/]: {be['reason']}", soft_wrap=True, markup=True)
+    for other in report["break_even_by_model"][:5]:
+        if be is None or other["reason"] != be["reason"]:
+            console.print(f"  - {other['reason']}", soft_wrap=True, markup=False)
     console.print("[bold]assumptions[/]")
     for line in report["assumptions"]:
         console.print(f"  - {line}", markup=False)
@@ -332,14 +345,23 @@ def cost_report(profile: Profile, catalog: Catalog, model_id: str | None = None)
             per_model = _cheapest_per_kind(per_model)
         routes.extend(per_model)
     routes.sort(key=lambda r: (r["monthly_cost_usd"] is None, r["monthly_cost_usd"] or 0.0, r["model"], r["where"]))
-    report_be = _break_even(routes)
+    by_model = []
+    for mid in dict.fromkeys(r["model"] for r in routes):
+        found = _break_even([r for r in routes if r["model"] == mid], curves=False)
+        if found is not None:
+            by_model.append(found)
+    by_model.sort(key=lambda b: (b["requests_per_day"] is None, b["requests_per_day"] or 0))
+    # the headline compares like with like: the same model by API and on its own GPUs, at the lowest
+    # crossing any model has; only when no model has both does it pit the cheapest of each against the other
+    headline = by_model[0] if by_model else _break_even(routes)
     for r in routes:
         r.pop("_fn", None)
     return {
         "profile": profile.name,
         "requests_per_day": w.requests_per_day,
         "routes": routes,
-        "break_even": report_be,
+        "break_even": headline,
+        "break_even_by_model": by_model,
         "assumptions": assumptions.describe(),
     }
 
@@ -442,7 +464,7 @@ def _cheapest_per_kind(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(best.values())
 
 
-def _break_even(routes: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _break_even(routes: list[dict[str, Any]], curves: bool = True) -> dict[str, Any] | None:
     api = [r for r in routes if r["deployment"] in ("saas-api", "hosted-open") and r["monthly_cost_usd"] is not None]
     own = [r for r in routes if r["deployment"] in ("self-hosted", "local") and r["monthly_cost_usd"] is not None]
     if not api or not own:
@@ -454,9 +476,11 @@ def _break_even(routes: list[dict[str, Any]]) -> dict[str, Any] | None:
         reason = (f"{label_a} and {label_s} do not cross between {VOLUMES[0]:,.0f} and {VOLUMES[-1]:,.0f} requests/day")
     else:
         reason = f"above about {crossing:,.0f} requests/day {label_s} costs less than {label_a}"
-    return {"api_route": label_a, "self_hosted_route": label_s,
-            "requests_per_day": round(crossing) if crossing is not None else None, "reason": reason,
-            "curves": {label_a: _curve(a["_fn"]), label_s: _curve(s["_fn"])}}
+    out: dict[str, Any] = {"api_route": label_a, "self_hosted_route": label_s,
+                           "requests_per_day": round(crossing) if crossing is not None else None, "reason": reason}
+    if curves:
+        out["curves"] = {label_a: _curve(a["_fn"]), label_s: _curve(s["_fn"])}
+    return out
 
 
 def _curve(fn: Any) -> list[dict[str, float]]:

@@ -53,6 +53,11 @@ class Candidate:
         return (self.model.id, self.deployment, self.provider.id if self.provider else "", self.runtime or "")
 
     @property
+    def monthly_usd(self) -> float | None:
+        """The route's monthly cost, once costed and where every price is known."""
+        return self.cost.total_usd if self.cost is not None else None
+
+    @property
     def decode_tokens_per_s(self) -> float | None:
         if self.estimate is not None:
             return self.estimate.decode_tokens_per_s

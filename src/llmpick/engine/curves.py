@@ -57,9 +57,5 @@ def break_even_for(
 
 
 def _cheapest(survivors: list[Candidate], deployments: tuple[str, ...]) -> Candidate | None:
-    priced = [
-        c for c in survivors if c.deployment in deployments and c.cost is not None and c.cost.total_usd is not None
-    ]
-    if not priced:
-        return None
-    return min(priced, key=lambda c: (c.cost.total_usd, c.label))
+    priced = [(c.monthly_usd, c.label, c) for c in survivors if c.deployment in deployments and c.monthly_usd is not None]
+    return min(priced, key=lambda t: (t[0], t[1]))[2] if priced else None

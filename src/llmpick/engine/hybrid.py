@@ -119,14 +119,14 @@ def _budget_split(
         (
             c
             for c in unbounded.survivors
-            if tier_gap(rate(c.model, policy, catalog).tier, profile.quality.value) == 0 and _cost(c) is not None
+            if tier_gap(rate(c.model, policy, catalog).tier, profile.quality.value) == 0 and c.monthly_usd is not None
         ),
         None,
     )
-    cheap = next((c for c in primary.survivors if _cost(c) is not None), None)
+    cheap = next((c for c in primary.survivors if c.monthly_usd is not None), None)
     if premium is None or cheap is None or premium.key == cheap.key:
         return None
-    premium_cost, cheap_cost = _cost(premium), _cost(cheap)
+    premium_cost, cheap_cost = premium.monthly_usd, cheap.monthly_usd
     assert premium_cost is not None and cheap_cost is not None
     if premium_cost <= budget or premium_cost <= cheap_cost:
         return None  # the premium route fits the budget on its own: no need to split
@@ -177,11 +177,6 @@ def _without_data_limits(profile: Profile) -> Profile:
         }
     )
     return profile.model_copy(update={"data": data})
-
-
-def _cost(candidate: Candidate) -> float | None:
-    cost = candidate.cost
-    return cost.total_usd if cost is not None else None
 
 
 def _shared(route: Route, candidate: Candidate, share: float, profile: Profile, assumptions: Assumptions) -> Route:

@@ -56,7 +56,7 @@ def weights_for(profile: Profile, policy: Policy) -> tuple[dict[str, float], lis
 def score(candidates: list[Candidate], profile: Profile, policy: Policy, catalog: Catalog) -> dict[int, Scored]:
     """Scores keyed by id(candidate). Cost is scored relative to the cheapest known route."""
     weights, _ = weights_for(profile, policy)
-    costs = [c.cost.total_usd for c in candidates if c.cost and c.cost.total_usd is not None]
+    costs = [c.monthly_usd for c in candidates if c.monthly_usd is not None]
     cheapest = max(min(costs), 1.0) if costs else None
     speed_need = policy.speed_tiers[(profile.speed or SpeedTier.FAST).value].min_tokens_per_s
     out: dict[int, Scored] = {}

@@ -3,12 +3,13 @@
 The speed model has physically meaningful terms, fitted per *group* (an engine on a platform:
 ``llama.cpp/nvidia``, ``llama.cpp/apple``, ``mlx/apple``, ``server/nvidia`` …):
 
-- decode time per token  = bytes read ÷ κ_kernel × (1 ÷ (bandwidth × η_group) + 1 ÷ C_group) + layers × τ_group
-  (η: the share of peak bandwidth the kernels reach; C: a throughput ceiling the kernels hit whatever
-  the memory bus — it is why Max and Ultra Apple chips fall further short of their bandwidth than base
-  chips; κ: how the format's kernel family compares with the legacy Q4_0/Q8_0 kernels; τ: fixed cost
-  per layer per token — kernel launches, synchronisation — which dominates on fast data-centre GPUs
-  and is why bandwidth ÷ size alone is far off there);
+- decode time per token  = bytes read ÷ (bandwidth × η_group × κ_kernel) + weights × ω_group + layers × τ_group
+  (η: the share of peak bandwidth the kernels reach; κ: how the format's kernel family compares with
+  the legacy Q4_0/Q8_0 kernels; ω: a cost per weight processed that a faster memory bus does not
+  remove — it is why Max and Ultra Apple chips fall further short of their bandwidth than base chips,
+  and why 4-bit formats gain less than their size suggests there; τ: fixed cost per layer per token —
+  kernel launches, synchronisation — which dominates on fast data-centre GPUs and is why
+  bandwidth ÷ size alone is far off there);
 - prefill tokens/s      = TFLOPS × μ_group × ρ_kernel ÷ FLOPs per token.
 
 Constants are fitted by least squares on relative error (closed form; no numpy needed). A group with
@@ -32,6 +33,8 @@ PRIOR_ETA = {"llama.cpp": 0.80, "mlx": 0.80, "server": 0.75}
 PRIOR_TAU_S = {"nvidia": 40e-6, "amd": 60e-6, "apple": 40e-6, "cpu": 20e-6}
 PRIOR_MU = {"llama.cpp": 0.55, "mlx": 0.50, "server": 0.55}
 PRIOR_KAPPA = {"legacy": 1.0, "kquant": 0.9, "float": 1.0, "int": 0.9, "mlx": 1.0}
+# Constants of a class with no measurements come from its sibling (AMD → NVIDIA, M1 → later Apple)
+SIBLINGS = {"amd": "nvidia", "amd-hbm": "nvidia-hbm", "nvidia-hbm": "nvidia", "apple-m1": "apple", "apple": "apple-m1"}
 # FLOP per byte of bandwidth by hardware kind, to guess TFLOPS where no figure is known
 FLOPS_PER_BYTE = {"consumer-gpu": 150.0, "workstation-gpu": 150.0, "datacenter-gpu": 280.0, "apple": 34.0, "cpu": 15.0}
 
@@ -43,7 +46,7 @@ class GroupConstants:
     group: str
     eta: float  # share of peak bandwidth reached by decode
     tau_s: float  # seconds per layer per token
-    inv_ceiling_s_per_gb: float  # 1 / C: seconds per GB read whatever the bandwidth (0 = no ceiling)
+    per_weight_s: float  # ω: seconds per billion weights processed, whatever the bandwidth
     mu: float | None  # share of peak TFLOPS reached by prefill
     decode_points: int = 0
     prefill_points: int = 0
@@ -58,10 +61,18 @@ class GroupConstants:
 @dataclass(frozen=True)
 class Constants:
     groups: dict[str, GroupConstants]
-    kappa: dict[str, float]  # decode factor by kernel family
+    kappa: dict[Any, float]  # decode factor by (group, kernel family)
     rho: dict[str, float]  # prefill factor by kernel family
     total_points: int = 0
     sources: dict[str, str] = field(default_factory=dict)
+
+    def kernel_factor(self, group: str, kernel: str) -> float:
+        """κ of a kernel family in a group (falling back to the sibling group, then 1)."""
+        if (group, kernel) in self.kappa:
+            return self.kappa[(group, kernel)]
+        engine, _, platform = group.partition("/")
+        sibling = SIBLINGS.get(platform)
+        return self.kappa.get((f"{engine}/{sibling}", kernel), 1.0) if sibling else 1.0
 
     def group(self, engine: str, platform: str) -> GroupConstants:
         key = f"{engine}/{platform}"
@@ -69,10 +80,10 @@ class Constants:
         if found is not None:
             return found
         # same engine on a sibling platform (AMD → NVIDIA constants), else the prior
-        sibling = {"amd": "nvidia", "amd-datacenter": "nvidia-datacenter", "nvidia-datacenter": "nvidia"}.get(platform)
+        sibling = SIBLINGS.get(platform)
         if sibling and f"{engine}/{sibling}" in self.groups:
             base = self.groups[f"{engine}/{sibling}"]
-            return GroupConstants(key, base.eta, base.tau_s, base.inv_ceiling_s_per_gb, base.mu, 0, 0, None,
+            return GroupConstants(key, base.eta, base.tau_s, base.per_weight_s, base.mu, 0, 0, None,
                                   max(base.decode_spread, 0.35))
         prior_platform = platform.split("-")[0]
         return GroupConstants(key, PRIOR_ETA.get(engine, 0.75), PRIOR_TAU_S.get(prior_platform, 40e-6), 0.0,
@@ -210,7 +221,7 @@ def _least_squares(rows: list[list[float]], targets: list[float], ridge: list[fl
 
 
 def decode_features(m: Measurement) -> tuple[str, str, float, float, float]:
-    """(group, kernel, bytes ÷ bandwidth in s, layers, GB per token) of a measurement, as the speed model sees it."""
+    """(group, kernel, bytes ÷ bandwidth in s, layers, billions of weights per token) of a measurement."""
     from llmpick.sizing.speed import decode_inputs
 
     return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=max(m.gen_tokens // 2, 1))
@@ -232,33 +243,37 @@ def fit(rows: Iterable[Measurement]) -> Constants:
     decode = [(m, decode_features(m), _target(m)) for m in rows if m.decode_tps]
     groups = sorted({f[0] for _, f, _ in decode})
     kernels = sorted({f[1] for _, f, _ in decode})
-    kappa = {k: 1.0 for k in kernels}  # legacy (Q4_0/Q8_0) is the reference: κ = 1
+    kappa: dict[Any, float] = {}  # by (group, kernel); legacy (Q4_0/Q8_0) is the reference: κ = 1
     inv_eta = {g: 1 / PRIOR_ETA.get(g.split("/")[0], 0.75) for g in groups}
     tau = {g: PRIOR_TAU_S.get(g.split("/")[1], 40e-6) for g in groups}
-    inv_c = {g: 0.0 for g in groups}
+    omega = {g: 0.0 for g in groups}
     for _ in range(60):
         for g in groups:
             sel = [(f, y) for _, f, y in decode if f[0] == g]
-            # relative residual: (x/κ · η⁻¹ + B/κ · C⁻¹ + L · τ) / y − 1, linear in (η⁻¹, C⁻¹ [ms/GB], τ [µs])
-            feats = [[f[2] / kappa[f[1]] / y, f[4] / kappa[f[1]] * 1e-3 / y, f[3] * 1e-6 / y] for f, y in sel]
-            prior = [inv_eta[g], inv_c[g] * 1e3, tau[g] * 1e6]
+            # relative residual: (x/κ · η⁻¹ + W · ω + L · τ) / y − 1, linear in (η⁻¹, ω, τ), the last two in ms
+            # so that every column is of order one and the ridge pulls each parameter alike
+            feats = [[f[2] / kappa.get((g, f[1]), 1.0) / y, f[4] * 1e-3 / y, f[3] * 1e-3 / y] for f, y in sel]
+            prior = [inv_eta[g], omega[g] * 1e3, tau[g] * 1e3]
             sol = _nonneg_least_squares(feats, [1.0] * len(sel), [RIDGE, RIDGE, RIDGE], prior, lower=[1.0, 0.0, 0.0])
-            inv_eta[g], inv_c[g], tau[g] = sol[0], sol[1] * 1e-3, sol[2] * 1e-6
-        for k in kernels:
-            if k == "legacy":
-                continue
-            sel = [(f, y) for _, f, y in decode if f[1] == k]
-            # (bandwidth terms / y) · (1/κ) = 1 − L·τ / y
-            a = [(f[2] * inv_eta[f[0]] + f[4] * inv_c[f[0]]) / y for f, y in sel]
-            b = [1 - f[3] * tau[f[0]] / y for f, y in sel]
-            den = sum(v * v for v in a)
-            inv_k = sum(u * v for u, v in zip(a, b, strict=True)) / den if den else 1.0
-            kappa[k] = min(max(1 / inv_k, 0.4), 1.6) if inv_k > 0 else 1.0
+            inv_eta[g], omega[g], tau[g] = sol[0], sol[1] * 1e-3, sol[2] * 1e-3
+        for g in groups:
+            for k in kernels:
+                if k == "legacy":
+                    continue
+                sel = [(f, y) for _, f, y in decode if f[1] == k and f[0] == g]
+                if not sel:
+                    continue
+                # (bandwidth term / y) · (1/κ) = 1 − (W·ω + L·τ) / y, with a pull toward κ = 1
+                a = [f[2] * inv_eta[f[0]] / y for f, y in sel]
+                b = [1 - (f[4] * omega[f[0]] + f[3] * tau[f[0]]) / y for f, y in sel]
+                den = sum(v * v for v in a) + KAPPA_RIDGE
+                inv_k = (sum(u * v for u, v in zip(a, b, strict=True)) + KAPPA_RIDGE) / den
+                kappa[(g, k)] = min(max(1 / inv_k, 0.4), 1.6) if inv_k > 0 else 1.0
     out: dict[str, GroupConstants] = {}
     for g in groups:
-        sel = [(m, f) for m, f, _ in decode if f[0] == g]
-        c = GroupConstants(g, 1 / inv_eta[g], tau[g], inv_c[g], None, len(sel), 0)
-        errs = [abs(predict_decode(m, f, c, kappa) / m.decode_tps - 1) for m, f in sel]
+        group_rows = [(m, f) for m, f, _ in decode if f[0] == g]
+        c = GroupConstants(g, 1 / inv_eta[g], tau[g], omega[g], None, len(group_rows), 0)
+        errs = [abs(predict_decode(m, f, c, kappa) / float(m.decode_tps or 1) - 1) for m, f in group_rows]
         out[g] = replace(c, decode_error=sum(errs) / len(errs))
     # prefill: tokens/s = peak × μ_group × ρ_kernel → geometric means, alternating
     prefill = [(m, f) for m in rows if m.prefill_tps and m.count == 1 for f in [prefill_features(m)] if f[2]]
@@ -266,12 +281,12 @@ def fit(rows: Iterable[Measurement]) -> Constants:
     mu: dict[str, float] = {}
     for _ in range(20):
         for g in {f[0] for _, f in prefill}:
-            logs = [math.log(m.prefill_tps / (f[2] * rho[f[1]])) for m, f in prefill if f[0] == g]
+            logs = [math.log(float(m.prefill_tps or 1) / (float(f[2] or 1) * rho[f[1]])) for m, f in prefill if f[0] == g]
             mu[g] = math.exp(sum(logs) / len(logs))
         for k in rho:
             if k == "legacy":
                 continue
-            logs = [math.log(m.prefill_tps / (f[2] * mu[f[0]])) for m, f in prefill if f[1] == k]
+            logs = [math.log(float(m.prefill_tps or 1) / (float(f[2] or 1) * mu[f[0]])) for m, f in prefill if f[1] == k]
             rho[k] = math.exp(sum(logs) / len(logs))
     for g, value in mu.items():
         base = out.get(g) or Constants({}, {}, {}).group(*g.split("/"))
@@ -285,15 +300,18 @@ def fit(rows: Iterable[Measurement]) -> Constants:
     return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows})
 
 
-RIDGE = 0.05  # weak pull of η⁻¹ and τ (µs) toward the prior: keeps small groups physical
+KAPPA_RIDGE = 0.5  # pull of each group's κ toward 1 (as if half a measurement said κ = 1)
+RIDGE = 0.05  # weak pull of η⁻¹, ω and τ (ms) toward the prior: keeps small groups physical
 
 
-def predict_decode(m: Measurement, f: tuple[str, str, float, float, float], c: GroupConstants, kappa: dict[str, float]) -> float:
+def predict_decode(
+    m: Measurement, f: tuple[str, str, float, float, float], c: GroupConstants, kappa: dict[Any, float]
+) -> float:
     """Tokens/s the model gives for a measurement's configuration."""
     from llmpick.sizing.speed import LAYER_SPLIT_HOP_S
 
-    k = kappa.get(f[1], 1.0)
-    seconds = f[2] / (c.eta * k) + f[4] * c.inv_ceiling_s_per_gb / k + c.tau_s * f[3] + (m.count - 1) * LAYER_SPLIT_HOP_S
+    k = kappa.get((f[0], f[1]), 1.0)
+    seconds = f[2] / (c.eta * k) + f[4] * c.per_weight_s + c.tau_s * f[3] + (m.count - 1) * LAYER_SPLIT_HOP_S
     return 1 / seconds
 
 

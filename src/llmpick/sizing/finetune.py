@@ -32,6 +32,7 @@ MFU = {"full": 0.35, "lora": 0.30, "qlora": 0.30}
 FLOPS_PER_TOKEN_FACTOR = {"full": 8.0, "lora": 6.0, "qlora": 6.0}
 QLORA_SLOWDOWN = 1.4
 MAX_DEVICES = 64
+GIB = float(2**30)  # memory figures in GiB, the unit GPU memory is sold in
 SOURCES = {
     "mixed precision + Adam (16 bytes/param)": "https://arxiv.org/abs/1910.02054",
     "LoRA": "https://arxiv.org/abs/2106.09685",
@@ -87,9 +88,9 @@ def memory_per_device(model: ModelSpec, method: str, count: int, tokens_per_exam
     tokens = tokens_per_example * micro_batch
     activations = tokens * hidden * (2 * layers + 34)  # checkpoints (2 B per layer) + one layer's working set
     return {
-        "weights and optimizer states" if method == "full" else "frozen weights": (states or weights) / 1e9,
-        "adapters (weights, gradients, Adam)": adapters / 1e9,
-        "activations (checkpointed)": activations / 1e9,
+        "weights and optimizer states" if method == "full" else "frozen weights": (states or weights) / GIB,
+        "adapters (weights, gradients, Adam)": adapters / GIB,
+        "activations (checkpointed)": activations / GIB,
         "CUDA context": CONTEXT_GB,
     }
 

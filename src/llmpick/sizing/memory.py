@@ -1,6 +1,9 @@
 """Inference memory: weights at a format, KV cache from the architecture, runtime overhead; what fits.
 
-All sizes are decimal gigabytes (1e9 bytes), like weight-file sizes on Hugging Face.
+Memory figures (``*_gb``) are in the unit GPU memory is sold in: a "24 GB" RTX 4090 has 24 GiB
+(24,564 MiB in nvidia-smi), an "80 GB" H100 80 GiB, a "64 GB" Mac 64 GiB. So weights and KV cache are
+counted in GiB (2^30 bytes) too — the unit llama.cpp prints model sizes in — and compare directly with
+the catalog's memory. Bandwidth stays in decimal GB/s, as vendors state it; the speed model converts.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from llmpick.sizing.defaults import memory_defaults
 from llmpick.sizing.quantization import QuantFormat, RuntimeInfo, kv_bytes_per_element
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 
-GB = 1e9
+GB = float(2**30)  # bytes per memory "GB" (GiB), as GPU memory is sold
 # KV bytes per token at FP16 of Llama-3-8B (32 layers × 8 KV heads × 128 dims × K and V × 2 bytes):
 # the reference for models whose architecture the catalog does not record.
 _REFERENCE_KV_BYTES = 32 * 8 * 128 * 2 * 2
@@ -21,8 +24,8 @@ _KV_EXPONENT = 0.45  # Llama 3 8B → 70B: 128 KiB → 320 KiB per token for 8.8
 
 
 def weights_gb(params_b: float, fmt: QuantFormat) -> float:
-    """Weight memory: all parameters (every expert of an MoE) at the format's bits per weight."""
-    return params_b * fmt.bits_per_weight / 8
+    """Weight memory in GiB: all parameters (every expert of an MoE) at the format's bits per weight."""
+    return params_b * 1e9 * fmt.bits_per_weight / 8 / GB
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from llmpick.errors import EstimateError
 if TYPE_CHECKING:
     from llmpick.catalog.schema import Hardware, Model
 
+HBM_BANDWIDTH_GB_S = 1200.0  # data-centre GPUs at or above this bandwidth use HBM (A100, H100, H200, B200, MI300X)
 HARDWARE_KINDS = ("consumer-gpu", "workstation-gpu", "datacenter-gpu", "apple", "cpu")
 
 
@@ -67,7 +69,7 @@ class ModelSpec:
     @classmethod
     def custom(cls, params_b: float, active_params_b: float | None = None, **arch: int | str | None) -> ModelSpec:
         """A model that is not in the catalog: its size, optionally its architecture."""
-        return cls(id=None, params_b=params_b, active_params_b=active_params_b or params_b, **arch)  # type: ignore[arg-type]
+        return cls(id=None, params_b=params_b, active_params_b=params_b if active_params_b is None else active_params_b, **arch)  # type: ignore[arg-type]
 
     @classmethod
     def from_model(cls, model: Model) -> ModelSpec | None:
@@ -142,14 +144,19 @@ class DeviceSpec:
 
     @property
     def speed_class(self) -> str:
-        """The class whose speed constants apply: apple | cpu | nvidia | nvidia-datacenter | amd | amd-datacenter.
+        """The class whose speed constants apply: apple | apple-m1 | cpu | nvidia | nvidia-hbm | amd | amd-hbm.
 
-        Data-centre GPUs get their own constants: their HBM needs far more requests in flight than
-        batch-1 kernels issue, so llama.cpp reaches a smaller share of their bandwidth.
+        HBM data-centre GPUs (≥ 1.2 TB/s) get their own constants: their memory needs far more requests
+        in flight than batch-1 kernels issue, so llama.cpp reaches a smaller share of it. First-generation
+        Apple GPUs (M1 family) run the k-quant kernels markedly slower than later ones.
         """
-        if self.platform in ("apple", "cpu"):
-            return self.platform
-        return f"{self.platform}-datacenter" if self.kind == "datacenter-gpu" else self.platform
+        if self.platform == "apple":
+            label = f"{self.id} {self.name}".lower().replace("-", " ")
+            return "apple-m1" if re.search(r"\bm1\b", label) else "apple"
+        if self.platform == "cpu":
+            return "cpu"
+        hbm = self.kind == "datacenter-gpu" and self.bandwidth_gb_s >= HBM_BANDWIDTH_GB_S
+        return f"{self.platform}-hbm" if hbm else self.platform
 
     @classmethod
     def custom(

@@ -38,7 +38,8 @@ DEFAULT_RUNTIME = {
 class Estimate:
     """Memory and speed of one model on one device set with one runtime and format.
 
-    Sizes in GB (1e9 bytes); ``memory_gb`` = weights + KV cache + overhead for ``concurrency``
+    Memory in GB as GPU memory is sold (GiB, 2^30 bytes; see :mod:`llmpick.sizing.memory`);
+    ``memory_gb`` = weights + KV cache + overhead for ``concurrency``
     sequences of ``context`` tokens; ``available_gb`` is what the runtime may use on ``count``
     devices. ``decode_tokens_per_s`` is single-stream; ``throughput_tokens_per_s`` is the aggregate
     at ``concurrency``. ``basis`` explains every figure.
@@ -147,7 +148,7 @@ def decode_inputs(
     model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, *, context: int, kv_precision: str = "fp16"
 ) -> tuple[str, str, float, float, float]:
     """What the decode fit needs of one configuration:
-    (group, kernel, bytes ÷ bandwidth in s, layers, GB read per token)."""
+    (group, kernel, bytes ÷ bandwidth in s, layers, billions of weights used per token)."""
     info = runtime_info(runtime)
     fmt = get_format(quantization)
     engine = engine_of(info, fmt)
@@ -155,7 +156,7 @@ def decode_inputs(
     kv_bytes = mem.kv_layout(model, kv_precision).bytes_per_sequence(context)
     layers, _ = layers_of(model)
     total = active_bytes + kv_bytes
-    return f"{engine}/{device.speed_class}", fmt.kernel, total / (device.bandwidth_gb_s * 1e9), float(layers), total / 1e9
+    return f"{engine}/{device.speed_class}", fmt.kernel, total / (device.bandwidth_gb_s * 1e9), float(layers), model.active_params_b
 
 
 def _tflops(device: DeviceSpec) -> tuple[float, str]:
@@ -246,7 +247,7 @@ def estimate(
     kv_ctx = _kv_read_context(context, prompt_tokens)
     active_gb = model.active_params_b * fmt.bytes_per_param
     kv_read_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9
-    kappa = consts.kappa.get(fmt.kernel, 1.0)
+    kappa = consts.kernel_factor(group.group, fmt.kernel)
     eff_bw, fixed_s, layout = _bandwidth(info, device, count, group, kappa, layers)
     gpu_share = 1.0
     host_s = 0.0
@@ -256,15 +257,17 @@ def estimate(
         host_s = (1 - gpu_share) * active_gb / (host_bandwidth_gb_s * group.eta * kappa)
         basis.append(f"{(1 - gpu_share):.0%} of the weights run from system RAM at {host_bandwidth_gb_s:g} GB/s")
     bytes_gb = active_gb * gpu_share + kv_read_gb
-    ceiling_s = bytes_gb * group.inv_ceiling_s_per_gb / kappa / (count if info.multi_gpu == "tensor-parallel" else 1)
-    seconds = bytes_gb / eff_bw + ceiling_s + fixed_s + host_s
+    tp = count if info.multi_gpu == "tensor-parallel" else 1
+    weight_s = model.active_params_b * group.per_weight_s / tp
+    seconds = bytes_gb / eff_bw + weight_s + fixed_s + host_s
     decode = 1 / seconds
     spread = group.decode_spread
-    ceiling_text = (
-        f" + {ceiling_s * 1e3:.2f} ms kernel ceiling ({1 / group.inv_ceiling_s_per_gb:.0f} GB/s)" if group.inv_ceiling_s_per_gb else ""
+    weight_text = (
+        f" + {weight_s * 1e3:.2f} ms per-weight cost ({model.active_params_b:g}B × ω {group.per_weight_s * 1e3:.2f} ms/B)"
+        if group.per_weight_s else ""
     )
     basis.append(
-        f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective{ceiling_text} + {fixed_s * 1e3:.2f} ms fixed) "
+        f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective{weight_text} + {fixed_s * 1e3:.2f} ms fixed) "
         f"= {decode:.1f} tokens/s; effective = {layout} × η {group.eta:.2f} × κ {kappa:.2f} ({fmt.kernel} kernels); "
         f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
     )
@@ -295,7 +298,7 @@ def estimate(
 
     # ---- batched throughput
     throughput = _throughput(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s, tflops * 1e12 * parallel * mu * rho, flops,
-                             group.inv_ceiling_s_per_gb / kappa / (count if info.multi_gpu == "tensor-parallel" else 1))
+                             weight_s)
     if concurrency > 1:
         basis.append(
             f"throughput at {concurrency} concurrent sequences = {throughput:.0f} tokens/s "
@@ -374,14 +377,14 @@ def _bandwidth(
 
 def _throughput(
     model: ModelSpec, fmt: QuantFormat, fit: mem.MemoryFit, kv_ctx: int, concurrency: int,
-    eff_bw: float, fixed_s: float, flops_per_s: float, flops_per_token: float, ceiling_s_per_gb: float = 0.0,
+    eff_bw: float, fixed_s: float, flops_per_s: float, flops_per_token: float, weight_s: float = 0.0,
 ) -> float:
     """Aggregate decode tokens/s with ``concurrency`` sequences in one batch."""
     share = model.active_params_b / model.params_b
     touched = 1 - (1 - share) ** concurrency  # MoE: experts hit by at least one sequence of the batch
     weights_gb = model.params_b * fmt.bytes_per_param * touched
     kv_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9 * concurrency
-    memory_s = (weights_gb + kv_gb) / eff_bw + (weights_gb + kv_gb) * ceiling_s_per_gb
+    memory_s = (weights_gb + kv_gb) / eff_bw + weight_s * touched
     compute_s = concurrency * flops_per_token / flops_per_s
     return concurrency / (max(memory_s, compute_s) + fixed_s)
 

@@ -17,6 +17,7 @@ from llmpick.web import service
 from llmpick.web.problems import responses
 from llmpick.web.queries import ModelFilters, filter_models, model_detail, model_summary
 from llmpick.web.schemas import (
+    CostRequest,
     DecisionCreate,
     DecisionFull,
     DecisionList,
@@ -153,6 +154,17 @@ def fit(body: FitRequest, st: State) -> dict[str, Any]:
             f"{body.model} does not fit on {body.count}× {body.hardware} in any format at context {body.context}"
         )
     return found.to_json_dict()
+
+
+@router.post("/cost", summary="Monthly cost of every suitable route at a profile's workload", responses=responses(404))
+async def cost(body: CostRequest, st: State) -> dict[str, Any]:
+    """What `llmpick cost` reports: routes with their cost breakdown, the break-even volume, the assumptions."""
+    profile = parse_profile(body.profile, "body.profile")
+    try:
+        service.check_hardware(st, profile)
+    except ProfileError as exc:
+        raise ProfileError(exc.problems, "body.profile") from None
+    return await run_in_threadpool(service.cost, st, profile, body.model)
 
 
 @router.get("/decisions", response_model=DecisionList, summary="Saved decisions, newest first")

@@ -43,6 +43,11 @@ class FitRequest(Body):
     memory_gb: float | None = Field(None, gt=0, le=100_000)
 
 
+class CostRequest(Body):
+    profile: dict[str, Any] = Field(description="a requirements profile (see the Profile schema): its workload is costed")
+    model: str | None = Field(None, max_length=200, description="only this catalog model, all its routes")
+
+
 class DecisionCreate(Body):
     profile: dict[str, Any] = Field(description="a requirements profile (see the Profile schema)")
     top: int = Field(5, ge=1, le=50)

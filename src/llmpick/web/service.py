@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Path
 
 from llmpick.engine.result import Recommendation
@@ -21,6 +23,14 @@ def recommend(st: AppState, profile: Profile, top: int = 5) -> Recommendation:
     from llmpick.engine import recommend as run_engine
 
     return run_engine(profile, st.catalog, top=top)
+
+
+def cost(st: AppState, profile: Profile, model_id: str | None = None) -> dict[str, Any]:
+    from llmpick.cli.sizing import cost_report
+
+    if model_id is not None:
+        st.catalog.model(model_id)  # unknown id → 404 naming the known ones
+    return cost_report(profile, st.catalog, model_id=model_id)
 
 
 def _specs(st: AppState, body: EstimateRequest | FitRequest):  # type: ignore[no-untyped-def]

@@ -1,0 +1,152 @@
+"""Speed formulas pinned with fixed constants, plus estimate/best_fit behaviour."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmpick.errors import EstimateError
+from llmpick.sizing.calibrate import Constants, GroupConstants
+from llmpick.sizing.specs import DeviceSpec, ModelSpec
+from llmpick.sizing.speed import TP_ALLREDUCE_S, TP_EFFICIENCY, best_fit, estimate
+
+LLAMA3_8B = ModelSpec(id="llama-3-8b", params_b=8.03, active_params_b=8.03, layers=32, hidden_size=4096,
+                      attention_heads=32, kv_heads=8, head_dim=128, attention="gqa", context_window=131072)
+LLAMA3_70B = ModelSpec(id="llama-3-70b", params_b=70.55, active_params_b=70.55, layers=80, hidden_size=8192,
+                       attention_heads=64, kv_heads=8, head_dim=128, attention="gqa", context_window=131072)
+MIXTRAL = ModelSpec(id="mixtral", params_b=46.7, active_params_b=12.9, layers=32, hidden_size=4096,
+                    attention_heads=32, kv_heads=8, head_dim=128, attention="gqa", context_window=32768)
+RTX = DeviceSpec.custom(24, 1008, fp16_tflops=165.0, name="24 GiB GPU")
+H100 = DeviceSpec.custom(80, 3350, kind="datacenter-gpu", fp16_tflops=989.0, name="H100")
+FIXED = Constants(
+    groups={
+        "llama.cpp/nvidia": GroupConstants("llama.cpp/nvidia", eta=0.8, tau_s=40e-6, per_weight_s=0.0, mu=0.5, decode_points=10),
+        "server/nvidia-hbm": GroupConstants("server/nvidia-hbm", eta=0.7, tau_s=20e-6, per_weight_s=0.0, mu=0.6),
+    },
+    kappa={}, rho={},
+)
+KV_PER_TOKEN = 131072  # bytes, Llama 3 8B at FP16
+
+
+def test_decode_8b_q4_k_m_is_bytes_over_effective_bandwidth_plus_fixed_cost() -> None:
+    est = estimate(LLAMA3_8B, RTX, context=4096, fitted=FIXED)
+    assert est.quantization == "gguf-q4_k_m" and est.runtime == "llama-cpp"
+    bytes_gb = 8.03 * 4.86 / 8 + KV_PER_TOKEN * 2048 / 1e9  # weights + KV read at half the context
+    seconds = bytes_gb / (1008 * 0.8) + 32 * 40e-6
+    assert est.decode_tokens_per_s == pytest.approx(1 / seconds)  # ≈ 130.5 tokens/s
+    assert est.decode_tokens_per_s == pytest.approx(130.5, abs=0.2)
+    assert est.throughput_tokens_per_s == pytest.approx(est.decode_tokens_per_s)
+    assert any("1008 GB/s × η 0.80" in line for line in est.basis)
+
+
+def test_decode_8b_fp16_reads_16_gb_per_token() -> None:
+    est = estimate(LLAMA3_8B, RTX, quantization="fp16", context=4096, fitted=FIXED)
+    seconds = (16.06 + KV_PER_TOKEN * 2048 / 1e9) / (1008 * 0.8) + 32 * 40e-6
+    assert est.decode_tokens_per_s == pytest.approx(1 / seconds)  # ≈ 47 tokens/s
+
+
+def test_prefill_and_time_to_first_token() -> None:
+    est = estimate(LLAMA3_8B, RTX, context=4096, prompt_tokens=2048, fitted=FIXED)
+    flops = 2 * 8.03e9 + 4 * 32 * (32 * 128) * (2048 / 2)
+    assert est.prefill_tokens_per_s == pytest.approx(165e12 * 0.5 / flops)  # ≈ 4,970 tokens/s
+    assert est.time_to_first_token_s == pytest.approx(2048 / est.prefill_tokens_per_s + 1 / est.decode_tokens_per_s)
+
+
+def test_moe_uses_active_parameters_for_speed_and_total_for_memory() -> None:
+    est = estimate(MIXTRAL, DeviceSpec.custom(48, 1008, fp16_tflops=165.0), context=4096, fitted=FIXED)
+    assert est.weights_gb == pytest.approx(46.7 * 4.86 / 8 * 1e9 / 2**30)
+    bytes_gb = 12.9 * 4.86 / 8 + KV_PER_TOKEN * 2048 / 1e9
+    assert est.decode_tokens_per_s == pytest.approx(1 / (bytes_gb / (1008 * 0.8) + 32 * 40e-6))
+
+
+def test_70b_on_two_gpus_tensor_parallel() -> None:
+    est = estimate(LLAMA3_70B, H100, count=2, runtime="vllm", context=4096, fitted=FIXED)
+    assert est.quantization == "bf16" and est.fits
+    kv_gb = 80 * 2 * 8 * 128 * 2 * 2048 / 1e9
+    seconds = (141.1 + kv_gb) / (2 * 3350 * TP_EFFICIENCY * 0.7) + 80 * 20e-6 + 2 * 80 * TP_ALLREDUCE_S
+    assert est.decode_tokens_per_s == pytest.approx(1 / seconds)
+    single = estimate(LLAMA3_70B, H100, count=1, runtime="vllm", quantization="fp8", context=2048, fitted=FIXED)
+    assert single.fits and single.max_context < 16384  # FP8 70B on one 80 GiB GPU: only a short context
+
+
+def test_batched_throughput_grows_with_concurrency_but_less_than_linearly() -> None:
+    one = estimate(LLAMA3_8B, H100, runtime="vllm", context=2048, concurrency=1, fitted=FIXED)
+    many = estimate(LLAMA3_8B, H100, runtime="vllm", context=2048, concurrency=32, fitted=FIXED)
+    assert many.throughput_tokens_per_s > 10 * one.throughput_tokens_per_s
+    assert many.throughput_tokens_per_s < 32 * one.throughput_tokens_per_s
+
+
+def test_uncalibrated_groups_say_so_and_get_a_wide_range() -> None:
+    est = estimate(LLAMA3_8B, H100, runtime="vllm", fitted=FIXED)
+    assert not est.calibrated
+    assert any("prior" in line for line in est.basis)
+    low, high = est.decode_range
+    assert low < est.decode_tokens_per_s < high
+
+
+def test_the_published_calibration_reproduces_a_known_measurement() -> None:
+    # XiongjieDai, RTX 4090, Llama 3 8B Q4_K_M, tg512: 130.58 tokens/s (a calibration row; not a timing)
+    rtx4090 = DeviceSpec.custom(24, 1008, fp16_tflops=330.3, name="RTX 4090")
+    est = estimate(LLAMA3_8B, rtx4090, context=512, prompt_tokens=0)
+    assert est.calibrated
+    assert est.decode_tokens_per_s == pytest.approx(130.58, rel=0.15)
+    assert est.decode_range[0] <= 130.58 <= est.decode_range[1]
+
+
+def test_json_has_the_contract_keys() -> None:
+    data = estimate(LLAMA3_8B, RTX, fitted=FIXED).to_json_dict()
+    for key in ("memory_gb", "fits", "decode_tokens_per_s", "prefill_tokens_per_s", "time_to_first_token_s",
+                "throughput_tokens_per_s", "max_context", "max_concurrency", "basis"):
+        assert key in data
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"runtime": "mlx-lm"}, "--runtime: mlx-lm does not run on nvidia"),
+    ({"quantization": "awq-4bit"}, "--quantization: llama-cpp cannot run awq-4bit"),
+    ({"quantization": "mlx-4bit", "runtime": "lm-studio"}, "--quantization"),
+    ({"count": 0}, "--count"),
+    ({"context": 0}, "--context"),
+    ({"concurrency": -1}, "--concurrency"),
+    ({"context": 200000}, "--context: llama-3-8b handles at most 131072"),
+    ({"offload_gb": 8, "runtime": "vllm", "quantization": "fp16"}, "--runtime: vllm does not run|--offload-gb"),
+])
+def test_bad_input_raises_estimate_error_naming_the_option(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(EstimateError, match=message):
+        estimate(LLAMA3_8B, RTX, **kwargs)  # type: ignore[arg-type]
+
+
+def test_cpu_offload_lets_a_too_big_model_run_slowly() -> None:
+    on_gpu = estimate(LLAMA3_70B, RTX, quantization="gguf-q4_k_m", context=4096, fitted=FIXED)
+    offload = estimate(LLAMA3_70B, RTX, quantization="gguf-q4_k_m", context=4096, offload_gb=32, fitted=FIXED)
+    assert not on_gpu.fits and offload.fits
+    assert offload.decode_tokens_per_s < on_gpu.decode_tokens_per_s / 2
+    assert any("system RAM" in line for line in offload.basis)
+
+
+def test_best_fit_prefers_quality_then_steps_down() -> None:
+    assert best_fit(LLAMA3_8B, RTX).quantization == "fp16"  # type: ignore[union-attr]
+    assert best_fit(LLAMA3_8B, DeviceSpec.custom(8, 448)).quantization == "gguf-q6_k"  # type: ignore[union-attr]
+    seventy = best_fit(LLAMA3_70B, DeviceSpec.custom(48, 768, kind="workstation-gpu"))
+    assert seventy is not None and seventy.quantization == "gguf-q4_k_m"
+    assert best_fit(LLAMA3_70B, DeviceSpec.custom(12, 504)) is None
+
+
+def test_best_fit_goes_below_4bit_only_when_nothing_else_fits_and_says_so() -> None:
+    est = best_fit(LLAMA3_70B, DeviceSpec.custom(32, 1792))
+    assert est is not None and est.quantization == "gguf-q2_k" and est.below_4bit
+    assert any("below 4-bit" in line for line in est.basis)
+
+
+def test_best_fit_lowers_concurrency_when_the_peak_does_not_fit_one_set() -> None:
+    est = best_fit(LLAMA3_70B, DeviceSpec.custom(48, 768, kind="workstation-gpu"), concurrency=8, context=4096)
+    assert est is not None and est.quantization == "gguf-q4_k_m"
+    assert 1 <= est.concurrency < 8 and est.fits
+    assert any("more replicas carry the rest" in line for line in est.basis)
+
+
+def test_best_fit_server_runtime_on_hbm() -> None:
+    est = best_fit(LLAMA3_70B, H100, runtime="vllm", count=2, context=8192, concurrency=1)
+    assert est is not None and est.quantization == "bf16"
+    # four 8k sequences do not fit beside BF16 weights: a format where the whole peak fits wins
+    busy = best_fit(LLAMA3_70B, H100, runtime="vllm", count=2, context=8192, concurrency=4)
+    assert busy is not None and busy.quantization == "fp8" and busy.concurrency == 4
+    assert best_fit(LLAMA3_70B, H100, runtime="vllm", count=1, context=2048).quantization in ("fp8", "int8")  # type: ignore[union-attr]
