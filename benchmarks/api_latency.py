@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import os
 import platform
-import re
 import socket
 import statistics
 import subprocess
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 import httpx
+from sections import write_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 from llmpick.presets import list_presets
 
@@ -127,13 +127,6 @@ def section(result: dict[str, object], single_ms: float) -> str:
     )
 
 
-def write(text: str, path: Path) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
-    new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
-
-
 async def single(base: str, rounds: int = 1) -> float:
     """Median latency of one request at a time, over every preset."""
     bodies = [p.profile.model_dump(mode="json") for p in list_presets()]
@@ -169,7 +162,7 @@ def main() -> None:
     text = section(result, alone)
     print(text)
     if not args.no_write:
-        write(text, args.output)
+        write_section("api", text.replace(START, "").replace(END, ""), args.output)
         print(f"wrote {args.output}")
 
 

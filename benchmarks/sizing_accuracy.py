@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from sections import write_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 from llmpick.sizing import calibrate  # noqa: E402
 from llmpick.sizing.calibrate import Measurement, decode_features, fit, measurements, predict_decode  # noqa: E402
 from llmpick.sizing.memory import weights_gb  # noqa: E402
@@ -188,18 +190,6 @@ def report() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(section: str, path: Path) -> None:
-    block = f"{START}\n{section}{END}\n"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        _, after = rest.split(END, 1)
-        text = before + block + after.lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
@@ -208,7 +198,7 @@ def main() -> None:
     section = report()
     print(section)
     if not args.no_write:
-        write(section, args.output)
+        write_section("sizing", section.replace(START, "").replace(END, ""), args.output)
         print(f"updated {args.output}")
 
 

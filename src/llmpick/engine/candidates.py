@@ -135,7 +135,7 @@ def _local_candidates(
             spec,
             DeviceSpec.from_hardware(hardware, memory_gb=memory_gb),
             runtime=runtime,
-            formats=catalog.runtime(runtime).support.formats,
+            formats=tuple(catalog.runtime(runtime).support.formats),
             count=1,
             context=context,
             concurrency=1,
@@ -185,7 +185,7 @@ def _self_hosted_candidates(
     runtime = policy.hardware.server_runtime
     if runtime not in catalog.runtimes:
         return []
-    formats = [f for f in catalog.runtime(runtime).support.formats if f in policy.hardware.server_formats]
+    formats = tuple(f for f in catalog.runtime(runtime).support.formats if f in policy.hardware.server_formats)
     concurrency = profile.workload.peak_concurrency
     pools = profile.infrastructure.gpus
     if pools:

@@ -204,11 +204,14 @@ def _compliance(c: Candidate, ctx: RuleContext) -> list[str]:
         ok = check(c.provider.compliance)
         if ok:
             continue
-        state = "does not" if ok is False else "is not documented to"
-        verb = wording if ok is False else wording
-        reasons.append(
-            f"data.compliance includes {regime.value}: {c.provider.name} {state} — it must be one that {verb}"
-        )
+        if ok is False:
+            reasons.append(
+                f"data.compliance includes {regime.value}: {c.provider.name} does not; it must be a provider that {wording}"
+            )
+        else:
+            reasons.append(
+                f"data.compliance includes {regime.value}: the catalog has no source that {c.provider.name} {wording}"
+            )
     return reasons
 
 
@@ -218,7 +221,11 @@ def _license(c: Candidate, ctx: RuleContext) -> list[str]:
     needs = ctx.profile.license
     reasons = []
     # A host's API may carry its own commercial terms for open weights; running the weights yourself may not.
-    if needs.commercial_use and (not lic.commercial_use or lic.research_only) and (c.deployment in SELF_RUN or not c.model.is_open):
+    if (
+        needs.commercial_use
+        and (not lic.commercial_use or lic.research_only)
+        and (c.deployment in SELF_RUN or not c.model.is_open)
+    ):
         reasons.append(f"license.commercial_use: the {lic.name} does not allow commercial use")
     if lic.mau_limit is not None and needs.monthly_active_users > lic.mau_limit:
         reasons.append(
@@ -279,15 +286,16 @@ def _budget(c: Candidate, ctx: RuleContext) -> list[str]:
     cost = c.cost
     budget = ctx.profile.budget
     reasons = []
-    if (
-        budget.monthly_usd is not None
-        and cost is not None
-        and cost.total_usd is not None
-        and cost.total_usd > budget.monthly_usd
-    ):
-        reasons.append(
-            f"budget.monthly_usd is ${budget.monthly_usd:,.0f}; this route costs about ${cost.total_usd:,.0f} a month"
-        )
+    if budget.monthly_usd is not None and cost is not None:
+        if cost.total_usd is not None and cost.total_usd > budget.monthly_usd:
+            reasons.append(
+                f"budget.monthly_usd is ${budget.monthly_usd:,.0f}; this route costs about ${cost.total_usd:,.0f} a month"
+            )
+        elif cost.total_usd is None and cost.known_usd > budget.monthly_usd:
+            # Some price is unknown, but what is known already breaks the budget.
+            reasons.append(
+                f"budget.monthly_usd is ${budget.monthly_usd:,.0f}; the priced part of this route alone costs ${cost.known_usd:,.0f} a month"
+            )
     if budget.upfront_usd is not None and _buys_hardware(c):
         price = c.hardware.purchase.usd * (c.hardware_count or 1) if c.hardware and c.hardware.purchase else None
         name = c.hardware.name if c.hardware else "hardware"

@@ -57,5 +57,7 @@ def break_even_for(
 
 
 def _cheapest(survivors: list[Candidate], deployments: tuple[str, ...]) -> Candidate | None:
-    priced = [(c.monthly_usd, c.label, c) for c in survivors if c.deployment in deployments and c.monthly_usd is not None]
+    priced = [
+        (c.monthly_usd, c.label, c) for c in survivors if c.deployment in deployments and c.monthly_usd is not None
+    ]
     return min(priced, key=lambda t: (t[0], t[1]))[2] if priced else None

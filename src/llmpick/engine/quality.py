@@ -39,7 +39,9 @@ def rate(model: Model, policy: Policy, catalog: Catalog | None = None) -> Qualit
     if not rated:
         return own
     best, rating = max(rated, key=lambda pr: pr[1].score or 0.0)
-    return QualityRating(rating.score, rating.tier, f"no figure of its own; rated as the model it replaces, {best.name}: {rating.basis}")
+    return QualityRating(
+        rating.score, rating.tier, f"no figure of its own; rated as the model it replaces, {best.name}: {rating.basis}"
+    )
 
 
 def _own_rating(model: Model, policy: Policy) -> QualityRating:

@@ -9,18 +9,20 @@ the speed tier, else the fastest.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache, partial
 
 from llmpick.sizing.quantization import by_quality, get_format
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate, estimate
 
 
+@lru_cache(maxsize=65536)  # pure function of hashable specs: hybrid plans and relax checks re-ask the same questions
 def choose_estimate(
     spec: ModelSpec,
     device: DeviceSpec,
     *,
     runtime: str,
-    formats: list[str],
+    formats: tuple[str, ...],
     count: int,
     context: int,
     concurrency: int,
@@ -28,7 +30,7 @@ def choose_estimate(
     speed_need: float,
 ) -> Estimate | None:
     context = min(context, spec.context_window or context)
-    ordered = by_quality(formats)
+    ordered = by_quality(list(formats))
     smallest = min((f.bits_per_weight for f in ordered), default=16)
     if spec.params_b * smallest / 8 > device.memory_gb * count:
         return None  # even the weights at the smallest format are larger than the memory
@@ -36,28 +38,20 @@ def choose_estimate(
     for fmt in ordered:
         if fmt.id == "fp32" or (fmt.id.startswith("mlx-") and device.platform != "apple"):
             continue
-        est = estimate(
+        at = partial(
+            estimate,
             spec,
             device,
             count=count,
             quantization=fmt.id,
             runtime=runtime,
             context=context,
-            concurrency=concurrency,
             prompt_tokens=prompt_tokens,
         )
+        est = at(concurrency=concurrency)
         if not est.fits and concurrency > 1 and est.max_concurrency >= 1:
             # Fewer sequences per set fit: more replicas carry the rest (capacity counts them).
-            est = estimate(
-                spec,
-                device,
-                count=count,
-                quantization=fmt.id,
-                runtime=runtime,
-                context=context,
-                concurrency=est.max_concurrency,
-                prompt_tokens=prompt_tokens,
-            )
+            est = at(concurrency=est.max_concurrency)
         if est.fits:
             if not fmt.below_4bit and est.decode_tokens_per_s >= speed_need:
                 return est  # formats come best-quality first: the first solid one that is fast enough wins

@@ -105,7 +105,7 @@ def recommend(profile: Profile, catalog: Catalog | None = None, *, top: int = 5)
     policy = load_policy()
     assumptions = resolve_assumptions(profile.assumptions)
     stages = split_stages(profile.tasks)
-    precision = precision_verdict(profile, policy)
+    precision = precision_verdict(profile, policy, catalog)
     needs_ft = precision.choice in FINE_TUNING_CHOICES
 
     outcomes = [
@@ -192,7 +192,7 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
 
 
 def _assumption_notes(assumptions: Assumptions, fired: list[str]) -> list[str]:
-    notes = [line for line in assumptions.describe()]
+    notes = assumptions.describe()
     if fired:
         notes.append("weights raised by: " + ", ".join(fired))
     return notes

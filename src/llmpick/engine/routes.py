@@ -83,6 +83,7 @@ def _reasons(candidate: Candidate, scored: Scored, profile: Profile, catalog: Ca
         reasons.append("the data stays on machines you control")
     if candidate.owned_hardware:
         reasons.append("runs on hardware you already have")
+    reasons.extend(candidate.notes)
     if candidate.provider is not None:
         reasons.extend(_provider_reasons(candidate, profile))
     if model.supersedes:

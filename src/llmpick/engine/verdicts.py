@@ -6,6 +6,7 @@ deployment follow from the best route that survives, with the profile facts that
 
 from __future__ import annotations
 
+from llmpick.catalog.catalog import Catalog
 from llmpick.engine.policy import Policy
 from llmpick.engine.result import (
     DeploymentVerdict,
@@ -18,7 +19,7 @@ from llmpick.engine.stages import Stage
 from llmpick.profile import Level, Profile, Residency, Sensitivity, SpeedTier
 
 
-def precision_verdict(profile: Profile, policy: Policy) -> PrecisionVerdict:
+def precision_verdict(profile: Profile, policy: Policy, catalog: Catalog) -> PrecisionVerdict:
     """Prompting → RAG → LoRA/QLoRA → full fine-tuning → pre-training, from the domain section."""
     domain, custom, team = profile.domain, profile.customization, profile.team
     steps: list[str] = []
@@ -35,7 +36,7 @@ def precision_verdict(profile: Profile, policy: Policy) -> PrecisionVerdict:
             reasons.append(
                 "domain.knowledge_changes is often: RAG keeps answers current without retraining; fine-tuning would go stale"
             )
-    tune = _tuning_step(profile, policy, reasons)
+    tune = _tuning_step(profile, policy, catalog, reasons)
     if tune:
         steps.append(tune)
     if not steps:
@@ -50,7 +51,7 @@ def precision_verdict(profile: Profile, policy: Policy) -> PrecisionVerdict:
     return PrecisionVerdict(choice=steps[-1], steps=steps, reasons=reasons)  # type: ignore[arg-type]
 
 
-def _tuning_step(profile: Profile, policy: Policy, reasons: list[str]) -> str | None:
+def _tuning_step(profile: Profile, policy: Policy, catalog: Catalog, reasons: list[str]) -> str | None:
     domain, custom = profile.domain, profile.customization
     examples = domain.labeled_examples
     rules = policy.fine_tuning
@@ -69,7 +70,7 @@ def _tuning_step(profile: Profile, policy: Policy, reasons: list[str]) -> str | 
         )
         return "full-fine-tune"
     if examples >= rules.lora_min_examples:
-        small_gpus = _small_gpu_memory(profile)
+        small_gpus = _small_gpu_memory(profile, catalog)
         method = "qlora" if small_gpus else "lora"
         why = " on the memory available (4-bit base weights)" if small_gpus else ""
         reasons.append(
@@ -83,11 +84,8 @@ def _tuning_step(profile: Profile, policy: Policy, reasons: list[str]) -> str | 
     return None
 
 
-def _small_gpu_memory(profile: Profile) -> bool:
+def _small_gpu_memory(profile: Profile, catalog: Catalog) -> bool:
     """QLoRA is the choice when the team's own GPUs total under 48 GB (a 7–8B model in 16-bit plus LoRA needs ~20–40 GB)."""
-    from llmpick.catalog.loader import load_builtin_catalog
-
-    catalog = load_builtin_catalog()
     total = 0.0
     for pool in profile.infrastructure.gpus:
         hw = catalog.hardware.get(pool.model)

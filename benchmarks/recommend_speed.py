@@ -1,0 +1,95 @@
+"""How long `llmpick recommend` takes on the full catalog: engine time per preset and example, and the whole CLI.
+
+Run: python benchmarks/recommend_speed.py [--rounds 5] [--no-write]
+Writes its figures into BENCHMARKS.md between <!-- recommend:start --> and <!-- recommend:end -->.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+from sections import ROOT, write_section
+
+from llmpick.catalog.loader import builtin_data_dir, load_catalog
+from llmpick.engine import recommend
+from llmpick.engine.quantize import choose_estimate
+from llmpick.presets import list_presets
+from llmpick.profile import Profile, load_profile
+
+
+def profiles() -> list[tuple[str, Profile]]:
+    found = [(f"preset {p.name}", p.profile) for p in list_presets()]
+    found += [
+        (f"examples/{f.name}", load_profile(f))
+        for f in sorted((ROOT / "examples").glob("*.yaml"))
+        if f.name != "suite.yaml"
+    ]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    catalog = load_catalog(builtin_data_dir())
+    load_ms = (time.perf_counter() - started) * 1000
+    rows = []
+    for label, profile in profiles():
+        recommend(profile, catalog)  # warm: genai-prices tables and policy load once per process
+        times = []
+        for _ in range(args.rounds):
+            choose_estimate.cache_clear()  # time the sizing work too, not a cache hit
+            t = time.perf_counter()
+            rec = recommend(profile, catalog)
+            times.append((time.perf_counter() - t) * 1000)
+        considered = len(rec.recommendations) + len(rec.excluded)
+        rows.append((label, statistics.median(times), max(times), considered))
+    cli_times = []
+    for _ in range(args.rounds):
+        t = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "llmpick.cli",
+                "recommend",
+                str(ROOT / "examples" / "startup.yaml"),
+                "--format",
+                "json",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        cli_times.append((time.perf_counter() - t) * 1000)
+
+    lines = [
+        "## `llmpick recommend` on the full catalog",
+        "",
+        f"`benchmarks/recommend_speed.py`, {time.strftime('%Y-%m-%d')}: catalog {catalog.version} "
+        f"({len(catalog.models)} models, {len(catalog.offerings)} offerings, {len(catalog.hardware)} hardware), "
+        f"median of {args.rounds} runs (CPython {platform.python_version()}, {platform.machine()}).",
+        "",
+        f"- loading and validating the catalog: {load_ms:.0f} ms (once per process)",
+        f"- the whole command, `llmpick recommend examples/startup.yaml --format json` in a new process: "
+        f"median {statistics.median(cli_times):.0f} ms, max {max(cli_times):.0f} ms",
+        "",
+        "| profile | engine median | engine max | routes judged (kept + excluded entries) |",
+        "|---|---:|---:|---:|",
+        *[f"| {label} | {med:.0f} ms | {worst:.0f} ms | {n} |" for label, med, worst, n in rows],
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        write_section("recommend", text)
+
+
+if __name__ == "__main__":
+    main()
