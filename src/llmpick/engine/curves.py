@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from llmpick.catalog.catalog import Catalog
 from llmpick.engine.candidates import Candidate
 from llmpick.engine.costing import cost_function
 from llmpick.engine.policy import Policy
+from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.result import BreakEven, CostCurve
 from llmpick.profile import Profile
 from llmpick.sizing.cost import Assumptions, break_even, cost_curve
@@ -12,12 +14,31 @@ from llmpick.sizing.cost import Assumptions, break_even, cost_curve
 API = ("saas-api", "hosted-open")
 
 
+def comparable(survivors: list[Candidate], profile: Profile, policy: Policy, catalog: Catalog) -> list[Candidate]:
+    """Routes whose model meets the profile's quality tier: cost comparisons only make sense between them.
+
+    Falls back to every survivor when none has a known rating at that tier.
+    """
+    good = [
+        c
+        for c in survivors
+        if (t := rate(c.model, policy, catalog).tier) is not None and tier_gap(t, profile.quality.value) == 0
+    ]
+    return good or survivors
+
+
 def curves_for(
-    shortlisted: list[Candidate], survivors: list[Candidate], profile: Profile, assumptions: Assumptions, policy: Policy
+    shortlisted: list[Candidate],
+    survivors: list[Candidate],
+    profile: Profile,
+    assumptions: Assumptions,
+    policy: Policy,
+    catalog: Catalog,
 ) -> list[CostCurve]:
-    """Curves for the top four routes, plus the cheapest API and self-run routes when not among them."""
+    """Curves for the top four routes, plus the cheapest comparable API and self-run routes when not among them."""
     chosen: list[tuple[Candidate, int | None]] = [(c, rank) for rank, c in enumerate(shortlisted[:4], start=1)]
-    for extra in (_cheapest(survivors, API), _cheapest(survivors, ("self-hosted", "local"))):
+    pool = comparable(survivors, profile, policy, catalog)
+    for extra in (_cheapest(pool, API), _cheapest(pool, ("self-hosted", "local"))):
         if extra is not None and all(extra is not c for c, _ in chosen):
             chosen.append((extra, None))
     volumes = policy.curves.requests_per_day
@@ -30,11 +51,12 @@ def curves_for(
 
 
 def break_even_for(
-    survivors: list[Candidate], profile: Profile, assumptions: Assumptions, policy: Policy
+    survivors: list[Candidate], profile: Profile, assumptions: Assumptions, policy: Policy, catalog: Catalog
 ) -> BreakEven | None:
-    """Between the cheapest suitable API route and the cheapest suitable self-run route, at the profile's volume."""
-    api = _cheapest(survivors, API)
-    own = _cheapest(survivors, ("self-hosted", "local"))
+    """Between the cheapest suitable API route and the cheapest suitable self-run route of comparable quality."""
+    pool = comparable(survivors, profile, policy, catalog)
+    api = _cheapest(pool, API)
+    own = _cheapest(pool, ("self-hosted", "local"))
     if api is None or own is None:
         return None
     volumes = policy.curves.requests_per_day
@@ -52,7 +74,12 @@ def break_even_for(
         api_route=api.label,
         self_hosted_route=own.label,
         requests_per_day=round(crossing, 0) if crossing is not None else None,
-        reasons=[reason],
+        reasons=[
+            reason,
+            f"both routes are the cheapest of their kind that rate {profile.quality.value} quality or better",
+        ]
+        if pool is not survivors
+        else [reason],
     )
 
 

@@ -15,6 +15,7 @@ from llmpick.engine import constraints as rules
 from llmpick.engine.candidates import Candidate, enumerate_candidates
 from llmpick.engine.costing import capacity_note, route_cost
 from llmpick.engine.curves import break_even_for, curves_for
+from llmpick.engine.finetuning import add_fine_tuning_fit
 from llmpick.engine.hybrid import plan_hybrid
 from llmpick.engine.infeasible import explain_infeasible
 from llmpick.engine.policy import Policy, load_policy
@@ -115,6 +116,9 @@ def recommend(profile: Profile, catalog: Catalog | None = None, *, top: int = 5)
     primary = outcomes[0]
     best = shortlist(primary, top)
     routes = [_route(c, rank, primary, profile, catalog, policy) for rank, c in enumerate(best, start=1)]
+    if needs_ft:
+        for route, candidate in zip(routes, best, strict=True):
+            add_fine_tuning_fit(route, candidate, precision.choice, profile)
 
     pipeline = _pipeline(outcomes)
     first = best[0] if best else None
@@ -141,8 +145,8 @@ def recommend(profile: Profile, catalog: Catalog | None = None, *, top: int = 5)
         hybrid=hybrid,
         excluded=_exclusions(primary),
         infeasible=infeasible,
-        cost_curves=curves_for(best, primary.survivors, profile, assumptions, policy),
-        break_even=break_even_for(primary.survivors, profile, assumptions, policy),
+        cost_curves=curves_for(best, primary.survivors, profile, assumptions, policy, catalog),
+        break_even=break_even_for(primary.survivors, profile, assumptions, policy, catalog),
         assumptions=_assumption_notes(assumptions, fired),
     )
 
