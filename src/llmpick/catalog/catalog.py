@@ -22,10 +22,15 @@ class Catalog:
     runtimes: dict[str, Runtime]
     hardware: dict[str, Hardware]
     _by_model: dict[str, list[Offering]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _predecessors: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for offering in self.offerings:
             self._by_model.setdefault(offering.model, []).append(offering)
+        for model in self.models.values():
+            older = set(model.supersedes)
+            older |= {m.id for m in self.models.values() if m.release.successor == model.id}
+            self._predecessors[model.id] = sorted(o for o in older if o in self.models)
 
     def model(self, model_id: str) -> Model:
         return _get(self.models, model_id, "model")
@@ -41,6 +46,10 @@ class Catalog:
 
     def offerings_of(self, model_id: str) -> list[Offering]:
         return list(self._by_model.get(model_id, []))
+
+    def predecessors_of(self, model_id: str) -> list[Model]:
+        """Models this one replaces: those it supersedes and those naming it as their successor."""
+        return [self.models[m] for m in self._predecessors.get(model_id, [])]
 
     def filter_models(
         self,

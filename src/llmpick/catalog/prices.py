@@ -44,6 +44,7 @@ class PriceQuote:
         return self.input_per_mtok is not None and self.output_per_mtok is not None
 
 
+@cache
 def genai_prices_version() -> str:
     return version("genai-prices")
 

@@ -32,9 +32,7 @@ def rate(model: Model, policy: Policy, catalog: Catalog | None = None) -> Qualit
     own = _own_rating(model, policy)
     if own.known or catalog is None:
         return own
-    predecessors = [catalog.models[m] for m in model.supersedes if m in catalog.models]
-    predecessors += [m for m in catalog.models.values() if m.release.successor == model.id]
-    rated = [(p, _own_rating(p, policy)) for p in sorted(predecessors, key=lambda m: m.id)]
+    rated = [(p, _own_rating(p, policy)) for p in catalog.predecessors_of(model.id)]
     rated = [(p, r) for p, r in rated if r.known]
     if not rated:
         return own

@@ -31,13 +31,12 @@ def choose_estimate(
 ) -> Estimate | None:
     context = min(context, spec.context_window or context)
     ordered = by_quality(list(formats))
-    smallest = min((f.bits_per_weight for f in ordered), default=16)
-    if spec.params_b * smallest / 8 > device.memory_gb * count:
-        return None  # even the weights at the smallest format are larger than the memory
     fitting: list[Estimate] = []
     for fmt in ordered:
         if fmt.id == "fp32" or (fmt.id.startswith("mlx-") and device.platform != "apple"):
             continue
+        if _weights_gib(spec, fmt.bits_per_weight) > device.memory_gb * count:
+            continue  # the weights alone outgrow the memory: no need to size the rest
         at = partial(
             estimate,
             spec,
@@ -55,10 +54,12 @@ def choose_estimate(
         if est.fits:
             if not fmt.below_4bit and est.decode_tokens_per_s >= speed_need:
                 return est  # formats come best-quality first: the first solid one that is fast enough wins
-            fitting.append(replace(est, basis=[*est.basis, *(_low_note(fmt.below_4bit, context))]))
+            fitting.append(est)
     if not fitting:
         return None
-    solid = [e for e in fitting if not get_format(e.quantization).below_4bit] or fitting
+    solid = [e for e in fitting if not get_format(e.quantization).below_4bit]
+    if not solid:  # only below-4-bit formats fit: say so in the basis
+        solid = [replace(e, basis=[*e.basis, _low_note(context)]) for e in fitting]
     fast_enough = [e for e in solid if e.decode_tokens_per_s >= speed_need]
     if fast_enough:
         return fast_enough[0]
@@ -72,9 +73,9 @@ def choose_estimate(
     )
 
 
-def _low_note(below_4bit: bool, context: int) -> list[str]:
-    if not below_4bit:
-        return []
-    return [
-        f"below 4-bit: nothing at 4 bits or more fits with {context} tokens of context — expect a noticeable quality loss"
-    ]
+def _weights_gib(spec: ModelSpec, bits_per_weight: float) -> float:
+    return spec.params_b * 1e9 * bits_per_weight / 8 / 2**30
+
+
+def _low_note(context: int) -> str:
+    return f"below 4-bit: nothing at 4 bits or more fits with {context} tokens of context — expect a noticeable quality loss"
