@@ -83,6 +83,10 @@ def test_speech_text_speech_is_a_pipeline() -> None:
     rec = recommend(make_profile(tasks=["speech-to-text", "text", "text-to-speech"]))
     assert len(rec.framework.task.pipeline) == 3
     assert rec.framework.task.pipeline[0].startswith("speech-to-text")
+    # the primary (language) routes are ranked in `recommendations`; the other stages get their own shortlist
+    assert [p.stage for p in rec.pipeline] == ["speech-to-text", "text-to-speech"]
+    assert all("speech-to-text" in r.tasks for r in rec.pipeline[0].routes)
+    assert all("text-to-speech" in r.tasks for r in rec.pipeline[1].routes)
 
 
 def test_speech_to_text_profile_gets_speech_models() -> None:

@@ -19,7 +19,7 @@ from llmpick.engine.finetuning import add_fine_tuning_fit
 from llmpick.engine.hybrid import plan_hybrid
 from llmpick.engine.infeasible import explain_infeasible
 from llmpick.engine.policy import Policy, load_policy
-from llmpick.engine.result import Exclusion, Framework, Recommendation, Route
+from llmpick.engine.result import Exclusion, Framework, Recommendation, Route, StagePlan
 from llmpick.engine.routes import to_route
 from llmpick.engine.scoring import Scored, score, weights_for
 from llmpick.engine.stages import Stage, split_stages
@@ -143,6 +143,16 @@ def recommend(profile: Profile, catalog: Catalog | None = None, *, top: int = 5)
         framework=framework,
         recommendations=routes,
         hybrid=hybrid,
+        pipeline=[
+            StagePlan(
+                stage=o.stage.name,
+                tasks=[t.value for t in o.stage.tasks],
+                routes=[
+                    _route(c, rank, o, profile, catalog, policy) for rank, c in enumerate(shortlist(o, 3), start=1)
+                ],
+            )
+            for o in sorted(outcomes[1:], key=lambda o: o.stage.position)
+        ],
         excluded=_exclusions(primary),
         infeasible=infeasible,
         cost_curves=curves_for(best, primary.survivors, profile, assumptions, policy, catalog),

@@ -108,6 +108,14 @@ class Hybrid(Out):
     reasons: list[str] = Field(default_factory=list)
 
 
+class StagePlan(Out):
+    """Routes for one further stage of a modular pipeline (e.g. speech-to-text before the language model)."""
+
+    stage: str
+    tasks: list[str]
+    routes: list[Route]
+
+
 class Exclusion(Out):
     model: str
     provider: str | None = None
@@ -158,6 +166,9 @@ class Recommendation(Out):
     framework: Framework
     recommendations: list[Route]
     hybrid: Hybrid | None = None
+    pipeline: list[StagePlan] = Field(
+        default_factory=list, description="the other stages, when one model cannot do every task"
+    )
     excluded: list[Exclusion] = Field(default_factory=list)
     infeasible: Infeasible | None = None
     cost_curves: list[CostCurve] = Field(default_factory=list)

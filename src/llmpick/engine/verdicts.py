@@ -123,7 +123,7 @@ def task_verdict(profile: Profile, stages: list[Stage], pipeline: list[str]) -> 
     if len(stages) > 1:
         reasons.append(
             "the tasks need different kinds of model: combine them in a modular pipeline ("
-            + " → ".join(s.name for s in stages)
+            + " → ".join(s.name for s in sorted(stages, key=lambda s: s.position))
             + "), one model per stage"
         )
     else:

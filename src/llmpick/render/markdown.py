@@ -43,6 +43,15 @@ def render_markdown(rec: Recommendation, *, max_excluded: int = 30) -> str:
         out.append("")
         for r in rec.recommendations:
             out += _route_details(r)
+    if rec.pipeline:
+        out += ["## The other stages of the pipeline", ""]
+        for plan in rec.pipeline:
+            out.append(f"**{_esc(plan.stage)}**")
+            for r in plan.routes:
+                out.append(
+                    f"{r.rank}. {_esc(r.name)} — {r.deployment} via {_esc(where(r))}, {money(r.monthly_cost_usd)}/month"
+                )
+            out.append("")
     if rec.hybrid:
         out += ["## Hybrid plan", ""]
         for h in rec.hybrid.routes:

@@ -53,6 +53,12 @@ def render_terminal(rec: Recommendation, console: Console) -> None:
         for r in rec.recommendations[:3]:
             lines = [Text(f"• {x}") for x in r.reasons[:5]] + [Text(f"⚠ {x}", style="yellow") for x in r.caveats[:4]]
             console.print(Panel(Group(*lines), title=f"{r.rank}. {r.name}", title_align="left"))
+    for plan in rec.pipeline:
+        lines = [
+            Text(f"{r.rank}. {r.name} — {r.deployment} · {where(r)} — {money(r.monthly_cost_usd)}/month")
+            for r in plan.routes
+        ]
+        console.print(Panel(Group(*lines), title=f"Pipeline stage: {plan.stage}", title_align="left"))
     if rec.hybrid:
         lines = [
             Text(
