@@ -146,3 +146,15 @@ def test_finetune_one_device_and_the_catalog() -> None:
     assert code == 0, out
     code, out = run("finetune", "--params-b", "8", "--method", "dpo", *CUSTOM_GPU)
     assert code == 2 and "--method" in out
+
+
+def test_estimate_shows_what_eval_measured_on_the_same_hardware(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmpick.sizing.measured import record_decode
+
+    monkeypatch.setenv("LLMPICK_MEASURED_DECODE", str(tmp_path / "measured.json"))
+    args = ["estimate", "--model", "llama-3.1-8b-instruct", "--hardware", "rtx-4090", "--format", "json"]
+    before = json.loads(CliRunner().invoke(app, args).stdout)
+    assert before["measured_decode_tokens_per_s"] is None
+    record_decode("rtx-4090", before["runtime"], "llama-3.1-8b-instruct", 118.5)
+    after = json.loads(CliRunner().invoke(app, args).stdout)
+    assert after["measured_decode_tokens_per_s"] == 118.5

@@ -28,6 +28,7 @@ from llmpick.sizing.cost import (
     self_hosted_monthly_cost,
 )
 from llmpick.sizing.finetune import METHODS, finetune_estimate, hardware_that_can_finetune
+from llmpick.sizing.measured import measured_decode
 from llmpick.sizing.quantization import formats, kv_precisions, runtime_ids
 from llmpick.sizing.specs import HARDWARE_KINDS, DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate, best_fit, estimate
@@ -144,12 +145,18 @@ def estimate_cmd(
                    prompt_tokens=prompt_tokens, kv_precision=kv_precision.lower(), offload_gb=offload_gb)
     best = best_fit(spec, device, count=count, runtime=est.runtime, context=min(context, spec.context_window or context),
                     concurrency=concurrency, prompt_tokens=prompt_tokens)
+    # What `llmpick eval` measured on this very hardware, runtime and model, shown next to the estimate.
+    measured = measured_decode(hardware, est.runtime, model) if model and hardware else None
     if output_format is OutputFormat.JSON:
         data = est.to_json_dict() | {"model": spec.label, "device": device.name,
-                                     "best_quantization": best.quantization if best else None}
+                                     "best_quantization": best.quantization if best else None,
+                                     "measured_decode_tokens_per_s": measured}
         _emit(data, output)
         return
     _print_estimate(est, spec, device, best)
+    if measured is not None:
+        Console().print(f"measured by llmpick eval on this hardware and runtime: [bold]{measured:,.1f}[/] tokens/s "
+                        f"(estimate {est.decode_tokens_per_s:,.1f})")
 
 
 def _print_estimate(est: Estimate, spec: ModelSpec, device: DeviceSpec, best: Estimate | None) -> None:
