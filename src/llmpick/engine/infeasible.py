@@ -47,7 +47,7 @@ def explain_infeasible(
     reasons = [f"{name}: removed {n} route(s)" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     relax: list[Relaxation | str] = []
     for name in sorted(counts, key=lambda n: (-counts[n], n)):
-        if name not in RELAXABLE or name in ("task", "status"):
+        if name not in RELAXABLE:  # the task and a retired model are not the user's to relax
             continue
         outcome = evaluate(
             profile,
