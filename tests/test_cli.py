@@ -134,3 +134,9 @@ def test_catalog_show_unknown_id_suggests_close_ids(cli: Any) -> None:
 def test_catalog_compare_takes_two_to_four(cli: Any) -> None:
     assert cli("catalog", "compare", "gpt-4o").exit_code == 2
     assert cli("catalog", "compare", "gpt-4o", "llama-3.3-70b-instruct", "--format", "json").exit_code == 0
+
+
+def test_error_messages_keep_square_brackets(cli: Any) -> None:
+    # rich markup must not eat "[...]" in user-facing errors (e.g. install hints, lists of values)
+    result = cli("catalog", "show", "[x]")
+    assert result.exit_code == 2 and "[x]" in result.stderr

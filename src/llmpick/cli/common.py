@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from llmpick.errors import LlmpickError, ProfileError
 
@@ -30,8 +31,17 @@ class OutputFormat(str, Enum):
 
 
 def fail(message: str) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(BAD_INPUT)
+
+
+def require_extra(extra: str, *modules: str) -> None:
+    """Stop with a clear message (exit 2) when an optional extra's packages are not installed."""
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise fail(f"this command needs the '{extra}' extra ({', '.join(missing)} missing): pip install 'llmpick[{extra}]'")
 
 
 def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -42,7 +52,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except ProfileError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.source} is not a valid profile:", soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(exc.source)} is not a valid profile:", soft_wrap=True)
             for problem in exc.problems:
                 err_console.print(f"  - {problem}", soft_wrap=True, markup=False)
             raise typer.Exit(BAD_INPUT) from None

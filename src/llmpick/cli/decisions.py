@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from llmpick.cli.common import OutputFormat, reports_errors, write_output
+from llmpick.cli.common import OutputFormat, reports_errors, require_extra, write_output
 from llmpick.render.text import money
 
 decisions_app = typer.Typer(
@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _store(db: str | None):  # type: ignore[no-untyped-def]
+    require_extra("web", "sqlalchemy")
     from llmpick.store.decisions import DecisionStore
 
     return DecisionStore.open(db)

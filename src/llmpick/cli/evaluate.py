@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from llmpick.cli.common import err_console, fail, reports_errors, write_output
+from llmpick.cli.common import err_console, fail, reports_errors, require_extra, write_output
 
 
 class EvalFormat(StrEnum):
@@ -55,6 +55,7 @@ def eval_command(
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
 ) -> None:
     """Run the suite's prompts on every route or endpoint and report a prompts × routes matrix."""
+    require_extra("eval", "sqlalchemy", "openai", "anthropic")
     from llmpick.eval import endpoints as ep
     from llmpick.eval import report, rerank, runner
     from llmpick.eval.store import Store, default_url

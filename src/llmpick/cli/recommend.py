@@ -12,7 +12,7 @@ from rich.console import Console
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.loader import builtin_data_dir, load_builtin_catalog, load_catalog
-from llmpick.cli.common import fail, reports_errors, write_output
+from llmpick.cli.common import fail, reports_errors, require_extra, write_output
 from llmpick.engine import recommend as run_engine
 from llmpick.engine.result import Recommendation
 from llmpick.profile import Profile, check_against_catalog, load_profile
@@ -53,10 +53,12 @@ def recommend_command(
     check_against_catalog(profile, catalog.hardware, str(profile_path or f"preset {preset}"))
     rec = run_engine(profile, catalog, top=top)
     if eval_results is not None:
+        require_extra("eval", "sqlalchemy")
         from llmpick.eval.rerank import apply_eval, load_results
 
         rec = apply_eval(rec, load_results(eval_results))
     if save:
+        require_extra("web", "sqlalchemy")
         from llmpick.store.decisions import save_decision
 
         decision_id = save_decision(profile, rec, db_url=db)
