@@ -61,10 +61,28 @@ class CurvePolicy(_Frozen):
     requests_per_day: list[float]
 
 
+class ScoringPolicy(_Frozen):
+    unknown: float
+    unknown_speed: float
+    unknown_cost: float
+    budget_headroom_share: float
+    budget_headroom_penalty: float
+    zero_data_retention_bonus: float
+    open_weight_control: float
+    proprietary_control_cap: float
+    strong_team_self_hosting: float
+    owned_device_operations: float
+    community_support: float
+    vendor_without_support: float
+    preferred_model_bonus: float
+    freshness: dict[str, float]
+
+
 class Policy(_Frozen):
     speed_tiers: dict[str, SpeedTierRule]
     quality: QualityPolicy
     weights: Weights
+    scoring: ScoringPolicy
     deployment_scores: dict[str, dict[str, float]]
     fine_tuning: FineTuningPolicy
     hardware: HardwarePolicy

@@ -9,15 +9,12 @@ import math
 from dataclasses import dataclass
 
 from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.schema import Openness, Status
+from llmpick.catalog.schema import Openness
 from llmpick.engine.candidates import Candidate
-from llmpick.engine.policy import Policy
+from llmpick.engine.policy import Policy, ScoringPolicy
 from llmpick.engine.quality import rate, tier_gap
 from llmpick.profile import Level, Profile, QualityTier, Sensitivity, SpeedTier
 from llmpick.sizing.quantization import get_format
-
-UNKNOWN = 0.35  # score given where a fact is unknown: below average, so known-good beats unknown
-UNKNOWN_SPEED = 0.5  # no provider publishes speed for most APIs: unknown speed is neutral, not bad
 
 
 @dataclass(frozen=True)
@@ -59,21 +56,22 @@ def score(candidates: list[Candidate], profile: Profile, policy: Policy, catalog
     costs = [c.monthly_usd for c in candidates if c.monthly_usd is not None]
     cheapest = max(min(costs), 1.0) if costs else None
     speed_need = policy.speed_tiers[(profile.speed or SpeedTier.FAST).value].min_tokens_per_s
+    rules = policy.scoring
     out: dict[int, Scored] = {}
     for c in candidates:
         dims = {
             "quality": _quality(c, policy, profile, catalog),
-            "cost": _cost(c, cheapest, profile),
-            "speed": _speed(c, speed_need),
-            "privacy": policy.deployment_scores[c.deployment]["privacy"] + _zdr_bonus(c),
+            "cost": _cost(c, cheapest, profile, rules),
+            "speed": _speed(c, speed_need, rules),
+            "privacy": policy.deployment_scores[c.deployment]["privacy"] + _zdr_bonus(c, rules),
             "control": _control(c, policy),
             "operations": _operations(c, policy, profile),
-            "support": _support(c),
-            "freshness": {Status.ACTIVE: 1.0, Status.DEPRECATED: 0.3, Status.RETIRED: 0.0}[c.model.release.status],
+            "support": _support(c, rules),
+            "freshness": rules.freshness[c.model.release.status.value],
         }
         dims = {k: round(min(1.0, max(0.0, v)), 3) for k, v in dims.items()}
         total = sum(weights[k] * v for k, v in dims.items()) / sum(weights.values())
-        total += _preference_bonus(c, profile)
+        total += rules.preferred_model_bonus if c.model.id in profile.preferences.prefer else 0.0
         out[id(c)] = Scored(round(total, 4), dims, weights)
     return out
 
@@ -81,7 +79,7 @@ def score(candidates: list[Candidate], profile: Profile, policy: Policy, catalog
 def _quality(c: Candidate, policy: Policy, profile: Profile, catalog: Catalog) -> float:
     rating = rate(c.model, policy, catalog)
     if rating.score is None:
-        return UNKNOWN
+        return policy.scoring.unknown
     value = rating.score
     if tier_gap(rating.tier, profile.quality.value) > 0:
         value *= policy.quality.below_tier_factor
@@ -90,32 +88,30 @@ def _quality(c: Candidate, policy: Policy, profile: Profile, catalog: Catalog) -
     return value
 
 
-def _cost(c: Candidate, cheapest: float | None, profile: Profile) -> float:
-    cost = c.cost
-    if cost is None or cost.total_usd is None or cheapest is None:
-        return UNKNOWN * 0.5
+def _cost(c: Candidate, cheapest: float | None, profile: Profile, rules: ScoringPolicy) -> float:
+    total = c.monthly_usd
+    if total is None or cheapest is None:
+        return rules.unknown_cost
     # log scale: the cheapest scores 1, ten times the cheapest 0.5, a hundred times 0.
-    ratio = max(cost.total_usd, 1.0) / cheapest
-    value = 1 - math.log10(ratio) / 2
+    value = 1 - math.log10(max(total, 1.0) / cheapest) / 2
     budget = profile.budget.monthly_usd
-    if budget is not None and budget > 0 and cost.total_usd > 0.8 * budget:
-        value -= 0.15  # little headroom under the budget
+    if budget is not None and budget > 0 and total > rules.budget_headroom_share * budget:
+        value -= rules.budget_headroom_penalty
     return value
 
 
-def _speed(c: Candidate, need: float) -> float:
+def _speed(c: Candidate, need: float, rules: ScoringPolicy) -> float:
+    """Below the tier: the square root of the shortfall; above it: a little more, up to three times the need."""
     tps = c.decode_tokens_per_s
     if tps is None:
-        return UNKNOWN_SPEED
-    if need <= 0:
+        return rules.unknown_speed
+    if need <= 0:  # the slow tier: any speed will do, faster is still nicer
         return min(1.0, 0.6 + tps / 250)
     return min(1.0, (tps / need) ** 0.5) if tps < need else min(1.0, 0.8 + 0.2 * min(tps / need, 3) / 3)
 
 
-def _zdr_bonus(c: Candidate) -> float:
-    if c.provider is None:
-        return 0.0
-    return 0.2 if c.provider.compliance.zero_data_retention else 0.0
+def _zdr_bonus(c: Candidate, rules: ScoringPolicy) -> float:
+    return rules.zero_data_retention_bonus if c.provider and c.provider.compliance.zero_data_retention else 0.0
 
 
 def _control(c: Candidate, policy: Policy) -> float:
@@ -123,27 +119,23 @@ def _control(c: Candidate, policy: Policy) -> float:
     if c.model.openness is Openness.OPEN_SOURCE:
         return base
     if c.model.openness is Openness.OPEN_WEIGHT:
-        return base * 0.9
-    return min(base, 0.25)
+        return base * policy.scoring.open_weight_control
+    return min(base, policy.scoring.proprietary_control_cap)
 
 
 def _operations(c: Candidate, policy: Policy, profile: Profile) -> float:
     value = policy.deployment_scores[c.deployment]["operations"]
     if c.deployment == "self-hosted" and profile.team.ml_expertise is Level.STRONG:
-        value += 0.3  # a strong team runs its own serving stack without much strain
+        value += policy.scoring.strong_team_self_hosting
     if c.deployment == "local" and c.owned_hardware:
-        value += 0.1
+        value += policy.scoring.owned_device_operations
     return value
 
 
-def _support(c: Candidate) -> float:
+def _support(c: Candidate, rules: ScoringPolicy) -> float:
     if c.provider is None:
-        return 0.2  # community support only
+        return rules.community_support
     support = c.provider.support
     if support is None or support.enterprise_support is None:
-        return UNKNOWN
-    return 1.0 if support.enterprise_support else 0.4
-
-
-def _preference_bonus(c: Candidate, profile: Profile) -> float:
-    return 0.02 if c.model.id in profile.preferences.prefer else 0.0
+        return rules.unknown
+    return 1.0 if support.enterprise_support else rules.vendor_without_support
