@@ -35,14 +35,14 @@ def load_catalog(data_dir: Path, overrides: Iterable[Path] = ()) -> Catalog:
     meta = _read_yaml(data_dir / "catalog.yaml")
     if not isinstance(meta, dict) or "as_of" not in meta or "version" not in meta:
         raise CatalogError(f"{data_dir / 'catalog.yaml'}: needs 'version' and 'as_of'")
-    models = _records(Model, sorted((data_dir / "models").glob("*.yaml")))
-    providers = _records(Provider, [data_dir / "providers.yaml"])
-    offerings = _records(Offering, sorted((data_dir / "offerings").glob("*.yaml")))
-    runtimes = _records(Runtime, [data_dir / "runtimes.yaml"])
-    hardware = _records(Hardware, [data_dir / "hardware.yaml"])
+    models = read_records(Model, sorted((data_dir / "models").glob("*.yaml")))
+    providers = read_records(Provider, [data_dir / "providers.yaml"])
+    offerings = read_records(Offering, sorted((data_dir / "offerings").glob("*.yaml")))
+    runtimes = read_records(Runtime, [data_dir / "runtimes.yaml"])
+    hardware = read_records(Hardware, [data_dir / "hardware.yaml"])
     quality_path = data_dir / "quality.yaml"
     if quality_path.exists():
-        models = _merge_quality(models, _records(QualityRecord, [quality_path]))
+        models = _merge_quality(models, read_records(QualityRecord, [quality_path]))
     for path in overrides:
         models, providers, offerings, runtimes, hardware = _apply_override(
             path, models, providers, offerings, runtimes, hardware
@@ -126,7 +126,8 @@ def _identity(record: BaseModel) -> Any:
     return record.id  # type: ignore[attr-defined]
 
 
-def _records(kind: type[Record], paths: list[Path]) -> list[Record]:
+def read_records(kind: type[Record], paths: list[Path]) -> list[Record]:
+    """Every record of `kind` in these YAML files, validated (errors name the file, record and field)."""
     out: list[Record] = []
     for path in paths:
         out.extend(_parse_list(kind, _read_yaml(path) or [], str(path)))

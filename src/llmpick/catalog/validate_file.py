@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from llmpick.catalog.loader import _records
+from llmpick.catalog.loader import read_records
 from llmpick.catalog.schema import Hardware, Model, Offering, Provider, QualityRecord, Runtime
 
 KINDS: dict[str, type[BaseModel]] = {
@@ -22,7 +22,7 @@ KINDS: dict[str, type[BaseModel]] = {
 
 def main(argv: list[str]) -> int:
     kind, *paths = argv
-    records: list[BaseModel] = _records(KINDS[kind], [Path(p) for p in paths])
+    records: list[BaseModel] = read_records(KINDS[kind], [Path(p) for p in paths])
     print(f"{len(records)} {kind} records valid")
     return 0
 
