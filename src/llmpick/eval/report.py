@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from llmpick.eval.endpoints import RouteRef
 from llmpick.eval.store import Store
 
 SCHEMA = "llmpick.eval/1"
@@ -53,21 +54,12 @@ class CellOut(Out):
     assertions: list[CheckOut] = Field(default_factory=list)
 
 
-class RouteRefOut(Out):
-    rank: int
-    model: str
-    deployment: str
-    provider: str | None = None
-    runtime: str | None = None
-    hardware: str | None = None
-
-
 class EndpointSummary(Out):
     name: str
     kind: str
     model: str
     base_url: str | None = None
-    route: RouteRefOut | None = None
+    route: RouteRef | None = None  # the same shape endpoints.py keeps, validated from its dict
     price_source: str | None = None
     cells: int = 0
     ok: int = 0
