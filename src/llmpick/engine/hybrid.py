@@ -7,65 +7,39 @@ requests go to a premium route, the rest to a cheaper one, so the total fits the
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from llmpick.catalog.catalog import Catalog
 from llmpick.engine.candidates import Candidate
 from llmpick.engine.costing import route_cost
-from llmpick.engine.policy import Policy
+from llmpick.engine.evaluation import Run, StageOutcome
 from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.result import Hybrid, HybridRoute, Route
 from llmpick.profile import Profile, Residency, Sensitivity
 from llmpick.sizing.cost import Assumptions
 
-Evaluate = Callable[..., Any]
-MakeRoute = Callable[..., Route]
 API = ("saas-api", "hosted-open")
 
 
-def plan_hybrid(
-    profile: Profile,
-    catalog: Catalog,
-    policy: Policy,
-    assumptions: Assumptions,
-    primary: Any,
-    needs_fine_tuning: bool,
-    evaluate: Evaluate,
-    make_route: MakeRoute,
-) -> Hybrid | None:
+def plan_hybrid(run: Run, profile: Profile, primary: StageOutcome) -> Hybrid | None:
     if profile.has_sensitive_split:
-        return _sensitivity_split(
-            profile, catalog, policy, assumptions, primary, needs_fine_tuning, evaluate, make_route
-        )
+        return _sensitivity_split(run, profile, primary)
     if profile.budget.monthly_usd is not None and profile.quality.value in ("high", "frontier"):
-        return _budget_split(profile, catalog, policy, assumptions, primary, needs_fine_tuning, evaluate, make_route)
+        return _budget_split(run, profile, primary)
     return None
 
 
-def _sensitivity_split(
-    profile: Profile,
-    catalog: Catalog,
-    policy: Policy,
-    assumptions: Assumptions,
-    primary: Any,
-    needs_fine_tuning: bool,
-    evaluate: Evaluate,
-    make_route: MakeRoute,
-) -> Hybrid | None:
+def _sensitivity_split(run: Run, profile: Profile, primary: StageOutcome) -> Hybrid | None:
     """The sensitive share keeps every data rule; the rest drops them and goes to the best API route."""
     share = profile.data.sensitive_fraction
     level = profile.data.sensitivity.value
     sensitive_profile = _with_volume(profile, share)
     other_profile = _with_volume(_without_data_limits(profile), 1 - share)
-    kept = evaluate(sensitive_profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning)
-    freed = evaluate(other_profile, catalog, policy, primary.stage, assumptions, needs_fine_tuning=needs_fine_tuning)
+    kept = run.evaluate(sensitive_profile, primary.stage)
+    freed = run.evaluate(other_profile, primary.stage)
     safe = kept.survivors[0] if kept.survivors else None
     api = next((c for c in freed.survivors if c.deployment in API), None)
     if safe is None or api is None or safe.deployment in API:
         return None  # nothing to split: the best route for sensitive data is already an API, or no API qualifies
-    sensitive_route = make_route(safe, 1, kept, sensitive_profile, catalog, policy)
-    other_route = make_route(api, 2, freed, other_profile, catalog, policy)
+    sensitive_route = run.route(safe, 1, kept, sensitive_profile)
+    other_route = run.route(api, 2, freed, other_profile)
     for route, part, requests in ((sensitive_route, share, sensitive_profile), (other_route, 1 - share, other_profile)):
         route.reasons.insert(0, f"serves {part:.0%} of requests ({requests.workload.requests_per_day:,.0f} a day)")
     reasons = [
@@ -94,32 +68,16 @@ def _sensitivity_split(
     )
 
 
-def _budget_split(
-    profile: Profile,
-    catalog: Catalog,
-    policy: Policy,
-    assumptions: Assumptions,
-    primary: Any,
-    needs_fine_tuning: bool,
-    evaluate: Evaluate,
-    make_route: MakeRoute,
-) -> Hybrid | None:
+def _budget_split(run: Run, profile: Profile, primary: StageOutcome) -> Hybrid | None:
     budget = profile.budget.monthly_usd
     assert budget is not None
-    unbounded = evaluate(
-        profile,
-        catalog,
-        policy,
-        primary.stage,
-        assumptions,
-        needs_fine_tuning=needs_fine_tuning,
-        skip_rules=frozenset({"budget"}),
-    )
+    unbounded = run.evaluate(profile, primary.stage, skip_rules=frozenset({"budget"}))
     premium = next(
         (
             c
             for c in unbounded.survivors
-            if tier_gap(rate(c.model, policy, catalog).tier, profile.quality.value) == 0 and c.monthly_usd is not None
+            if tier_gap(rate(c.model, run.policy, run.catalog).tier, profile.quality.value) == 0
+            and c.monthly_usd is not None
         ),
         None,
     )
@@ -131,15 +89,11 @@ def _budget_split(
     if premium_cost <= budget or premium_cost <= cheap_cost:
         return None  # the premium route fits the budget on its own: no need to split
     share = (budget - cheap_cost) / (premium_cost - cheap_cost)
-    share = min(share, policy.hybrid.premium_share_max)
-    if share < policy.hybrid.premium_share_min:
+    share = min(share, run.policy.hybrid.premium_share_max)
+    if share < run.policy.hybrid.premium_share_min:
         return None
-    premium_route = _shared(
-        make_route(premium, 1, unbounded, profile, catalog, policy), premium, share, profile, assumptions
-    )
-    cheap_route = _shared(
-        make_route(cheap, 2, primary, profile, catalog, policy), cheap, 1 - share, profile, assumptions
-    )
+    premium_route = _shared(run.route(premium, 1, unbounded, profile), premium, share, profile, run.assumptions)
+    cheap_route = _shared(run.route(cheap, 2, primary, profile), cheap, 1 - share, profile, run.assumptions)
     return Hybrid(
         routes=[
             HybridRoute(

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
-from llmpick.catalog.catalog import Catalog
-from llmpick.engine.policy import Policy
+from llmpick.engine.evaluation import Run, StageOutcome
 from llmpick.engine.result import Infeasible, Relaxation
 from llmpick.profile import Profile
-from llmpick.sizing.cost import Assumptions
-
-Evaluate = Callable[..., Any]
 
 # Rules a user can relax, with the profile field to change.
 RELAXABLE = {
@@ -32,15 +26,7 @@ RELAXABLE = {
 }
 
 
-def explain_infeasible(
-    profile: Profile,
-    catalog: Catalog,
-    policy: Policy,
-    assumptions: Assumptions,
-    primary: Any,
-    needs_fine_tuning: bool,
-    evaluate: Evaluate,
-) -> Infeasible:
+def explain_infeasible(run: Run, profile: Profile, primary: StageOutcome) -> Infeasible:
     counts: Counter[str] = Counter()
     for _, broken in primary.excluded:
         counts.update(broken.keys())
@@ -49,15 +35,7 @@ def explain_infeasible(
     for name in sorted(counts, key=lambda n: (-counts[n], n)):
         if name not in RELAXABLE:  # the task and a retired model are not the user's to relax
             continue
-        outcome = evaluate(
-            profile,
-            catalog,
-            policy,
-            primary.stage,
-            assumptions,
-            needs_fine_tuning=needs_fine_tuning,
-            skip_rules=frozenset({name}),
-        )
+        outcome = run.evaluate(profile, primary.stage, skip_rules=frozenset({name}))
         if outcome.survivors:
             relax.append(
                 Relaxation(
@@ -70,7 +48,7 @@ def explain_infeasible(
     return Infeasible(reasons=["no route meets every hard constraint", *reasons], relax=relax)
 
 
-def _change(name: str, outcome: Any, profile: Profile) -> str:
+def _change(name: str, outcome: StageOutcome, profile: Profile) -> str:
     best = outcome.survivors[0]
     if name == "budget":
         costs = [c.cost.total_usd for c in outcome.survivors if c.cost and c.cost.total_usd is not None]
