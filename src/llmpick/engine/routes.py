@@ -10,6 +10,7 @@ from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.result import Route
 from llmpick.engine.scoring import Scored
 from llmpick.profile import Level, Profile, SpeedTier
+from llmpick.sizing.quantization import get_format
 
 
 def to_route(
@@ -177,9 +178,7 @@ def _caveats(candidate: Candidate, profile: Profile, policy: Policy, catalog: Ca
         caveats.append(f"assumes buying a {candidate.hardware.name} (${candidate.hardware.purchase.usd:,.0f})")
     if profile.team.needs_vendor_support and candidate.provider is None:
         caveats.append("team.needs_vendor_support: self-run routes have community support only")
-    if candidate.estimate is not None and any(
-        "below 4-bit" in b or "lower than 4-bit" in b for b in candidate.estimate.basis
-    ):
+    if candidate.estimate is not None and get_format(candidate.estimate.quantization).below_4bit:
         caveats.append("only fits below 4-bit quantization: expect a noticeable loss of quality")
     return caveats
 
