@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from llmpick.catalog.prices import offering_price
 from llmpick.catalog.schema import Hardware, Model, Offering, Openness, Provider, Runtime, Task
 from llmpick.errors import UnknownIdError
 
@@ -63,8 +64,6 @@ class Catalog:
         include_retired: bool = True,
     ) -> list[Model]:
         """Models matching every given filter, in catalog-id order."""
-        from llmpick.catalog.prices import offering_price  # late import: prices reads genai-prices lazily
-
         out: list[Model] = []
         for model in sorted(self.models.values(), key=lambda m: m.id):
             if openness and model.openness != openness:
