@@ -79,7 +79,7 @@ class Catalog:
             if not include_retired and model.release.status.value == "retired":
                 continue
             if max_output_price is not None:
-                prices = [offering_price(o) for o in self.offerings_of(model.id)]
+                prices = [offering_price(o, self.as_of) for o in self.offerings_of(model.id)]
                 known = [p.output_per_mtok for p in prices if p and p.output_per_mtok is not None]
                 if not model.is_open and (not known or min(known) > max_output_price):
                     continue

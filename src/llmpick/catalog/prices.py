@@ -100,13 +100,11 @@ def quote_from_genai_prices(provider_id: str, model_id: str, at: dt.date) -> Pri
     )
 
 
-def offering_price(offering: Offering, at: dt.date | None = None) -> PriceQuote | None:
-    """The offering's price: genai-prices first, the curated `price` group only where genai-prices has none."""
-    from llmpick.catalog.loader import load_builtin_catalog
-
-    when = at or load_builtin_catalog().as_of
+def offering_price(offering: Offering, at: dt.date) -> PriceQuote | None:
+    """The offering's price at `at` (the catalog's as-of date): genai-prices first, the curated `price` group
+    only where genai-prices has none."""
     if offering.genai_prices:
-        quote = quote_from_genai_prices(offering.genai_prices.provider, offering.genai_prices.model, when)
+        quote = quote_from_genai_prices(offering.genai_prices.provider, offering.genai_prices.model, at)
         if quote is not None:
             return quote
     if offering.price is None:

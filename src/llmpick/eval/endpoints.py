@@ -286,10 +286,10 @@ def _endpoint_for(
     key_env = override.api_key_env or re.sub(r"[^A-Z0-9]", "_", route.provider.upper()) + "_API_KEY"
     price_in = price_out = None
     price_source = None
-    if offering is not None:
+    if offering is not None and catalog is not None:  # an offering only comes from a catalog
         from llmpick.catalog.prices import offering_price
 
-        quote = offering_price(offering, catalog.as_of if catalog else None)
+        quote = offering_price(offering, catalog.as_of)
         if quote is not None and quote.has_token_prices:
             price_in, price_out, price_source = quote.input_per_mtok, quote.output_per_mtok, quote.source
     model_id = offering.api_model_id if offering else route.model
