@@ -86,7 +86,18 @@ class Data(Section):
     )
 
 
+class Audience(str, Enum):
+    PERSONAL = "personal"
+    INTERNAL = "internal"
+    CUSTOMER_FACING = "customer-facing"
+
+
 class Workload(Section):
+    audience: Audience | None = Field(
+        None,
+        description="who the service answers: personal | internal | customer-facing; null: judged from the volume "
+        "and concurrency (decides which hardware suits it and whether it needs a spare server)",
+    )
     requests_per_day: float = Field(1000, ge=0, description="average requests a day")
     input_tokens: int = Field(1000, ge=0, description="prompt tokens per request, RAG context included")
     output_tokens: int = Field(300, ge=0, description="generated tokens per request")
@@ -112,6 +123,11 @@ class Workload(Section):
     @property
     def monthly_requests(self) -> float:
         return self.requests_per_day * 30
+
+
+class SpeedTargets(Section):
+    ttft_ms: float | None = Field(None, gt=0, description="longest acceptable time to first token, milliseconds")
+    tokens_per_s: float | None = Field(None, gt=0, description="slowest acceptable output speed, tokens per second")
 
 
 class Domain(Section):
@@ -172,11 +188,16 @@ class CostAssumptions(Section):
     """Overrides for the cost defaults in llmpick.sizing.defaults (null keeps the default)."""
 
     gpu_utilization: float | None = Field(None, ge=0.05, le=1, description="share of GPU throughput planned for")
-    ops_staff_usd_per_month: float | None = Field(None, ge=0, description="staff time to run self-hosted models")
+    ops_staff_usd_per_month: float | None = Field(
+        None, ge=0, description="staff time to run one self-hosted server (owned, rented or bought alike)"
+    )
     amortisation_months: int | None = Field(None, gt=0, description="months to spread a hardware purchase over")
     power_usd_per_kwh: float | None = Field(None, ge=0, description="electricity price")
     redundancy: bool | None = Field(None, description="add one spare GPU set (N+1)")
     reserved_pricing: bool | None = Field(None, description="use reserved instead of on-demand GPU rates")
+    ops_staff_usd_per_extra_node: float | None = Field(
+        None, ge=0, description="staff time for each further server of a cluster"
+    )
 
 
 class Profile(Section):
@@ -186,7 +207,14 @@ class Profile(Section):
     data: Data = Field(default_factory=Data)
     workload: Workload = Field(default_factory=Workload)
     speed: SpeedTier | None = Field(None, description="speed tier needed; null lets llmpick decide from the use case")
+    speed_targets: SpeedTargets = Field(
+        default_factory=SpeedTargets, description="latency-bound uses: time to first token and output speed floors"
+    )
     quality: QualityTier = Field(QualityTier.GOOD, description="answer quality needed: basic, good, high or frontier")
+    quality_unrated: Literal["exclude", "allow"] = Field(
+        "exclude",
+        description="models with no benchmark figure for the task: excluded above the basic tier unless allowed",
+    )
     domain: Domain = Field(default_factory=Domain)
     customization: Customization = Field(default_factory=Customization)
     budget: Budget = Field(default_factory=Budget)

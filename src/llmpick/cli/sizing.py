@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -13,20 +12,10 @@ from rich.table import Table
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.loader import load_builtin_catalog
-from llmpick.catalog.prices import offering_price
-from llmpick.catalog.schema import Hardware, HardwareKind, Model, Task
+from llmpick.catalog.schema import Task
 from llmpick.cli.common import OutputFormat, reports_errors, write_output
 from llmpick.errors import EstimateError
-from llmpick.profile import Profile, check_against_catalog, load_profile
-from llmpick.sizing.cost import (
-    Assumptions,
-    CostBreakdown,
-    api_monthly_cost,
-    break_even,
-    local_monthly_cost,
-    resolve_assumptions,
-    self_hosted_monthly_cost,
-)
+from llmpick.profile import check_against_catalog, load_profile
 from llmpick.sizing.finetune import METHODS, finetune_estimate, hardware_that_can_finetune
 from llmpick.sizing.measured import measured_decode
 from llmpick.sizing.quantization import formats, kv_precisions, runtime_ids
@@ -277,7 +266,10 @@ def cost_cmd(
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
 ) -> None:
-    """Every suitable route's monthly cost at the profile's workload, its breakdown, and the break-even volume."""
+    """The cheapest route of each kind per model at the profile's workload (the same routes and costs as
+    `recommend`, budget aside), its breakdown, and where self-running starts to pay."""
+    from llmpick.engine.cost_report import cost_report
+
     catalog = load_builtin_catalog()
     profile = load_profile(profile_path)
     check_against_catalog(profile, catalog.hardware, str(profile_path))
@@ -306,197 +298,9 @@ def cost_cmd(
     be = report["break_even"]
     if be is not None:
         console.print(f"[bold]break-even[/]: {be['reason']}", soft_wrap=True, markup=True)
-    for other in report["break_even_by_model"][:5]:
-        if be is None or other["reason"] != be["reason"]:
-            console.print(f"  - {other['reason']}", soft_wrap=True, markup=False)
     console.print("[bold]assumptions[/]")
     for line in report["assumptions"]:
         console.print(f"  - {line}", markup=False)
-
-
-def _task_models(profile: Profile, catalog: Catalog, model_id: str | None) -> list[Model]:
-    if model_id is not None:
-        return [catalog.model(model_id)]
-    wanted = set(profile.tasks)
-    models = [m for m in catalog.filter_models(include_retired=False) if wanted <= set(m.tasks)]
-    if not models:
-        models = catalog.filter_models(task=profile.tasks[0], include_retired=False)
-    excluded = set(profile.preferences.exclude)
-    return [m for m in models if m.id not in excluded and m.vendor not in excluded]
-
-
-def cost_report(profile: Profile, catalog: Catalog, model_id: str | None = None) -> dict[str, Any]:
-    """Routes with their monthly cost (all routes of one model, or the cheapest of each kind per model)."""
-    assumptions = resolve_assumptions(profile.assumptions)
-    tasks = [t.value for t in profile.tasks]
-    w = profile.workload
-    context = w.needed_context
-    routes: list[dict[str, Any]] = []
-    for model in _task_models(profile, catalog, model_id):
-        per_model: list[dict[str, Any]] = []
-        for offering in catalog.offerings_of(model.id):
-            provider = catalog.providers.get(offering.provider)
-            if provider is None or provider.id in profile.preferences.exclude:
-                continue
-            quote = offering_price(offering, catalog.as_of)
-            if quote is None:
-                cost = CostBreakdown(None, [], [f"no price for {model.id} at {provider.name} in genai-prices or the catalog"])
-            else:
-                cost = api_monthly_cost(quote, w, tasks, assumptions)
-            per_model.append(_route(model, provider.kind.value, provider.id, cost,
-                                    fn=_api_fn(quote, profile, tasks, assumptions)))
-        spec = ModelSpec.from_model(model) if model.is_open else None
-        if spec is not None:
-            per_model.extend(_self_run_routes(model, spec, profile, catalog, assumptions, context))
-        if model_id is None:
-            per_model = _cheapest_per_kind(per_model)
-        routes.extend(per_model)
-    routes.sort(key=lambda r: (r["monthly_cost_usd"] is None, r["monthly_cost_usd"] or 0.0, r["model"], r["where"]))
-    by_model = []
-    for mid in dict.fromkeys(r["model"] for r in routes):
-        found = _break_even([r for r in routes if r["model"] == mid], curves=False)
-        if found is not None:
-            by_model.append(found)
-    by_model.sort(key=lambda b: (b["requests_per_day"] is None, b["requests_per_day"] or 0))
-    # the headline compares like with like: the same model by API and on its own GPUs, at the lowest
-    # crossing any model has; only when no model has both does it pit the cheapest of each against the other
-    headline = by_model[0] if by_model else _break_even(routes)
-    for r in routes:
-        r.pop("_fn", None)
-    return {
-        "profile": profile.name,
-        "requests_per_day": w.requests_per_day,
-        "routes": routes,
-        "break_even": headline,
-        "break_even_by_model": by_model,
-        "assumptions": assumptions.describe(),
-    }
-
-
-def _route(model: Model, deployment: str, where: str, cost: CostBreakdown, *, fn: Any, est: Estimate | None = None,
-           hardware: str | None = None, count: int | None = None) -> dict[str, Any]:
-    return {
-        "model": model.id,
-        "deployment": deployment,
-        "where": where,
-        "hardware": hardware,
-        "hardware_count": count,
-        "quantization": est.quantization if est else None,
-        "decode_tokens_per_s": round(est.decode_tokens_per_s, 1) if est else None,
-        "monthly_cost_usd": cost.total_usd,
-        "lines": [line.model_dump() for line in cost.lines],
-        "unknown": list(cost.unknown),
-        "notes": list(cost.notes),
-        "_fn": fn,
-    }
-
-
-def _api_fn(quote: Any, profile: Profile, tasks: list[str], assumptions: Assumptions) -> Any:
-    def at(volume: float) -> float | None:
-        if quote is None:
-            return None
-        return api_monthly_cost(quote, profile.workload.model_copy(update={"requests_per_day": volume}), tasks, assumptions).total_usd
-    return at
-
-
-def _self_run_routes(
-    model: Model, spec: ModelSpec, profile: Profile, catalog: Catalog, assumptions: Assumptions, context: int
-) -> list[dict[str, Any]]:
-    w = profile.workload
-    out: list[dict[str, Any]] = []
-    # GPUs the team owns or has reserved
-    for pool in profile.infrastructure.gpus:
-        hw = catalog.device(pool.model)
-        est = _fit_or_none(spec, DeviceSpec.from_hardware(hw), pool.count, None, context, w.peak_concurrency, w.input_tokens)
-        if est is not None:
-            cost = self_hosted_monthly_cost(est, hw, w, assumptions, owned=True)
-            out.append(_route(model, "self-hosted", f"own {pool.count}× {hw.id}", cost, est=est, hardware=hw.id,
-                              count=pool.count, fn=_self_fn(est, hw, profile, assumptions, owned=True)))
-    # a local device
-    device = profile.infrastructure.device
-    if device is not None:
-        hw = catalog.device(device.model)
-        est = _fit_or_none(spec, DeviceSpec.from_hardware(hw, device.memory_gb), 1, None, context, 1, w.input_tokens)
-        if est is not None:
-            cost = local_monthly_cost(hw, w, assumptions, owned=True, est=est)
-            out.append(_route(model, "local", f"own {hw.id}", cost, est=est, hardware=hw.id, count=1,
-                              fn=_local_fn(hw, est, profile, assumptions)))
-    # rented data-centre GPUs: the smallest count that fits, per GPU type
-    if SERVER_RUNTIME in runtime_ids():
-        for hw in sorted(catalog.hardware.values(), key=lambda h: h.id):
-            if hw.kind is not HardwareKind.DATACENTER_GPU or hw.rent is None:
-                continue
-            for count in COUNTS:
-                est = _fit_or_none(spec, DeviceSpec.from_hardware(hw), count, SERVER_RUNTIME, context,
-                                   w.peak_concurrency, w.input_tokens)
-                if est is not None:
-                    cost = self_hosted_monthly_cost(est, hw, w, assumptions)
-                    out.append(_route(model, "self-hosted", f"{count}× {hw.id} (rented)", cost, est=est,
-                                      hardware=hw.id, count=count, fn=_self_fn(est, hw, profile, assumptions)))
-                    break
-    return out
-
-
-def _fit_or_none(spec: ModelSpec, device: DeviceSpec, count: int, runtime: str | None, context: int,
-                 concurrency: int, prompt: int) -> Estimate | None:
-    try:
-        return best_fit(spec, device, count=count, runtime=runtime, context=context, concurrency=concurrency,
-                        prompt_tokens=min(prompt, context))
-    except EstimateError:
-        return None  # this runtime does not run on that hardware
-
-
-def _self_fn(est: Estimate, hw: Hardware, profile: Profile, assumptions: Assumptions, owned: bool = False) -> Any:
-    def at(volume: float) -> float | None:
-        workload = profile.workload.model_copy(update={"requests_per_day": volume})
-        return self_hosted_monthly_cost(est, hw, workload, assumptions, owned=owned).total_usd
-    return at
-
-
-def _local_fn(hw: Hardware, est: Estimate, profile: Profile, assumptions: Assumptions) -> Any:
-    def at(volume: float) -> float | None:
-        workload = profile.workload.model_copy(update={"requests_per_day": volume})
-        return local_monthly_cost(hw, workload, assumptions, owned=True, est=est).total_usd
-    return at
-
-
-def _cheapest_per_kind(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    best: dict[str, dict[str, Any]] = {}
-    for r in routes:
-        key = r["deployment"]
-        current = best.get(key)
-        cost = r["monthly_cost_usd"] if r["monthly_cost_usd"] is not None else math.inf
-        if current is None or cost < (current["monthly_cost_usd"] if current["monthly_cost_usd"] is not None else math.inf):
-            best[key] = r
-    return list(best.values())
-
-
-def _break_even(routes: list[dict[str, Any]], curves: bool = True) -> dict[str, Any] | None:
-    api = [r for r in routes if r["deployment"] in ("saas-api", "hosted-open") and r["monthly_cost_usd"] is not None]
-    own = [r for r in routes if r["deployment"] in ("self-hosted", "local") and r["monthly_cost_usd"] is not None]
-    if not api or not own:
-        return None
-    a, s = api[0], own[0]  # routes are sorted by cost
-    crossing = break_even(a["_fn"], s["_fn"], VOLUMES[0], VOLUMES[-1])
-    label_a, label_s = f"{a['model']} via {a['where']}", f"{s['model']} on {s['where']}"
-    if crossing is None:
-        reason = (f"{label_a} and {label_s} do not cross between {VOLUMES[0]:,.0f} and {VOLUMES[-1]:,.0f} requests/day")
-    else:
-        reason = f"above about {crossing:,.0f} requests/day {label_s} costs less than {label_a}"
-    out: dict[str, Any] = {"api_route": label_a, "self_hosted_route": label_s,
-                           "requests_per_day": round(crossing) if crossing is not None else None, "reason": reason}
-    if curves:
-        out["curves"] = {label_a: _curve(a["_fn"]), label_s: _curve(s["_fn"])}
-    return out
-
-
-def _curve(fn: Any) -> list[dict[str, float]]:
-    out = []
-    for v in VOLUMES:
-        usd = fn(v)
-        if usd is not None:
-            out.append({"requests_per_day": round(v, 1), "monthly_cost_usd": usd})
-    return out
 
 
 # ---------------------------------------------------------------- finetune

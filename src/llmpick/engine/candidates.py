@@ -1,24 +1,32 @@
 """Step 1: enumerate candidate routes — model × provider or runtime × deployment × hardware/quantization.
 
-Enumeration only builds routes and attaches their facts (price, estimate); it judges nothing.
-Hard rules live in constraints.py, preferences in scoring.py.
+Enumeration builds routes and attaches their facts: the price, the speed estimate, how the hardware is had
+(`acquisition`: owned, rented, bought or api) and how much traffic the route can carry (`capacity`). It judges
+nothing: a route whose hardware cannot fit the model or carry the workload records why (`fit_problem`,
+`capacity_problem`), and the rules in constraints.py exclude it with that reason.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.prices import PriceQuote, offering_price
 from llmpick.catalog.schema import Hardware, HardwareKind, Model, Offering, Provider, ProviderKind
+from llmpick.engine.context import ServiceNeeds, SpeedTarget
 from llmpick.engine.policy import Policy
 from llmpick.engine.quantize import choose_estimate
 from llmpick.engine.stages import Stage
 from llmpick.profile import Profile
-from llmpick.sizing.capacity import seconds_per_request
-from llmpick.sizing.cost import CostBreakdown
+from llmpick.sizing.capacity import replicas_needed, seconds_per_request
+from llmpick.sizing.cost import CostBreakdown, rents_in_cloud
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate
+
+SELF_RUN = ("local", "self-hosted")
+API = ("saas-api", "hosted-open")
 
 
 @dataclass
@@ -31,13 +39,21 @@ class Candidate:
     offering: Offering | None = None
     runtime: str | None = None
     hardware: Hardware | None = None
-    hardware_count: int | None = None
-    owned_hardware: bool = False
+    hardware_count: int | None = None  # GPUs per set (tensor-parallel size)
+    acquisition: str = "api"  # owned | rented | bought | api
+    replicas: int = 1  # sets serving the workload (spare excluded)
+    max_replicas: int | None = None  # owned pools: how many sets the GPUs you have make
+    capacity_requests_per_day: float | None = None  # what one set carries at the profile's sizes and hours
     estimate: Estimate | None = None
     price: PriceQuote | None = None
     fit_problem: str | None = None  # why nothing fits, for self-run routes that cannot run
+    capacity_problem: str | None = None  # why the hardware cannot carry the workload
     cost: CostBreakdown | None = None  # filled in by costing, after the static rules
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def owned_hardware(self) -> bool:
+        return self.acquisition == "owned"
 
     @property
     def label(self) -> str:
@@ -46,7 +62,8 @@ class Candidate:
         if self.hardware is None:
             return f"{self.model.id} via {where}"
         count = f"{self.hardware_count}× " if (self.hardware_count or 1) > 1 else ""
-        return f"{self.model.id} via {where} on {count}{self.hardware.id}"
+        sets = f" ×{self.replicas} replicas" if self.replicas > 1 else ""
+        return f"{self.model.id} via {where} on {count}{self.hardware.id}{sets}"
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -73,6 +90,23 @@ class Candidate:
             return self.offering.speed.ttft_s
         return None
 
+    @property
+    def speed_measured(self) -> bool:
+        """A speed from a sourced measurement or a sizing estimate, rather than unknown."""
+        return self.decode_tokens_per_s is not None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What enumeration needs from the run: the catalog and policy, and the decisions made once per run."""
+
+    catalog: Catalog
+    policy: Policy
+    speed: SpeedTarget
+    service: ServiceNeeds
+    as_of: object  # datetime.date; typed loosely to keep this module free of the clock
+    gpu_utilization: float
+
 
 def api_deployment(model: Model, provider: Provider) -> str:
     if provider.kind is ProviderKind.MANAGED_INFRA:
@@ -80,10 +114,10 @@ def api_deployment(model: Model, provider: Provider) -> str:
     return "hosted-open" if model.is_open else "saas-api"
 
 
-def enumerate_candidates(profile: Profile, catalog: Catalog, stage: Stage, policy: Policy) -> list[Candidate]:
+def enumerate_candidates(profile: Profile, stage: Stage, setting: Setting) -> list[Candidate]:
     """Every route that could serve `stage`, before any rule is applied (deterministic order)."""
+    catalog = setting.catalog
     out: list[Candidate] = []
-    context = profile.workload.needed_context
     for model in sorted(catalog.models.values(), key=lambda m: m.id):
         if not stage.relevant(model):
             continue
@@ -97,50 +131,49 @@ def enumerate_candidates(profile: Profile, catalog: Catalog, stage: Stage, polic
                     deployment=api_deployment(model, provider),
                     provider=provider,
                     offering=offering,
-                    price=offering_price(offering, catalog.as_of),
+                    price=offering_price(offering, setting.as_of),  # type: ignore[arg-type]
                 )
             )
-        if not model.is_open:
+        if not model.is_open or not stage.is_language:
             continue
         spec = ModelSpec.from_model(model)
         if spec is None:
             continue  # parameters unknown: self-run routes cannot be sized (constraints say so)
-        out.extend(_local_candidates(profile, catalog, policy, model, spec, context))
-        out.extend(_self_hosted_candidates(profile, catalog, policy, model, spec, context))
+        out.extend(_local_candidates(profile, setting, model, spec))
+        out.extend(_self_hosted_candidates(profile, setting, model, spec))
     return out
 
 
-def _speed_need(profile: Profile, policy: Policy) -> float:
-    tier = profile.speed.value if profile.speed else ("moderate" if profile.domain.knowledge_base else "fast")
-    return policy.speed_tiers[tier].min_tokens_per_s
+# ---------------------------------------------------------------- local: one machine, one request at a time
 
 
-def _local_candidates(
-    profile: Profile, catalog: Catalog, policy: Policy, model: Model, spec: ModelSpec, context: int
-) -> list[Candidate]:
+def _local_candidates(profile: Profile, setting: Setting, model: Model, spec: ModelSpec) -> list[Candidate]:
+    catalog, policy = setting.catalog, setting.policy
     device = profile.infrastructure.device
     if device is not None:
-        machines = [(catalog.device(device.model), device.memory_gb, True)]
+        machines = [(catalog.device(device.model), device.memory_gb, "owned")]
     elif profile.infrastructure.gpus:
         return []  # the team serves from its GPUs: buying a desktop is not the question
+    elif profile.budget.upfront_usd == 0 or not setting.service.consumer_hardware_ok:
+        return []  # nothing may be bought, or a desktop or laptop is the wrong class of hardware for a service
     else:
-        machines = [(catalog.hardware[h], None, False) for h in policy.hardware.purchasable if h in catalog.hardware]
+        machines = [(catalog.hardware[h], None, "bought") for h in policy.hardware.purchasable if h in catalog.hardware]
     out: list[Candidate] = []
-    for hardware, memory_gb, owned in machines:
+    for hardware, memory_gb, acquisition in machines:
         runtimes = [r for r in policy.hardware.local_runtimes.get(_family(hardware), []) if r in catalog.runtimes]
         if not runtimes:
             continue
         runtime = runtimes[0]
         fit = choose_estimate(
             spec,
-            DeviceSpec.from_hardware(hardware, memory_gb=memory_gb),
+            device_of(hardware, memory_gb),
             runtime=runtime,
             formats=tuple(catalog.runtime(runtime).support.formats),
             count=1,
-            context=context,
+            context=profile.workload.needed_context,
             concurrency=1,
             prompt_tokens=profile.workload.input_tokens,
-            speed_need=_speed_need(profile, policy),
+            speed_need=setting.speed.min_tokens_per_s,
         )
         candidate = Candidate(
             model=model,
@@ -148,7 +181,7 @@ def _local_candidates(
             runtime=runtime,
             hardware=hardware,
             hardware_count=1,
-            owned_hardware=owned,
+            acquisition=acquisition,
             estimate=fit,
         )
         if len(runtimes) > 1:
@@ -159,19 +192,34 @@ def _local_candidates(
                 f"does not fit in {memory:g} GB of {hardware.name} at any quantization {runtime} runs"
             )
         else:
-            candidate.fit_problem = _local_capacity_problem(fit, profile, policy, hardware.name)
+            candidate.capacity_requests_per_day = local_capacity(fit, profile, policy)
+            candidate.capacity_problem = _local_capacity_problem(candidate, profile, setting)
         out.append(candidate)
     return out
 
 
-def _local_capacity_problem(fit: Estimate, profile: Profile, policy: Policy, machine: str) -> str | None:
-    """One machine answers one request at a time: the day's requests must fit in its working hours."""
+def local_capacity(fit: Estimate, profile: Profile, policy: Policy) -> float:
+    """Requests a day one machine answers, one at a time, busy at most the policy's share of its hours."""
+    seconds = seconds_per_request(fit, profile.workload)
+    available = profile.workload.hours_per_day * 3600 * policy.hardware.local_max_busy_fraction
+    return available / seconds if seconds > 0 else math.inf
+
+
+def _local_capacity_problem(candidate: Candidate, profile: Profile, setting: Setting) -> str | None:
+    fit, policy = candidate.estimate, setting.policy
+    assert fit is not None and candidate.hardware is not None
     workload = profile.workload
-    seconds = seconds_per_request(fit, workload)
-    available = workload.hours_per_day * 3600 * policy.hardware.local_max_busy_fraction
-    if workload.requests_per_day * seconds <= available:
+    machine = candidate.hardware.name
+    peak_cap = policy.service.consumer_max_peak_concurrency
+    if workload.peak_concurrency > peak_cap:
+        return (
+            f"one {machine} answers about one request at a time; a peak of {workload.peak_concurrency} concurrent "
+            f"requests (more than {peak_cap}) needs a server that batches them"
+        )
+    capacity = candidate.capacity_requests_per_day or 0.0
+    if workload.requests_per_day <= capacity:
         return None
-    capacity = available / seconds if seconds > 0 else 0
+    seconds = seconds_per_request(fit, workload)
     return (
         f"one {machine} at about {fit.decode_tokens_per_s:.0f} tokens/s serves about {capacity:,.0f} requests/day "
         f"({seconds:.1f} s each, busy at most {policy.hardware.local_max_busy_fraction:.0%} of {workload.hours_per_day:g} h); "
@@ -179,57 +227,177 @@ def _local_capacity_problem(fit: Estimate, profile: Profile, policy: Policy, mac
     )
 
 
-def _self_hosted_candidates(
-    profile: Profile, catalog: Catalog, policy: Policy, model: Model, spec: ModelSpec, context: int
-) -> list[Candidate]:
-    runtime = policy.hardware.server_runtime
-    if runtime not in catalog.runtimes:
-        return []
-    formats = tuple(f for f in catalog.runtime(runtime).support.formats if f in policy.hardware.server_formats)
-    concurrency = profile.workload.peak_concurrency
+# ---------------------------------------------------------------- self-hosted: GPU sets with a serving engine
+
+
+def _self_hosted_candidates(profile: Profile, setting: Setting, model: Model, spec: ModelSpec) -> list[Candidate]:
+    catalog, policy = setting.catalog, setting.policy
     pools = profile.infrastructure.gpus
-    if pools:
-        options = [(catalog.device(p.model), [p.count], True) for p in pools]
-    else:
-        options = [
-            (catalog.hardware[h], policy.hardware.counts, False)
-            for h in policy.hardware.rentable
-            if h in catalog.hardware
-        ]
     out: list[Candidate] = []
-    for hardware, counts, owned in options:
-        for count in counts:
-            fit = choose_estimate(
-                spec,
-                DeviceSpec.from_hardware(hardware),
-                runtime=runtime,
-                formats=formats,
-                count=count,
-                context=context,
-                concurrency=concurrency,
-                prompt_tokens=profile.workload.input_tokens,
-                speed_need=_speed_need(profile, policy),
-            )
-            if fit is None and not owned:
-                continue
-            candidate = Candidate(
-                model=model,
-                deployment="self-hosted",
-                runtime=runtime,
-                hardware=hardware,
-                hardware_count=count,
-                owned_hardware=owned,
-                estimate=fit,
-            )
-            if fit is None:
-                candidate.fit_problem = (
-                    f"does not fit on {count}× {hardware.name} ({count * hardware.spec.memory_gb:g} GB) "
-                    f"with {context:,} tokens of context at 4-bit or more"
-                )
+    if pools:
+        for pool in pools:
+            candidate = _owned_pool(profile, setting, model, spec, catalog.device(pool.model), pool.count)
+            if candidate is not None:
+                out.append(candidate)
+        return out
+    cloud = profile.infrastructure.cloud
+    rentable = [catalog.hardware[h] for h in policy.hardware.rentable if h in catalog.hardware]
+    in_cloud = [h for h in rentable if rents_in_cloud(h, cloud)]
+    for hardware in in_cloud or rentable:
+        candidate = _smallest_set(profile, setting, model, spec, hardware, "rented")
+        if candidate is not None:
+            if cloud in ("aws", "azure", "gcp") and not in_cloud:
+                candidate.notes.append(f"no {cloud} rent for {hardware.id} in the catalog: the cheapest rent is used")
             out.append(candidate)
-            if fit is not None:
-                break  # the smallest count that fits on this GPU type
+    if setting.service.kind == "service" and profile.budget.upfront_usd != 0:
+        for hardware_id in policy.hardware.purchasable_service:
+            hardware = catalog.hardware.get(hardware_id)
+            if hardware is not None and hardware.purchase is not None:
+                candidate = _smallest_set(profile, setting, model, spec, hardware, "bought")
+                if candidate is not None:
+                    out.append(candidate)
     return out
+
+
+def _server_estimates(
+    profile: Profile, setting: Setting, spec: ModelSpec, hardware: Hardware, count: int, concurrency: int
+) -> list[Estimate]:
+    """The best-fitting estimate of each serving engine that runs on this hardware (policy order)."""
+    catalog, policy = setting.catalog, setting.policy
+    device = device_of(hardware)
+    found = []
+    for runtime in policy.hardware.server_runtimes:
+        info = catalog.runtimes.get(runtime)
+        if info is None or device.platform not in info.support.hardware_kinds:
+            continue
+        formats = tuple(f for f in info.support.formats if f in policy.hardware.server_formats)
+        if not formats:
+            continue
+        fit = choose_estimate(
+            spec,
+            device,
+            runtime=runtime,
+            formats=formats,
+            count=count,
+            context=profile.workload.needed_context,
+            concurrency=concurrency,
+            prompt_tokens=profile.workload.input_tokens,
+            speed_need=setting.speed.min_tokens_per_s,
+        )
+        if fit is not None:
+            found.append(fit)
+    return found
+
+
+def _pick_engine(found: list[Estimate], profile: Profile, setting: Setting) -> tuple[Estimate, list[str]]:
+    """The engine that serves the workload with the fewest sets (then the fastest); the others as alternatives."""
+    if len(found) == 1:
+        return found[0], []
+    ranked = sorted(
+        ((replicas_needed(e, profile.workload, setting.gpu_utilization)[0], -e.throughput_tokens_per_s, i, e)
+         for i, e in enumerate(found)),
+    )
+    best_sets, best = ranked[0][0], ranked[0][3]
+    return best, [e.runtime for sets, _, _, e in ranked[1:] if sets == best_sets]
+
+
+def _smallest_set(
+    profile: Profile, setting: Setting, model: Model, spec: ModelSpec, hardware: Hardware, acquisition: str
+) -> Candidate | None:
+    """Rented or bought GPUs: the smallest GPU count that fits, with as many replicas as the workload needs."""
+    for count in setting.policy.hardware.counts:
+        found = _server_estimates(profile, setting, spec, hardware, count, profile.workload.peak_concurrency)
+        if not found:
+            continue
+        fit, others = _pick_engine(found, profile, setting)
+        sets, _ = replicas_needed(fit, profile.workload, setting.gpu_utilization)
+        candidate = Candidate(
+            model=model,
+            deployment="self-hosted",
+            runtime=fit.runtime,
+            hardware=hardware,
+            hardware_count=count,
+            acquisition=acquisition,
+            replicas=max(sets, 1),
+            estimate=fit,
+            capacity_requests_per_day=set_capacity(fit, profile, setting.gpu_utilization),
+        )
+        if others:
+            candidate.notes.append(f"{', '.join(others)} would serve it on the same GPUs")
+        return candidate
+    return None
+
+
+def _owned_pool(
+    profile: Profile, setting: Setting, model: Model, spec: ModelSpec, hardware: Hardware, owned: int
+) -> Candidate:
+    """GPUs you have: split into tensor-parallel sets (smallest that fits first), replicas of that set serve."""
+    best: Candidate | None = None
+    for tp in setting.policy.hardware.tensor_parallel_sizes:
+        if tp > owned:
+            break
+        found = _server_estimates(profile, setting, spec, hardware, tp, profile.workload.peak_concurrency)
+        if not found:
+            continue
+        fit, others = _pick_engine(found, profile, setting)
+        needed, _ = replicas_needed(fit, profile.workload, setting.gpu_utilization)
+        available = owned // tp
+        candidate = Candidate(
+            model=model,
+            deployment="self-hosted",
+            runtime=fit.runtime,
+            hardware=hardware,
+            hardware_count=tp,
+            acquisition="owned",
+            replicas=min(max(needed, 1), available),
+            max_replicas=available,
+            estimate=fit,
+            capacity_requests_per_day=set_capacity(fit, profile, setting.gpu_utilization),
+        )
+        if others:
+            candidate.notes.append(f"{', '.join(others)} would serve it on the same GPUs")
+        if needed <= available:
+            if available > 1 and tp < owned:
+                candidate.notes.append(
+                    f"your {owned}× {hardware.id} make {available} sets of {tp}; the workload needs {needed}"
+                )
+            return candidate
+        carried = (candidate.capacity_requests_per_day or 0) * available
+        candidate.capacity_problem = (
+            f"your {owned}× {hardware.name} make {available} set(s) of {tp}, carrying about {carried:,.0f} requests/day "
+            f"at a peak of {available * max(fit.max_concurrency, 0)} concurrent; the workload needs {needed} sets "
+            f"({profile.workload.requests_per_day:,.0f} requests/day, peak {profile.workload.peak_concurrency})"
+        )
+        best = best or candidate
+    if best is not None:
+        return best
+    context = profile.workload.needed_context
+    return Candidate(
+        model=model,
+        deployment="self-hosted",
+        runtime=setting.policy.hardware.server_runtime,
+        hardware=hardware,
+        hardware_count=owned,
+        acquisition="owned",
+        fit_problem=(
+            f"does not fit on {owned}× {hardware.name} ({owned * hardware.spec.memory_gb:g} GB) "
+            f"with {context:,} tokens of context at 4-bit or more"
+        ),
+    )
+
+
+def set_capacity(fit: Estimate, profile: Profile, utilization: float) -> float:
+    """Requests a day one GPU set carries at the profile's token sizes and hours, at the planned utilization."""
+    seconds = seconds_per_request(fit, profile.workload)
+    if seconds <= 0:
+        return math.inf
+    return profile.workload.hours_per_day * 3600 * utilization / seconds
+
+
+@lru_cache(maxsize=1024)
+def device_of(hardware: Hardware, memory_gb: float | None = None) -> DeviceSpec:
+    """The sizing view of a catalog device (cached: it depends only on the catalog record)."""
+    return DeviceSpec.from_hardware(hardware, memory_gb=memory_gb)
 
 
 def _family(hardware: Hardware) -> str:

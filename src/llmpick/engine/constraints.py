@@ -1,18 +1,21 @@
 """Step 2: hard constraints. Each rule looks at one candidate route and returns why it breaks the rule (or nothing).
 
 A rule is a plain function registered in RULES with a name; adding a rule is adding one function.
-Cost-dependent rules (budget) run after costing, in recommend.py, through the same mechanism.
+Cost-dependent rules (budget) run after costing, in evaluation.py's Run, through the same mechanism.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Compliance as ProviderCompliance
-from llmpick.catalog.schema import Openness, Status, Task
-from llmpick.engine.candidates import Candidate
+from llmpick.catalog.schema import Openness, Task
+from llmpick.engine.candidates import SELF_RUN, Candidate
+from llmpick.engine.context import SpeedTarget
+from llmpick.engine.lifecycle import standing
 from llmpick.engine.policy import Policy
 from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.stages import Stage
@@ -26,6 +29,8 @@ class RuleContext:
     policy: Policy
     stage: Stage
     needs_fine_tuning: bool
+    as_of: dt.date
+    speed: SpeedTarget
 
 
 Rule = Callable[[Candidate, RuleContext], list[str]]
@@ -52,9 +57,6 @@ def violations(candidate: Candidate, ctx: RuleContext, names: list[str] | None =
     return found
 
 
-SELF_RUN = ("local", "self-hosted")
-
-
 @rule("excluded-by-profile")
 def _excluded(c: Candidate, ctx: RuleContext) -> list[str]:
     hits = [x for x in ctx.profile.preferences.exclude if x in (c.model.id, c.provider.id if c.provider else None)]
@@ -63,12 +65,14 @@ def _excluded(c: Candidate, ctx: RuleContext) -> list[str]:
 
 @rule("status")
 def _status(c: Candidate, ctx: RuleContext) -> list[str]:
-    release = c.model.release
-    if release.status is not Status.RETIRED:
+    """Retired by the as-of date. An API retirement never removes the routes that run open weights yourself."""
+    now = standing(c.model, c.offering, ctx.as_of, self_run=c.deployment in SELF_RUN)
+    if now.status != "retired":
         return []
-    when = f" on {release.retired_on}" if release.retired_on else ""
-    successor = f"; its successor is {release.successor}" if release.successor else ""
-    return [f"{c.model.name} was retired{when}{successor}"]
+    when = f" on {now.shutdown_on}" if now.shutdown_on else ""
+    at = f" at {c.provider.name}" if c.provider and now.where == "this offering" else ""
+    successor = f"; its successor is {now.successor}" if now.successor else ""
+    return [f"{c.model.name} was shut down{at}{when} (as of {ctx.as_of}){successor}"]
 
 
 @rule("task")
@@ -133,7 +137,7 @@ def _air_gap(c: Candidate, ctx: RuleContext) -> list[str]:
         return []
     if c.deployment not in SELF_RUN:
         return ["data.air_gapped: an air-gapped system has no network route to an API"]
-    if c.deployment == "self-hosted" and not c.owned_hardware:
+    if c.deployment == "self-hosted" and c.acquisition == "rented":
         return ["data.air_gapped: rented cloud GPUs are not air-gapped; name your own GPUs in infrastructure.gpus"]
     return []
 
@@ -144,7 +148,7 @@ def _residency(c: Candidate, ctx: RuleContext) -> list[str]:
     if residency is Residency.ON_PREMISES:
         if c.deployment not in SELF_RUN:
             return ["data.residency is on-premises: the data may not go to a third-party API"]
-        if c.deployment == "self-hosted" and not c.owned_hardware:
+        if c.deployment == "self-hosted" and c.acquisition == "rented":
             return [
                 "data.residency is on-premises: rented cloud GPUs are off-premises; name your GPUs in infrastructure.gpus"
             ]
@@ -258,11 +262,20 @@ def _fit(c: Candidate, ctx: RuleContext) -> list[str]:
 
 @rule("quality")
 def _quality(c: Candidate, ctx: RuleContext) -> list[str]:
+    """The quality floor: two tiers below is out; a model with no figure for the task meets no floor above basic
+    (unless the profile allows unrated models)."""
     if not ctx.stage.is_language:
         return []
-    rating = rate(c.model, ctx.policy, ctx.catalog)
+    rating = rate(c.model, ctx.policy, ctx.catalog, task=ctx.stage.tasks[0].value)
     wanted = ctx.profile.quality.value
-    gap = tier_gap(rating.tier, wanted)
+    if not rating.known:
+        if wanted == "basic" or ctx.profile.quality_unrated == "allow":
+            return []
+        return [
+            f"quality is {wanted}; {c.model.name} has no benchmark figure for {ctx.stage.tasks[0].value}, so it is unrated "
+            "(set quality_unrated: allow to consider unrated models)"
+        ]
+    gap = tier_gap(rating.tier, wanted) or 0
     if gap > ctx.policy.quality.tolerance_tiers:
         return [f"quality is {wanted}; {c.model.name} rates {rating.tier} ({rating.basis})"]
     return []
@@ -270,44 +283,61 @@ def _quality(c: Candidate, ctx: RuleContext) -> list[str]:
 
 @rule("speed")
 def _speed(c: Candidate, ctx: RuleContext) -> list[str]:
-    tier = ctx.profile.speed
-    if tier is None or tier.value != "ultra-fast" or not ctx.stage.is_language:
+    """Latency-bound uses only (ultra-fast, or a time-to-first-token cap): a route measured or sized slower is out.
+    A route whose speed is unknown is not excluded; it is flagged and ranks below measured ones (scoring)."""
+    target = ctx.speed
+    if not ctx.stage.is_language or not target.latency_bound:
         return []
+    reasons = []
     tps = c.decode_tokens_per_s
-    need = ctx.policy.speed_tiers[tier.value].min_tokens_per_s
-    if tps is not None and tps < need:
-        return [f"speed is ultra-fast (≥ {need:g} tokens/s); this route gives about {tps:.0f} tokens/s"]
-    return []
+    if target.tier == "ultra-fast" and tps is not None and tps < target.min_tokens_per_s:
+        reasons.append(f"speed is ultra-fast (≥ {target.min_tokens_per_s:g} tokens/s); this route gives about {tps:.0f} tokens/s")
+    ttft = c.time_to_first_token_s
+    if target.ttft_s is not None and ttft is not None and ttft > target.ttft_s:
+        reasons.append(
+            f"speed_targets.ttft_ms is {target.ttft_s * 1000:g}; this route's first token takes about {ttft * 1000:,.0f} ms"
+        )
+    return reasons
+
+
+@rule("capacity")
+def _capacity(c: Candidate, ctx: RuleContext) -> list[str]:
+    """Hardware that cannot carry the workload: one machine, or the GPUs you have, at the profile's volume and peak."""
+    if c.deployment not in SELF_RUN or c.fit_problem:
+        return []
+    return [c.capacity_problem] if c.capacity_problem else []
 
 
 @rule("budget")
 def _budget(c: Candidate, ctx: RuleContext) -> list[str]:
-    """Runs only once routes are costed: `c.cost` is attached by recommend.py."""
+    """Runs only once routes are costed (`c.cost` is attached by the Run). Costs below the policy's negligible
+    amount (cents of electricity on a machine you own) never break a budget."""
     cost = c.cost
     budget = ctx.profile.budget
+    negligible = ctx.policy.budget.negligible_usd
     reasons = []
     if budget.monthly_usd is not None and cost is not None:
-        if cost.total_usd is not None and cost.total_usd > budget.monthly_usd:
+        limit = max(budget.monthly_usd, negligible)
+        if cost.total_usd is not None and cost.total_usd > limit:
             reasons.append(
                 f"budget.monthly_usd is ${budget.monthly_usd:,.0f}; this route costs about ${cost.total_usd:,.0f} a month"
             )
-        elif cost.total_usd is None and cost.known_usd > budget.monthly_usd:
+        elif cost.total_usd is None and cost.known_usd > limit:
             # Some price is unknown, but what is known already breaks the budget.
             reasons.append(
                 f"budget.monthly_usd is ${budget.monthly_usd:,.0f}; the priced part of this route alone costs ${cost.known_usd:,.0f} a month"
             )
-    if budget.upfront_usd is not None and _buys_hardware(c):
-        price = c.hardware.purchase.usd * (c.hardware_count or 1) if c.hardware and c.hardware.purchase else None
-        name = c.hardware.name if c.hardware else "hardware"
+    if budget.upfront_usd is not None and c.acquisition == "bought" and c.hardware is not None:
+        units = (c.hardware_count or 1) * (c.replicas if c.deployment == "self-hosted" else 1)
+        price = c.hardware.purchase.usd * units if c.hardware.purchase else None
+        name = c.hardware.name
         if price is not None and price > budget.upfront_usd:
-            reasons.append(f"budget.upfront_usd is ${budget.upfront_usd:,.0f}; buying the {name} costs ${price:,.0f}")
+            reasons.append(
+                f"budget.upfront_usd is ${budget.upfront_usd:,.0f}; buying {units}× {name} costs ${price:,.0f}"
+            )
         elif price is None and budget.upfront_usd == 0:
             reasons.append(f"budget.upfront_usd is $0: no hardware may be bought, and this route needs a {name}")
     return reasons
-
-
-def _buys_hardware(c: Candidate) -> bool:
-    return c.deployment == "local" and not c.owned_hardware and c.hardware is not None
 
 
 COST_RULES = ["budget"]

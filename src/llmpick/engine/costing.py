@@ -1,4 +1,9 @@
-"""Step 3: the monthly cost of each route, from the workload — token prices for APIs, GPUs for self-run routes."""
+"""Step 3: the monthly cost of each route, from the workload — token prices for APIs, GPUs for self-run routes.
+
+One function costs a route at any volume, so the recommendation, the cost curves, break-even, hybrid shares and
+`llmpick cost` all agree: a self-run route's cost steps with the GPU sets the volume needs, and ends (None) where
+hardware you have or a single machine cannot carry it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ from collections.abc import Callable
 
 from llmpick.engine.candidates import Candidate
 from llmpick.profile import Profile, Workload
-from llmpick.sizing.capacity import replicas_needed
 from llmpick.sizing.cost import (
     Assumptions,
     CostBreakdown,
@@ -16,8 +20,16 @@ from llmpick.sizing.cost import (
 )
 
 
-def route_cost(candidate: Candidate, workload: Workload, tasks: list[str], assumptions: Assumptions) -> CostBreakdown:
-    """What the route costs a month at this workload; total None (with the reason) when a price is unknown."""
+def route_cost(
+    candidate: Candidate,
+    workload: Workload,
+    tasks: list[str],
+    assumptions: Assumptions,
+    *,
+    cloud: str = "any",
+) -> CostBreakdown:
+    """What the route costs a month at this workload; total None (with the reason) when a price is unknown
+    or the route's hardware cannot carry the volume."""
     if candidate.deployment in ("saas-api", "hosted-open"):
         if candidate.price is None:
             provider = candidate.provider.name if candidate.provider else "the provider"
@@ -30,30 +42,34 @@ def route_cost(candidate: Candidate, workload: Workload, tasks: list[str], assum
         return CostBreakdown(None, [], ["the model does not fit this hardware"])
     if candidate.deployment == "local":
         return local_monthly_cost(
-            candidate.hardware, workload, assumptions, owned=candidate.owned_hardware, units=1, est=candidate.estimate
+            candidate.hardware,
+            workload,
+            assumptions,
+            owned=candidate.owned_hardware,
+            units=1,
+            est=candidate.estimate,
+            capacity_requests_per_day=candidate.capacity_requests_per_day,
         )
-    if candidate.owned_hardware:
-        return self_hosted_monthly_cost(candidate.estimate, candidate.hardware, workload, assumptions, owned=True)
-    return self_hosted_monthly_cost(candidate.estimate, candidate.hardware, workload, assumptions)
+    return self_hosted_monthly_cost(
+        candidate.estimate,
+        candidate.hardware,
+        workload,
+        assumptions,
+        acquisition=candidate.acquisition,
+        cloud=cloud,
+        max_sets=candidate.max_replicas,
+    )
 
 
-def capacity_note(candidate: Candidate, workload: Workload) -> str | None:
-    """For self-hosted routes: how many GPU sets the peak and the volume need, and whether owned GPUs suffice."""
-    if candidate.deployment != "self-hosted" or candidate.estimate is None:
-        return None
-    replicas, _ = replicas_needed(candidate.estimate, workload)
-    count = candidate.hardware_count or 1
-    if candidate.owned_hardware and replicas > 1:
-        return f"the workload needs {replicas} sets of {count}× {candidate.hardware.id if candidate.hardware else 'GPU'}; you have one"
-    return None
-
-
-def cost_function(candidate: Candidate, profile: Profile, assumptions: Assumptions) -> Callable[[float], float | None]:
-    """The route's monthly cost as a function of requests/day (for cost curves and break-even)."""
+def cost_function(
+    candidate: Candidate, profile: Profile, assumptions: Assumptions
+) -> Callable[[float], float | None]:
+    """The route's monthly cost as a function of requests/day (for cost curves, break-even and hybrid shares)."""
     tasks = [t.value for t in profile.tasks]
+    cloud = profile.infrastructure.cloud
 
     def at(requests_per_day: float) -> float | None:
         workload = profile.workload.model_copy(update={"requests_per_day": requests_per_day})
-        return route_cost(candidate, workload, tasks, assumptions).total_usd
+        return route_cost(candidate, workload, tasks, assumptions, cloud=cloud).total_usd
 
     return at

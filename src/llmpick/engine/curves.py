@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from llmpick.catalog.catalog import Catalog
 from llmpick.engine.candidates import Candidate
 from llmpick.engine.costing import cost_function
@@ -9,7 +11,10 @@ from llmpick.engine.policy import Policy
 from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.result import BreakEven, CostCurve
 from llmpick.profile import Profile
-from llmpick.sizing.cost import Assumptions, break_even, cost_curve
+from llmpick.sizing.cost import break_even, cost_curve
+
+if TYPE_CHECKING:
+    from llmpick.engine.evaluation import Run
 
 API = ("saas-api", "hosted-open")
 
@@ -22,20 +27,15 @@ def comparable(survivors: list[Candidate], profile: Profile, policy: Policy, cat
     good = [
         c
         for c in survivors
-        if (t := rate(c.model, policy, catalog).tier) is not None and tier_gap(t, profile.quality.value) == 0
+        if (t := rate(c.model, policy, catalog).tier) is not None and (tier_gap(t, profile.quality.value) or 0) == 0
     ]
     return good or survivors
 
 
-def curves_for(
-    shortlisted: list[Candidate],
-    survivors: list[Candidate],
-    profile: Profile,
-    assumptions: Assumptions,
-    policy: Policy,
-    catalog: Catalog,
-) -> list[CostCurve]:
-    """Curves for the top four routes, plus the cheapest comparable API and self-run routes when not among them."""
+def curves_for(shortlisted: list[Candidate], survivors: list[Candidate], profile: Profile, run: Run) -> list[CostCurve]:
+    """Curves for the top four routes, plus the cheapest comparable API and self-run routes when not among them.
+    Self-run curves step with the GPU sets each volume needs and end where the hardware cannot carry it."""
+    policy, catalog = run.policy, run.catalog
     chosen: list[tuple[Candidate, int | None]] = [(c, rank) for rank, c in enumerate(shortlisted[:4], start=1)]
     pool = comparable(survivors, profile, policy, catalog)
     for extra in (_cheapest(pool, API), _cheapest(pool, ("self-hosted", "local"))):
@@ -44,16 +44,15 @@ def curves_for(
     volumes = policy.curves.requests_per_day
     curves = []
     for candidate, rank in chosen:
-        points = cost_curve(cost_function(candidate, profile, assumptions), volumes)
+        points = cost_curve(cost_function(candidate, profile, run.assumptions), volumes)
         if points:
             curves.append(CostCurve(label=candidate.label, rank=rank, deployment=candidate.deployment, points=points))  # type: ignore[arg-type]
     return curves
 
 
-def break_even_for(
-    survivors: list[Candidate], profile: Profile, assumptions: Assumptions, policy: Policy, catalog: Catalog
-) -> BreakEven | None:
+def break_even_for(survivors: list[Candidate], profile: Profile, run: Run) -> BreakEven | None:
     """Between the cheapest suitable API route and the cheapest suitable self-run route of comparable quality."""
+    policy, catalog = run.policy, run.catalog
     pool = comparable(survivors, profile, policy, catalog)
     api = _cheapest(pool, API)
     own = _cheapest(pool, ("self-hosted", "local"))
@@ -61,7 +60,10 @@ def break_even_for(
         return None
     volumes = policy.curves.requests_per_day
     crossing = break_even(
-        cost_function(api, profile, assumptions), cost_function(own, profile, assumptions), volumes[0], volumes[-1]
+        cost_function(api, profile, run.assumptions),
+        cost_function(own, profile, run.assumptions),
+        volumes[0],
+        volumes[-1],
     )
     here = profile.workload.requests_per_day
     if crossing is None:

@@ -1,18 +1,21 @@
 """Judging one pipeline stage: enumerate routes, apply the rules, cost and score what survives.
 
-A `Run` holds what every step of one recommendation shares (catalog, policy, cost assumptions,
-whether the precision strategy fine-tunes), so the main list, the hybrid plan and the "what to
-relax" checks all judge routes the same way.
+A `Run` holds what every step of one recommendation shares — catalog, policy, cost assumptions, the as-of date,
+the speed target, the kind of service, whether the precision strategy fine-tunes — so the main list, the hybrid
+plan, the "what to relax" checks and `llmpick cost` all judge routes the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+import datetime as dt
+from dataclasses import dataclass, field, replace
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.engine import constraints as rules
-from llmpick.engine.candidates import Candidate, enumerate_candidates
-from llmpick.engine.costing import capacity_note, route_cost
+from llmpick.engine.candidates import Candidate, Setting, enumerate_candidates
+from llmpick.engine.context import ServiceNeeds, SpeedTarget, service_needs, speed_target
+from llmpick.engine.costing import route_cost
 from llmpick.engine.policy import Policy
 from llmpick.engine.result import Route
 from llmpick.engine.routes import to_route
@@ -56,20 +59,55 @@ class Run:
     policy: Policy
     assumptions: Assumptions
     needs_fine_tuning: bool
+    as_of: dt.date
+    speed: SpeedTarget
+    service: ServiceNeeds
+    _enumerated: dict[tuple[str, Stage], list[Candidate]] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def start(
+        cls,
+        profile: Profile,
+        catalog: Catalog,
+        policy: Policy,
+        assumptions: Assumptions,
+        *,
+        needs_fine_tuning: bool,
+        as_of: dt.date,
+    ) -> Run:
+        """The run's shared decisions, each made once: speed target, service kind (and so N+1 redundancy)."""
+        service = service_needs(profile, policy)
+        if service.redundancy != assumptions.redundancy:
+            assumptions = replace(assumptions, redundancy=service.redundancy)
+        return cls(catalog, policy, assumptions, needs_fine_tuning, as_of, speed_target(profile, policy), service)
+
+    def setting(self) -> Setting:
+        return Setting(self.catalog, self.policy, self.speed, self.service, self.as_of, self.assumptions.gpu_utilization)
+
+    def cost(self, candidate: Candidate, profile: Profile) -> None:
+        tasks = [t.value for t in profile.tasks]
+        candidate.cost = route_cost(
+            candidate,
+            profile.workload,
+            tasks,
+            self.assumptions,
+            cloud=profile.infrastructure.cloud,
+        )
 
     def evaluate(self, profile: Profile, stage: Stage, *, skip_rules: frozenset[str] = frozenset()) -> StageOutcome:
         """Every route for `stage` judged against `profile`: survivors best first, exclusions with their rules."""
-        ctx = rules.RuleContext(profile, self.catalog, self.policy, stage, self.needs_fine_tuning and stage.is_language)
-        tasks = [t.value for t in stage.tasks]
+        ctx = rules.RuleContext(
+            profile, self.catalog, self.policy, stage, self.needs_fine_tuning and stage.is_language, self.as_of, self.speed
+        )
         active_static = [r for r in rules.STATIC_RULES if r not in skip_rules]
         passed: list[Candidate] = []
         excluded: list[tuple[Candidate, dict[str, list[str]]]] = []
-        for candidate in enumerate_candidates(profile, self.catalog, stage, self.policy):
+        for candidate in self._candidates(profile, stage):
             broken = rules.violations(candidate, ctx, active_static)
             if broken:
                 excluded.append((candidate, broken))
                 continue
-            candidate.cost = route_cost(candidate, profile.workload, tasks, self.assumptions)
+            self.cost(candidate, profile)
             passed.append(candidate)
         survivors: list[Candidate] = []
         active_cost = [r for r in rules.COST_RULES if r not in skip_rules]
@@ -79,14 +117,20 @@ class Run:
                 excluded.append((candidate, broken))
             else:
                 survivors.append(candidate)
-        scores = score(survivors, profile, self.policy, self.catalog)
+        scores = score(survivors, profile, self.policy, self.catalog, self.speed, stage, self.as_of)
         survivors.sort(key=lambda c: (-scores[id(c)].total, c.label))
         return StageOutcome(stage, survivors, scores, excluded)
 
+    def _candidates(self, profile: Profile, stage: Stage) -> list[Candidate]:
+        """Fresh copies of the stage's routes: enumeration depends only on the profile and the run, so the relax
+        checks (which re-judge the same profile without one rule) reuse it instead of sizing every route again."""
+        key = (profile.model_dump_json(), stage)
+        cached = self._enumerated.get(key)
+        if cached is None:
+            cached = enumerate_candidates(profile, stage, self.setting())
+            self._enumerated[key] = cached
+        return [copy.copy(c) for c in cached]
+
     def route(self, candidate: Candidate, rank: int, outcome: StageOutcome, profile: Profile) -> Route:
-        """The output's Route for a scored candidate, with a caveat when owned GPUs cannot carry the load."""
-        route = to_route(candidate, rank, outcome.scored(candidate), profile, self.catalog, self.policy)
-        note = capacity_note(candidate, profile.workload)
-        if note:
-            route.caveats.append(note)
-        return route
+        """The output's Route for a scored candidate."""
+        return to_route(candidate, rank, outcome.scored(candidate), profile, self, outcome.stage)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from llmpick.engine.evaluation import Run, StageOutcome
@@ -21,6 +22,7 @@ RELAXABLE = {
     "openness": "customization",
     "fine-tuning": "domain (precision strategy)",
     "hardware-fit": "infrastructure",
+    "capacity": "workload / infrastructure",
     "speed": "speed",
     "excluded-by-profile": "preferences.exclude",
 }
@@ -52,9 +54,15 @@ def _change(name: str, outcome: StageOutcome, profile: Profile) -> str:
     best = outcome.survivors[0]
     if name == "budget":
         costs = [c.cost.total_usd for c in outcome.survivors if c.cost and c.cost.total_usd is not None]
-        if costs:
-            return f"raise budget.monthly_usd from ${profile.budget.monthly_usd or 0:,.0f} to at least ${min(costs):,.0f} (or budget.upfront_usd for hardware)"
-        return "raise the budget"
+        now = profile.budget.monthly_usd or 0
+        if costs and math.ceil(min(costs)) > now:
+            return f"raise budget.monthly_usd from ${now:,.0f} to at least ${math.ceil(min(costs)):,.0f} (best then: {best.label})"
+        return f"allow buying hardware: budget.upfront_usd above ${profile.budget.upfront_usd or 0:,.0f} (best then: {best.label})"
+    if name == "capacity":
+        return (
+            f"more hardware, or less traffic than {profile.workload.requests_per_day:,.0f} requests/day at a peak of "
+            f"{profile.workload.peak_concurrency} (best then: {best.label})"
+        )
     if name == "context":
         windows = [c.model.capabilities.context_window or 0 for c in outcome.survivors]
         return f"cut the context to {max(windows):,} tokens or fewer (now {profile.workload.needed_context:,})"

@@ -48,13 +48,42 @@ class HardwarePolicy(_Frozen):
     purchasable: list[str]
     local_runtimes: dict[str, list[str]]
     server_runtime: str
+    server_runtimes: list[str]
     server_formats: list[str]
     local_max_busy_fraction: float
+    tensor_parallel_sizes: list[int]
+    purchasable_service: list[str]
+
+
+class ServicePolicy(_Frozen):
+    consumer_max_peak_concurrency: int
+    consumer_max_requests_per_day: float
+    personal_max_requests_per_day: float
+    customer_facing_redundancy: bool
+
+
+class LifecyclePolicy(_Frozen):
+    warn_days: int
+
+
+class BudgetPolicy(_Frozen):
+    negligible_usd: float
+
+
+class CloudPolicy(_Frozen):
+    same_cloud_operations_bonus: float
+    same_cloud_privacy_bonus: float
+
+
+class IndustryRule(_Frozen):
+    min_sensitivity: str
+    weights: dict[str, float]
 
 
 class HybridPolicy(_Frozen):
     premium_share_min: float
     premium_share_max: float
+    quality_gain_cost_allowance: float
 
 
 class CurvePolicy(_Frozen):
@@ -65,6 +94,12 @@ class ScoringPolicy(_Frozen):
     unknown: float
     unknown_speed: float
     unknown_cost: float
+    cost_reference_floor_usd: float
+    cost_reference_budget_share: float
+    cost_decades: float
+    slow_speed_base: float
+    slow_speed_scale: float
+    unmeasured_latency_target: float
     budget_headroom_share: float
     budget_headroom_penalty: float
     zero_data_retention_bonus: float
@@ -88,6 +123,11 @@ class Policy(_Frozen):
     hardware: HardwarePolicy
     hybrid: HybridPolicy
     curves: CurvePolicy
+    service: ServicePolicy
+    lifecycle: LifecyclePolicy
+    budget: BudgetPolicy
+    clouds: CloudPolicy
+    industries: dict[str, IndustryRule]
 
 
 @cache

@@ -22,7 +22,7 @@ class QualityRating:
         return self.score is not None
 
 
-def rate(model: Model, policy: Policy, catalog: Catalog | None = None) -> QualityRating:
+def rate(model: Model, policy: Policy, catalog: Catalog | None = None, *, task: str | None = None) -> QualityRating:
     """The model's own benchmark figure; failing that, the best figure of a model it replaces.
 
     A successor is at least as good as what it supersedes (vendors retire models in favour of

@@ -1,22 +1,25 @@
 """The decision pipeline: profile → candidates → constraints → costs → scores → verdicts → recommendation.
 
 Each step is a plain function over typed data; this module only wires them together.
-The same profile and catalog always give the same recommendation (no clocks, no randomness).
+The same profile, catalog and as-of date always give the same recommendation (no randomness; the clock is read
+only when no as-of date is given).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.loader import load_builtin_catalog
+from llmpick.engine.context import apply_industry, today
 from llmpick.engine.curves import break_even_for, curves_for
 from llmpick.engine.evaluation import Run, StageOutcome, shortlist
 from llmpick.engine.finetuning import add_fine_tuning_fit
 from llmpick.engine.hybrid import plan_hybrid
 from llmpick.engine.infeasible import explain_infeasible
 from llmpick.engine.policy import load_policy
-from llmpick.engine.result import Exclusion, Framework, Recommendation, StagePlan
+from llmpick.engine.result import Exclusion, Framework, Recommendation, Route, StagePlan
 from llmpick.engine.scoring import weights_for
 from llmpick.engine.stages import split_stages
 from llmpick.engine.verdicts import (
@@ -32,60 +35,91 @@ from llmpick.sizing.cost import Assumptions, resolve_assumptions
 FINE_TUNING_CHOICES = ("lora", "qlora", "full-fine-tune", "pretrain")
 
 
-def recommend(profile: Profile, catalog: Catalog | None = None, *, top: int = 5) -> Recommendation:
-    """Turn a requirements profile into a ranked, explained, costed recommendation."""
-    catalog = catalog or load_builtin_catalog()
+def start_run(profile: Profile, catalog: Catalog, as_of: dt.date | None = None) -> tuple[Run, Profile, list[str]]:
+    """The run context every command shares (recommend, cost, re-ranking): the profile as its industry tightens it,
+    the precision strategy's need to fine-tune, the speed target and the service kind, at the as-of date."""
     check_against_catalog(profile, catalog.hardware, profile.name)
     policy = load_policy()
-    assumptions = resolve_assumptions(profile.assumptions)
+    profile, notes = apply_industry(profile, policy)
+    precision = precision_verdict(profile, policy, catalog)
+    run = Run.start(
+        profile,
+        catalog,
+        policy,
+        resolve_assumptions(profile.assumptions),
+        needs_fine_tuning=precision.choice in FINE_TUNING_CHOICES,
+        as_of=as_of or today(),
+    )
+    return run, profile, notes
+
+
+def recommend(
+    profile: Profile, catalog: Catalog | None = None, *, top: int = 5, as_of: dt.date | None = None
+) -> Recommendation:
+    """Turn a requirements profile into a ranked, explained, costed recommendation at `as_of` (default: today)."""
+    catalog = catalog or load_builtin_catalog()
+    run, profile, notes = start_run(profile, catalog, as_of)
+    policy = run.policy
     stages = split_stages(profile.tasks)
     precision = precision_verdict(profile, policy, catalog)
-    needs_ft = precision.choice in FINE_TUNING_CHOICES
 
-    run = Run(catalog, policy, assumptions, needs_ft)
     outcomes = [run.evaluate(profile, stage) for stage in stages]
     primary = outcomes[0]
     best = shortlist(primary, top)
+    if run.needs_fine_tuning and primary.stage.is_language:
+        best = _trainable_first(best, precision.choice, profile, run)
     routes = [run.route(c, rank, primary, profile) for rank, c in enumerate(best, start=1)]
-    if needs_ft:
+    if run.needs_fine_tuning:
         for route, candidate in zip(routes, best, strict=True):
-            add_fine_tuning_fit(route, candidate, precision.choice, profile)
+            add_fine_tuning_fit(route, candidate, precision.choice, profile, run)
 
-    pipeline = _pipeline(outcomes)
+    stage_plans = [
+        StagePlan(
+            stage=o.stage.name,
+            tasks=[t.value for t in o.stage.tasks],
+            routes=[run.route(c, rank, o, profile) for rank, c in enumerate(shortlist(o, 3), start=1)],
+            excluded=len(o.excluded),
+        )
+        for o in sorted(outcomes[1:], key=lambda o: o.stage.position)
+    ]
     first = best[0] if best else None
     framework = Framework(
         openness=openness_verdict(
             profile, first.model.openness.value if first else None, first.model.name if first else None
         ),
-        task=task_verdict(profile, stages, pipeline),
+        task=task_verdict(profile, stages, _pipeline(outcomes)),
         precision=precision,
         deployment=deployment_verdict(profile, first.deployment if first else None, first.label if first else None),
-        speed=speed_verdict(profile, policy),
+        speed=speed_verdict(run.speed),
     )
     hybrid = plan_hybrid(run, profile, primary)
     infeasible = None if best else explain_infeasible(run, profile, primary)
     _, fired = weights_for(profile, policy)
     return Recommendation(
+        as_of=run.as_of.isoformat(),
         catalog_as_of=catalog.as_of.isoformat(),
         catalog_version=catalog.version,
         profile_name=profile.name,
         framework=framework,
         recommendations=routes,
         hybrid=hybrid,
-        pipeline=[
-            StagePlan(
-                stage=o.stage.name,
-                tasks=[t.value for t in o.stage.tasks],
-                routes=[run.route(c, rank, o, profile) for rank, c in enumerate(shortlist(o, 3), start=1)],
-            )
-            for o in sorted(outcomes[1:], key=lambda o: o.stage.position)
-        ],
+        pipeline=stage_plans,
         excluded=_exclusions(primary),
         infeasible=infeasible,
-        cost_curves=curves_for(best, primary.survivors, profile, assumptions, policy, catalog),
-        break_even=break_even_for(primary.survivors, profile, assumptions, policy, catalog),
-        assumptions=_assumption_notes(assumptions, fired),
+        cost_curves=curves_for(best, primary.survivors, profile, run),
+        break_even=break_even_for(primary.survivors, profile, run),
+        assumptions=_assumption_notes(run, notes, fired),
+        pipeline_monthly_cost_usd=_pipeline_total(routes, stage_plans),
+        service=run.service.kind,
     )
+
+
+def _trainable_first(best: list, choice: str, profile: Profile, run: Run) -> list:  # type: ignore[type-arg]
+    """When the strategy fine-tunes, a route that can be trained somewhere the profile allows ranks above one
+    that cannot (the order among each group is the score's)."""
+    from llmpick.engine.finetuning import training_plan
+
+    return sorted(best, key=lambda c: 0 if training_plan(c, choice, profile, run).feasible else 1)
 
 
 def _pipeline(outcomes: list[StageOutcome]) -> list[str]:
@@ -98,6 +132,16 @@ def _pipeline(outcomes: list[StageOutcome]) -> list[str]:
             f"{outcome.stage.name}: {best.label}" if best else f"{outcome.stage.name}: no route meets the constraints"
         )
     return steps
+
+
+def _pipeline_total(routes: list[Route], stages: list[StagePlan]) -> float | None:
+    """The monthly cost of the whole pipeline: the #1 route of every stage (None when any is unknown or missing)."""
+    if not stages:
+        return None
+    tops = [routes[0] if routes else None, *(s.routes[0] if s.routes else None for s in stages)]
+    if any(r is None or r.monthly_cost_usd is None for r in tops):
+        return None
+    return round(sum(r.monthly_cost_usd for r in tops if r is not None and r.monthly_cost_usd is not None), 2)
 
 
 def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
@@ -122,8 +166,18 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
     ]
 
 
-def _assumption_notes(assumptions: Assumptions, fired: list[str]) -> list[str]:
-    notes = assumptions.describe()
+def _assumption_notes(run: Run, notes: list[str], fired: list[str]) -> list[str]:
+    out: list[str] = [*notes, *_described(run.assumptions)]
+    service = run.service
+    out.append(
+        f"workload kind: {service.kind}"
+        + (f" ({'; '.join(service.reasons)})" if service.reasons else "")
+        + (" — consumer cards and laptops are not bought for it" if service.kind == "service" else "")
+    )
     if fired:
-        notes.append("weights raised by: " + ", ".join(fired))
-    return notes
+        out.append("weights raised by: " + ", ".join(fired))
+    return out
+
+
+def _described(assumptions: Assumptions) -> list[str]:
+    return assumptions.describe()

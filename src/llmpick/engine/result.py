@@ -49,6 +49,9 @@ class DeploymentVerdict(Verdict):
 
 class SpeedVerdict(Verdict):
     choice: SpeedChoice
+    source: Literal["given", "inferred"] = "inferred"
+    min_tokens_per_s: float | None = None
+    ttft_ms: float | None = None
 
 
 class Framework(Out):
@@ -65,6 +68,20 @@ class CostLine(Out):
     basis: str
 
 
+class TrainingPlan(Out):
+    """Where and how a route's model is fine-tuned when the precision strategy asks for it."""
+
+    method: str = Field(description="lora | qlora | full")
+    where: str
+    hardware: str | None = None
+    count: int | None = None
+    memory_gb_per_gpu: float | None = None
+    hours: float | None = None
+    cost_usd: float | None = Field(None, description="GPU time for the run, when rented; null when owned or unknown")
+    epochs: int | None = None
+    tokens_per_example: int | None = None
+
+
 class Route(Out):
     """One ranked way to meet the profile: a model, where it runs, what it costs."""
 
@@ -78,7 +95,14 @@ class Route(Out):
     provider: str | None = None
     runtime: str | None = None
     hardware: str | None = None
-    hardware_count: int | None = None
+    hardware_count: int | None = Field(None, description="GPUs per set (tensor-parallel size) for self-run routes")
+    acquisition: Literal["owned", "rented", "bought", "api"] = Field(
+        "api", description="how the route gets its hardware: owned, rented, bought, or none (an API)"
+    )
+    replicas: int | None = Field(None, description="self-run: sets of hardware_count GPUs serving the workload")
+    capacity_requests_per_day: float | None = Field(
+        None, description="self-run: requests a day one set carries at the profile's sizes, hours and utilization"
+    )
     quantization: str | None = None
     memory_gb: float | None = None
     context_window: int | None = None
@@ -86,12 +110,16 @@ class Route(Out):
     time_to_first_token_s: float | None = None
     monthly_cost_usd: float | None = Field(None, description="null when a price is unknown; the caveats say so")
     cost_breakdown: list[CostLine] = Field(default_factory=list)
-    quality_tier: str | None = None
+    quality_tier: str | None = Field(None, description="null when the model is unrated for the task")
+    quality_rated: bool = Field(False, description="the model has a benchmark figure for the stage's task")
+    status: Literal["active", "deprecated", "retired"] = Field("active", description="lifecycle at the as-of date")
+    shutdown_on: str | None = Field(None, description="date the offering (or model) shuts down, when announced")
     score: float
     scores: dict[str, float] = Field(default_factory=dict, description="per-dimension scores in [0, 1]")
     reasons: list[str] = Field(default_factory=list)
     caveats: list[str] = Field(default_factory=list)
     supersedes: list[str] = Field(default_factory=list, description="seed-era models this one replaces")
+    training: TrainingPlan | None = Field(None, description="the fine-tuning plan, when the strategy fine-tunes")
     sources: list[str] = Field(default_factory=list, description="URLs of the facts behind this route")
 
 
@@ -106,6 +134,10 @@ class Hybrid(Out):
     routes: list[HybridRoute]
     monthly_cost_usd: float | None = None
     reasons: list[str] = Field(default_factory=list)
+    single_route_cost_usd: float | None = Field(
+        None, description="what the best single route costs for all the traffic, for comparison"
+    )
+    saving_usd: float | None = Field(None, description="single-route cost minus the plan's, when both are known")
 
 
 class StagePlan(Out):
@@ -114,6 +146,7 @@ class StagePlan(Out):
     stage: str
     tasks: list[str]
     routes: list[Route]
+    excluded: int = Field(0, description="routes this stage's rules removed")
 
 
 class Exclusion(Out):
@@ -160,6 +193,7 @@ class BreakEven(Out):
 
 class Recommendation(Out):
     schema_: str = Field(SCHEMA, alias="schema")
+    as_of: str | None = Field(None, description="the date lifecycle and prices were evaluated at")
     catalog_as_of: str
     catalog_version: str
     profile_name: str
@@ -174,6 +208,10 @@ class Recommendation(Out):
     cost_curves: list[CostCurve] = Field(default_factory=list)
     break_even: BreakEven | None = None
     assumptions: list[str] = Field(default_factory=list, description="defaults and estimates the figures rest on")
+    pipeline_monthly_cost_usd: float | None = Field(
+        None, description="the #1 route of every stage together (null when a stage's cost is unknown)"
+    )
+    service: str | None = Field(None, description="personal | internal | service: which hardware suits the workload")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

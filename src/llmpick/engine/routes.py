@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.schema import Status
-from llmpick.engine.candidates import Candidate
+from llmpick.engine.candidates import SELF_RUN, Candidate
+from llmpick.engine.lifecycle import Standing, standing
 from llmpick.engine.policy import Policy
 from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.result import Route
 from llmpick.engine.scoring import Scored
-from llmpick.profile import Level, Profile, SpeedTier
+from llmpick.engine.stages import Stage
+from llmpick.profile import Level, Profile
 from llmpick.sizing.quantization import get_format
 
+if TYPE_CHECKING:
+    from llmpick.engine.evaluation import Run
 
-def to_route(
-    candidate: Candidate, rank: int, scored: Scored, profile: Profile, catalog: Catalog, policy: Policy
-) -> Route:
+
+def to_route(candidate: Candidate, rank: int, scored: Scored, profile: Profile, run: Run, stage: Stage) -> Route:
     model = candidate.model
     est = candidate.estimate
     cost = candidate.cost
-    rating = rate(model, policy, catalog)
+    catalog, policy = run.catalog, run.policy
+    task = stage.tasks[0].value
+    rating = rate(model, policy, catalog, task=task)
+    now = standing(model, candidate.offering, run.as_of, self_run=candidate.deployment in SELF_RUN)
     return Route(
         rank=rank,
         model=model.id,
@@ -32,6 +39,11 @@ def to_route(
         runtime=candidate.runtime,
         hardware=candidate.hardware.id if candidate.hardware else None,
         hardware_count=candidate.hardware_count,
+        acquisition=candidate.acquisition,  # type: ignore[arg-type]
+        replicas=candidate.replicas if candidate.deployment in SELF_RUN else None,
+        capacity_requests_per_day=round(candidate.capacity_requests_per_day)
+        if candidate.capacity_requests_per_day is not None and candidate.capacity_requests_per_day < 1e12
+        else None,
         quantization=est.quantization if est else None,
         memory_gb=round(est.memory_gb, 1) if est else None,
         context_window=model.capabilities.context_window,
@@ -40,10 +52,13 @@ def to_route(
         monthly_cost_usd=round(cost.total_usd, 2) if cost and cost.total_usd is not None else None,
         cost_breakdown=list(cost.lines) if cost else [],
         quality_tier=rating.tier,
+        quality_rated=rating.known,
+        status=now.status,  # type: ignore[arg-type]
+        shutdown_on=now.shutdown_on.isoformat() if now.shutdown_on else None,
         score=round(scored.total, 3),
         scores=scored.dimensions,
-        reasons=_reasons(candidate, scored, profile, catalog, policy),
-        caveats=_caveats(candidate, profile, policy, catalog),
+        reasons=_reasons(candidate, scored, profile, catalog, policy, task),
+        caveats=_caveats(candidate, profile, run, task, now),
         supersedes=list(model.supersedes),
         sources=_sources(candidate),
     )
@@ -53,10 +68,12 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return round(value, digits) if value is not None else None
 
 
-def _reasons(candidate: Candidate, scored: Scored, profile: Profile, catalog: Catalog, policy: Policy) -> list[str]:
+def _reasons(
+    candidate: Candidate, scored: Scored, profile: Profile, catalog: Catalog, policy: Policy, task: str
+) -> list[str]:
     model = candidate.model
     reasons: list[str] = []
-    rating = rate(model, policy, catalog)
+    rating = rate(model, policy, catalog, task=task)
     if rating.known:
         reasons.append(f"quality: {rating.basis}")
     cost = candidate.cost
@@ -80,8 +97,19 @@ def _reasons(candidate: Candidate, scored: Scored, profile: Profile, catalog: Ca
         reasons.append(
             f"about {candidate.decode_tokens_per_s:.0f} output tokens/s at {candidate.provider.name if candidate.provider else '?'} ({src})"
         )
-    if candidate.deployment in ("local", "self-hosted"):
+    if candidate.deployment in SELF_RUN and candidate.capacity_requests_per_day is not None and est is not None:
+        sets = candidate.replicas
+        carried = candidate.capacity_requests_per_day * (sets if candidate.deployment == "self-hosted" else 1)
+        if carried < 1e12:
+            reasons.append(
+                f"capacity: about {carried:,.0f} requests/day"
+                + (f" on {sets} set(s)" if candidate.deployment == "self-hosted" else " on this one machine")
+                + f" for the {profile.workload.requests_per_day:,.0f} planned"
+            )
+    if candidate.deployment in SELF_RUN and candidate.acquisition != "rented":
         reasons.append("the data stays on machines you control")
+    elif candidate.deployment == "self-hosted":
+        reasons.append("the data stays on GPU instances you rent and control")
     if candidate.owned_hardware:
         reasons.append("runs on hardware you already have")
     reasons.extend(candidate.notes)
@@ -126,25 +154,22 @@ def _provider_reasons(candidate: Candidate, profile: Profile) -> list[str]:
     return out
 
 
-def _caveats(candidate: Candidate, profile: Profile, policy: Policy, catalog: Catalog) -> list[str]:
+def _caveats(candidate: Candidate, profile: Profile, run: Run, task: str, now: Standing) -> list[str]:
     model = candidate.model
+    policy, catalog = run.policy, run.catalog
     caveats: list[str] = []
-    release = model.release
-    if release.status is Status.DEPRECATED:
-        successor = f"; move to {release.successor}" if release.successor else ""
+    successor = f"; move to {now.successor}" if now.successor else ""
+    if now.shutdown_on is not None and 0 <= (now.shutdown_on - run.as_of).days <= policy.lifecycle.warn_days:
+        caveats.append(f"{model.name} shuts down{' here' if now.where == 'this offering' else ''} on {now.shutdown_on}{successor}")
+    elif now.status == "deprecated":
+        since = f" since {model.release.deprecated_on}" if model.release.deprecated_on else ""
+        caveats.append(f"{model.name} is deprecated{since}{successor}")
+    rating = rate(model, policy, catalog, task=task)
+    if not rating.known:
         caveats.append(
-            f"{model.name} is deprecated{f' since {release.deprecated_on}' if release.deprecated_on else ''}{successor}"
+            f"unrated: no benchmark figure for {task} in the catalog — try it on your own prompts (llmpick eval)"
         )
-    rating = rate(model, policy, catalog)
-    if (
-        not rating.known
-        and candidate.model.capabilities.tasks
-        and candidate.model.capabilities.tasks[0].value in ("text", "code")
-    ):
-        caveats.append(
-            "no benchmark figure in the catalog: quality is unknown — try it on your own prompts (llmpick eval)"
-        )
-    elif tier_gap(rating.tier, profile.quality.value) > 0:
+    elif (tier_gap(rating.tier, profile.quality.value) or 0) > 0:
         caveats.append(f"rates {rating.tier}, one tier below the {profile.quality.value} quality asked for")
     cost = candidate.cost
     if cost is not None:
@@ -152,14 +177,17 @@ def _caveats(candidate: Candidate, profile: Profile, policy: Policy, catalog: Ca
         budget = profile.budget.monthly_usd
         if budget is not None and cost.total_usd is None:
             caveats.append(f"monthly cost unknown, so the ${budget:,.0f} budget cannot be checked")
+    target = run.speed
     if candidate.decode_tokens_per_s is None:
-        caveats.append("output speed unknown for this route")
-    elif profile.speed is not None:
-        need = policy.speed_tiers[profile.speed.value].min_tokens_per_s
-        if candidate.decode_tokens_per_s < need and profile.speed is not SpeedTier.SLOW:
-            caveats.append(
-                f"about {candidate.decode_tokens_per_s:.0f} tokens/s is below the {profile.speed.value} tier (≥ {need:g})"
-            )
+        caveats.append(
+            "output speed unknown for this route"
+            + (" — ranked below routes with a measured speed for this latency-bound use" if target.latency_bound else "")
+        )
+    elif 0 < candidate.decode_tokens_per_s < target.min_tokens_per_s:
+        caveats.append(
+            f"about {candidate.decode_tokens_per_s:.0f} tokens/s is below the {target.tier} target "
+            f"(≥ {target.min_tokens_per_s:g}, {target.source})"
+        )
     lic = model.license
     if model.is_open and lic.mau_limit:
         caveats.append(f"{lic.name}: above {lic.mau_limit:,} monthly active users you need a separate licence")
@@ -167,15 +195,13 @@ def _caveats(candidate: Candidate, profile: Profile, policy: Policy, catalog: Ca
         caveats.append(f"licence duty: {lic.attribution}")
     if model.is_open and lic.acceptable_use_policy:
         caveats.append(f"the {lic.name} comes with an acceptable-use policy")
-    if candidate.deployment in ("local", "self-hosted") and profile.team.ml_expertise is Level.NONE:
+    if candidate.deployment in SELF_RUN and profile.team.ml_expertise is Level.NONE:
         caveats.append("team.ml_expertise is none: running models yourself needs someone who can operate them")
-    if (
-        candidate.deployment == "local"
-        and not candidate.owned_hardware
-        and candidate.hardware
-        and candidate.hardware.purchase
-    ):
-        caveats.append(f"assumes buying a {candidate.hardware.name} (${candidate.hardware.purchase.usd:,.0f})")
+    if candidate.acquisition == "bought" and candidate.hardware and candidate.hardware.purchase:
+        units = (candidate.hardware_count or 1) * (candidate.replicas if candidate.deployment == "self-hosted" else 1)
+        caveats.append(
+            f"assumes buying {units}× {candidate.hardware.name} (${candidate.hardware.purchase.usd * units:,.0f})"
+        )
     if profile.team.needs_vendor_support and candidate.provider is None:
         caveats.append("team.needs_vendor_support: self-run routes have community support only")
     if candidate.estimate is not None and get_format(candidate.estimate.quantization).below_4bit:

@@ -5,15 +5,20 @@ Every dimension score comes with the fact it rests on, so the output can say why
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Openness
-from llmpick.engine.candidates import Candidate
+from llmpick.engine.candidates import SELF_RUN, Candidate
+from llmpick.engine.context import SpeedTarget, speed_target
+from llmpick.engine.lifecycle import standing
 from llmpick.engine.policy import Policy, ScoringPolicy
 from llmpick.engine.quality import rate, tier_gap
+from llmpick.engine.stages import Stage
 from llmpick.profile import Level, Profile, QualityTier, Sensitivity, SpeedTier
+from llmpick.sizing.cost import rents_in_cloud
 from llmpick.sizing.quantization import get_format
 
 
@@ -47,27 +52,50 @@ def weights_for(profile: Profile, policy: Policy) -> tuple[dict[str, float], lis
     for name in fired:
         for dim, extra in policy.weights.when[name].items():
             weights[dim] = weights.get(dim, 0) + extra
+    industry = policy.industries.get(profile.industry.value)
+    if industry is not None:
+        for dim, extra in industry.weights.items():
+            weights[dim] = weights.get(dim, 0) + extra
+        fired.append(f"industry {profile.industry.value}")
     return weights, fired
 
 
-def score(candidates: list[Candidate], profile: Profile, policy: Policy, catalog: Catalog) -> dict[int, Scored]:
-    """Scores keyed by id(candidate). Cost is scored relative to the cheapest known route."""
+def score(
+    candidates: list[Candidate],
+    profile: Profile,
+    policy: Policy,
+    catalog: Catalog,
+    speed: SpeedTarget | None = None,
+    stage: Stage | None = None,
+    as_of: dt.date | None = None,
+) -> dict[int, Scored]:
+    """Scores keyed by id(candidate). Cost is scored against the cheapest known route (never below a floor)."""
     weights, _ = weights_for(profile, policy)
     costs = [c.monthly_usd for c in candidates if c.monthly_usd is not None]
-    cheapest = max(min(costs), 1.0) if costs else None
-    speed_need = policy.speed_tiers[(profile.speed or SpeedTier.FAST).value].min_tokens_per_s
+    floor = policy.scoring.cost_reference_floor_usd
+    if profile.budget.monthly_usd is not None:  # a tight budget makes small differences matter
+        floor = min(floor, profile.budget.monthly_usd * policy.scoring.cost_reference_budget_share)
+    reference = max(min(costs), floor, 0.01) if costs else None
+    target = speed or speed_target(profile, policy)
+    task = stage.tasks[0].value if stage is not None else None
     rules = policy.scoring
+    cloud = profile.infrastructure.cloud
     out: dict[int, Scored] = {}
     for c in candidates:
+        same_cloud = _in_cloud(c, cloud)
+        status = standing(c.model, c.offering, as_of or catalog.as_of, self_run=c.deployment in SELF_RUN).status
         dims = {
-            "quality": _quality(c, policy, profile, catalog),
-            "cost": _cost(c, cheapest, profile, rules),
-            "speed": _speed(c, speed_need, rules),
-            "privacy": policy.deployment_scores[c.deployment]["privacy"] + _zdr_bonus(c, rules),
+            "quality": _quality(c, policy, profile, catalog, task),
+            "cost": _cost(c, reference, profile, rules),
+            "speed": _speed(c, target, rules),
+            "privacy": policy.deployment_scores[c.deployment]["privacy"]
+            + _zdr_bonus(c, rules)
+            + (policy.clouds.same_cloud_privacy_bonus if same_cloud else 0.0),
             "control": _control(c, policy),
-            "operations": _operations(c, policy, profile),
+            "operations": _operations(c, policy, profile)
+            + (policy.clouds.same_cloud_operations_bonus if same_cloud else 0.0),
             "support": _support(c, rules),
-            "freshness": rules.freshness[c.model.release.status.value],
+            "freshness": rules.freshness[status],
         }
         dims = {k: round(min(1.0, max(0.0, v)), 3) for k, v in dims.items()}
         total = sum(weights[k] * v for k, v in dims.items()) / sum(weights.values())
@@ -76,38 +104,56 @@ def score(candidates: list[Candidate], profile: Profile, policy: Policy, catalog
     return out
 
 
-def _quality(c: Candidate, policy: Policy, profile: Profile, catalog: Catalog) -> float:
-    rating = rate(c.model, policy, catalog)
+def _in_cloud(c: Candidate, cloud: str) -> bool:
+    """The route lives in the profile's cloud: that cloud's managed offering, or GPUs rented there."""
+    if cloud not in ("aws", "azure", "gcp"):
+        return False
+    if c.provider is not None:
+        return c.provider.cloud == cloud
+    return c.acquisition == "rented" and c.hardware is not None and rents_in_cloud(c.hardware, cloud)
+
+
+def _quality(c: Candidate, policy: Policy, profile: Profile, catalog: Catalog, task: str | None) -> float:
+    rating = rate(c.model, policy, catalog, task=task)
     if rating.score is None:
         return policy.scoring.unknown
     value = rating.score
-    if tier_gap(rating.tier, profile.quality.value) > 0:
+    if (tier_gap(rating.tier, profile.quality.value) or 0) > 0:
         value *= policy.quality.below_tier_factor
     if c.estimate is not None and get_format(c.estimate.quantization).below_4bit:
         value *= policy.quality.below_4bit_factor
     return value
 
 
-def _cost(c: Candidate, cheapest: float | None, profile: Profile, rules: ScoringPolicy) -> float:
+def _cost(c: Candidate, reference: float | None, profile: Profile, rules: ScoringPolicy) -> float:
     total = c.monthly_usd
-    if total is None or cheapest is None:
+    if total is None or reference is None:
         return rules.unknown_cost
-    # log scale: the cheapest scores 1, ten times the cheapest 0.5, a hundred times 0.
-    value = 1 - math.log10(max(total, 1.0) / cheapest) / 2
+    # log scale from the reference: at or below it scores 1, each decade above costs 1/cost_decades.
+    value = 1 - math.log10(max(total, reference) / reference) / rules.cost_decades
     budget = profile.budget.monthly_usd
     if budget is not None and budget > 0 and total > rules.budget_headroom_share * budget:
         value -= rules.budget_headroom_penalty
     return value
 
 
-def _speed(c: Candidate, need: float, rules: ScoringPolicy) -> float:
-    """Below the tier: the square root of the shortfall; above it: a little more, up to three times the need."""
+def _speed(c: Candidate, target: SpeedTarget, rules: ScoringPolicy) -> float:
+    """Below the target: the square root of the shortfall; above it: a little more, up to three times the need.
+    Unknown speed is neutral, except where latency decides (then it ranks below every measured route)."""
     tps = c.decode_tokens_per_s
     if tps is None:
-        return rules.unknown_speed
+        return rules.unmeasured_latency_target if target.latency_bound else rules.unknown_speed
+    need = target.min_tokens_per_s
     if need <= 0:  # the slow tier: any speed will do, faster is still nicer
-        return min(1.0, 0.6 + tps / 250)
-    return min(1.0, (tps / need) ** 0.5) if tps < need else min(1.0, 0.8 + 0.2 * min(tps / need, 3) / 3)
+        value = min(1.0, rules.slow_speed_base + tps / rules.slow_speed_scale)
+    elif tps < need:
+        value = min(1.0, (tps / need) ** 0.5)
+    else:
+        value = min(1.0, 0.8 + 0.2 * min(tps / need, 3) / 3)
+    ttft = c.time_to_first_token_s
+    if target.ttft_s is not None and ttft is not None and ttft > 0:
+        value *= min(1.0, (target.ttft_s / ttft) ** 0.5)
+    return value
 
 
 def _zdr_bonus(c: Candidate, rules: ScoringPolicy) -> float:
@@ -127,7 +173,7 @@ def _operations(c: Candidate, policy: Policy, profile: Profile) -> float:
     value = policy.deployment_scores[c.deployment]["operations"]
     if c.deployment == "self-hosted" and profile.team.ml_expertise is Level.STRONG:
         value += policy.scoring.strong_team_self_hosting
-    if c.deployment == "local" and c.owned_hardware:
+    if c.deployment in SELF_RUN and c.owned_hardware:
         value += policy.scoring.owned_device_operations
     return value
 

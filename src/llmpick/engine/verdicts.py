@@ -7,6 +7,7 @@ deployment follow from the best route that survives, with the profile facts that
 from __future__ import annotations
 
 from llmpick.catalog.catalog import Catalog
+from llmpick.engine.context import SpeedTarget
 from llmpick.engine.policy import Policy
 from llmpick.engine.result import (
     DeploymentVerdict,
@@ -16,7 +17,7 @@ from llmpick.engine.result import (
     TaskVerdict,
 )
 from llmpick.engine.stages import Stage
-from llmpick.profile import Level, Profile, Residency, Sensitivity, SpeedTier
+from llmpick.profile import Level, Profile, Residency, Sensitivity
 
 
 def precision_verdict(profile: Profile, policy: Policy, catalog: Catalog) -> PrecisionVerdict:
@@ -97,24 +98,16 @@ def _small_gpu_memory(profile: Profile, catalog: Catalog) -> bool:
     return 0 < total < 48
 
 
-def speed_verdict(profile: Profile, policy: Policy) -> SpeedVerdict:
-    if profile.speed is not None:
-        tier = profile.speed.value
-        rule = policy.speed_tiers[tier]
-        return SpeedVerdict(
-            choice=tier, reasons=[f"speed is {tier} in the profile ({rule.use}; ≥ {rule.min_tokens_per_s:g} tokens/s)"]
-        )
-    if profile.quality.value == "frontier" and profile.domain.expertise == "expert":
-        tier, why = (
-            SpeedTier.SLOW,
-            "frontier quality on expert work: deep analysis where speed matters less than getting it right",
-        )
-    elif profile.domain.knowledge_base:
-        tier, why = SpeedTier.MODERATE, "a RAG application answers at reading pace"
-    else:
-        tier, why = SpeedTier.FAST, "an interactive app or bot: answers should feel immediate"
-    rule = policy.speed_tiers[tier.value]
-    return SpeedVerdict(choice=tier.value, reasons=[f"no speed given: {why} (≥ {rule.min_tokens_per_s:g} tokens/s)"])
+def speed_verdict(target: SpeedTarget) -> SpeedVerdict:
+    """The run's speed target as a verdict: computed once (engine.context.speed_target), used everywhere."""
+    ttft = f"; first token ≤ {target.ttft_s * 1000:g} ms" if target.ttft_s is not None else ""
+    return SpeedVerdict(
+        choice=target.tier,  # type: ignore[arg-type]
+        reasons=[f"{target.reason} (≥ {target.min_tokens_per_s:g} tokens/s{ttft})"],
+        source=target.source,
+        min_tokens_per_s=target.min_tokens_per_s,
+        ttft_ms=target.ttft_s * 1000 if target.ttft_s is not None else None,
+    )
 
 
 def task_verdict(profile: Profile, stages: list[Stage], pipeline: list[str]) -> TaskVerdict:
@@ -140,9 +133,14 @@ def openness_verdict(profile: Profile, top_openness: str | None, top_name: str |
         asked = [k for k, v in custom.model_dump().items() if v]
         reasons.append(f"customization ({', '.join(asked)}) needs weights, training code and data: open-source")
         choice = "open-source"
+    elif top_openness is not None:
+        choice = top_openness
+    elif _must_self_run(profile):
+        choice = "open-weight"  # nothing fits, but the constraints already say: weights you run yourself
+        reasons.append("no route meets every constraint; the data rules still point to open weights you run yourself")
     else:
-        choice = top_openness or "proprietary"
-    if profile.data.residency is Residency.ON_PREMISES or profile.data.air_gapped:
+        choice = "proprietary"
+    if _must_self_run(profile):
         reasons.append("data must stay on your premises: only a model whose weights you can run qualifies")
     if profile.data.sensitivity in (Sensitivity.CONFIDENTIAL, Sensitivity.REGULATED) and choice != "proprietary":
         reasons.append(
@@ -172,6 +170,10 @@ def openness_verdict(profile: Profile, top_openness: str | None, top_name: str |
     return OpennessVerdict(choice=choice, reasons=reasons)  # type: ignore[arg-type]
 
 
+def _must_self_run(profile: Profile) -> bool:
+    return profile.data.residency is Residency.ON_PREMISES or profile.data.air_gapped
+
+
 def deployment_verdict(profile: Profile, top_deployment: str | None, top_label: str | None) -> DeploymentVerdict:
     data, infra, team = profile.data, profile.infrastructure, profile.team
     reasons: list[str] = []
@@ -183,7 +185,7 @@ def deployment_verdict(profile: Profile, top_deployment: str | None, top_label: 
         reasons.append(f"infrastructure.device: your {infra.device.model} runs the model locally (Ollama / LM Studio)")
     if infra.gpus and top_deployment == "self-hosted":
         pools = ", ".join(f"{p.count}× {p.model}" for p in infra.gpus)
-        reasons.append(f"infrastructure.gpus: serve it on your {pools} with vLLM / TGI")
+        reasons.append(f"infrastructure.gpus: serve it on your {pools} with a serving engine (vLLM, SGLang)")
     if top_deployment == "saas-api":
         reasons.append("a managed API: no infrastructure to run, scales with use, vendor SLA")
     if top_deployment == "hosted-open":
@@ -192,6 +194,8 @@ def deployment_verdict(profile: Profile, top_deployment: str | None, top_label: 
         reasons.append("team.ml_expertise is none: a managed API avoids running GPUs")
     if top_label:
         reasons.append(f"best-scoring route: {top_label}")
+    else:
+        reasons.append("no route meets every constraint: the deployment the constraints point to (see what to relax)")
     return DeploymentVerdict(choice=top_deployment or _fallback_deployment(profile), reasons=reasons)  # type: ignore[arg-type]
 
 

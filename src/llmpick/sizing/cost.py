@@ -63,6 +63,7 @@ class Assumptions:
 
     gpu_utilization: float
     ops_staff_usd_per_month: float
+    ops_staff_usd_per_extra_node: float
     amortisation_months: int
     power_usd_per_kwh: float
     redundancy: bool
@@ -82,7 +83,7 @@ class Assumptions:
     def describe(self) -> list[str]:
         """One line per assumption that shapes a cost: value, and the profile or the source behind it."""
         lines = []
-        for name in ("gpu_utilization", "ops_staff_usd_per_month", "amortisation_months", "power_usd_per_kwh",
+        for name in ("gpu_utilization", "ops_staff_usd_per_month", "ops_staff_usd_per_extra_node", "amortisation_months", "power_usd_per_kwh",
                      "redundancy", "reserved_pricing", "storage_usd_per_gb_month", "egress_usd_per_gb"):
             value = getattr(self, name)
             shown = f"{value:.0%}" if name == "gpu_utilization" else (f"${value:,.2f}" if "usd" in name else str(value))
@@ -91,8 +92,8 @@ class Assumptions:
         return lines
 
 
-OVERRIDABLE = ("gpu_utilization", "ops_staff_usd_per_month", "amortisation_months", "power_usd_per_kwh",
-               "redundancy", "reserved_pricing")
+OVERRIDABLE = ("gpu_utilization", "ops_staff_usd_per_month", "ops_staff_usd_per_extra_node", "amortisation_months",
+               "power_usd_per_kwh", "redundancy", "reserved_pricing")
 
 
 def resolve_assumptions(profile_assumptions: CostAssumptions | None) -> Assumptions:
@@ -206,58 +207,143 @@ def _total(lines: list[CostLine], *, unknown: list[str] | None = None, units: in
 
 # ---------------------------------------------------------------- self-hosted routes
 
+GPUS_PER_NODE = 8  # a server holds up to eight GPUs (HGX/DGX boards); more GPUs means more servers to run
+
+
+@dataclass(frozen=True)
+class RentQuote:
+    """One per-GPU hourly rate for a GPU type, with who rents it and where the figure comes from."""
+
+    usd_per_gpu_hour: float
+    label: str  # on-demand | reserved (billed all month)
+    provider: str | None
+    source: str
+    all_month: bool
+
+
+def _rents(hardware: Hardware) -> list[Any]:
+    """The hardware's rent records: a list per provider where the catalog has one, else its single rent."""
+    many = getattr(hardware, "rents", None)
+    if many:
+        return list(many)
+    one = getattr(hardware, "rent", None)
+    return [one] if one is not None else []
+
+
+def _rent_cloud(rent: Any) -> str | None:
+    return getattr(rent, "cloud", None) or (rent.provider if rent.provider in ("aws", "azure", "gcp") else None)
+
+
+def rents_in_cloud(hardware: Hardware, cloud: str) -> bool:
+    """Whether the GPU can be rented at all (any cloud), or in the named hyperscaler."""
+    rents = [r for r in _rents(hardware) if r.on_demand_usd_per_hour is not None]
+    if cloud not in ("aws", "azure", "gcp"):
+        return bool(rents)
+    return any(_rent_cloud(r) == cloud for r in rents)
+
+
+def pick_rent(hardware: Hardware, cloud: str, reserved: bool) -> tuple[RentQuote | None, list[str]]:
+    """The rate to cost rented GPUs at: the named cloud's own rent where there is one, else the cheapest;
+    reserved where asked and published (billed every hour of the month), on-demand otherwise (and said so)."""
+    notes: list[str] = []
+    rents = [r for r in _rents(hardware) if r.on_demand_usd_per_hour is not None or r.reserved_usd_per_hour is not None]
+    if cloud in ("aws", "azure", "gcp"):
+        own = [r for r in rents if _rent_cloud(r) == cloud]
+        rents = own or rents
+    if not rents:
+        return None, notes
+    if reserved:
+        with_reserved = [r for r in rents if r.reserved_usd_per_hour is not None]
+        if with_reserved:
+            best = min(with_reserved, key=lambda r: r.reserved_usd_per_hour)
+            return RentQuote(float(best.reserved_usd_per_hour), "reserved (billed all month)", best.provider,
+                             hardware.sources[best.source].url, True), notes
+        notes.append(f"assumptions.reserved_pricing: no reserved rate for {hardware.id} in the catalog, on-demand used")
+    on_demand = [r for r in rents if r.on_demand_usd_per_hour is not None]
+    if not on_demand:
+        return None, notes
+    best = min(on_demand, key=lambda r: r.on_demand_usd_per_hour)
+    return RentQuote(float(best.on_demand_usd_per_hour), "on-demand", best.provider,
+                     hardware.sources[best.source].url, False), notes
+
+
+def operations_cost(gpus: int, assumptions: Assumptions) -> tuple[Decimal, str]:
+    """Staff time to run servers: the first server's share, plus a smaller share for each further one."""
+    nodes = max(1, math.ceil(gpus / GPUS_PER_NODE))
+    first, extra = _d(assumptions.ops_staff_usd_per_month), _d(assumptions.ops_staff_usd_per_extra_node)
+    usd = first + extra * (nodes - 1)
+    origin = "set in the profile" if {"ops_staff_usd_per_month", "ops_staff_usd_per_extra_node"} & set(
+        assumptions.overridden
+    ) else "default, see assumptions"
+    more = f" + {nodes - 1} × ${assumptions.ops_staff_usd_per_extra_node:,.0f} per further server" if nodes > 1 else ""
+    return usd, f"{nodes} server(s) of up to {GPUS_PER_NODE} GPUs: ${assumptions.ops_staff_usd_per_month:,.0f} for the first{more} ({origin})"
+
 
 def self_hosted_monthly_cost(
-    est: Estimate, hardware: Hardware, workload: Workload, assumptions: Assumptions, *, owned: bool = False
+    est: Estimate,
+    hardware: Hardware,
+    workload: Workload,
+    assumptions: Assumptions,
+    *,
+    acquisition: str = "rented",
+    cloud: str = "any",
+    max_sets: int | None = None,
 ) -> CostBreakdown:
-    """Rented GPUs: sets needed (peak and volume, N+1 if asked) × GPUs per set × hours × $/GPU-hour,
-    plus storage for the weights, egress and operations staff. ``owned``: GPUs you already have —
-    power instead of rent (their purchase is not counted)."""
+    """GPU sets needed (peak and volume, N+1 if asked) × GPUs per set, by how they are had:
+    rented (× hours × $/GPU-hour), owned (power only) or bought (purchase amortised + power);
+    plus storage for the weights, egress and operations staff that grows with the servers run.
+    ``max_sets``: owned GPUs make at most this many sets; a workload that needs more cannot be carried."""
     replicas, reasons = replicas_needed(est, workload, assumptions.gpu_utilization)
     if replicas < 1:
         return CostBreakdown(None, [], reasons, None, reasons)
     sets = replicas + (1 if assumptions.redundancy else 0)
-    gpus = sets * est.count
     notes = list(reasons)
+    if max_sets is not None and replicas > max_sets:
+        why = f"the workload needs {replicas} sets of {est.count}× {hardware.id}; your GPUs make {max_sets}"
+        return CostBreakdown(None, [], [why], None, [*notes, why])
+    if max_sets is not None:
+        sets = min(sets, max_sets)
+    gpus = sets * est.count
     if assumptions.redundancy:
         notes.append(f"+1 spare set for N+1 redundancy: {sets} sets")
     lines: list[CostLine] = []
     unknown: list[str] = []
     up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
-    if owned:
+    if acquisition in ("owned", "bought"):
         watts = _device_watts(hardware, assumptions)
         kwh = _d(gpus) * _d(watts) / 1000 * up_hours
+        had = "GPUs owned: no rent" if acquisition == "owned" else "bought: no rent"
         lines.append(_line(item="power", usd=_usd(kwh * _d(assumptions.power_usd_per_kwh)),
-                              basis=f"{gpus} × {watts:g} W × {up_hours:,.0f} h × ${assumptions.power_usd_per_kwh:g}/kWh (GPUs owned: no rent)"))
-    else:
-        rent = hardware.rent
-        rate = None
-        hours = up_hours
-        label = "on-demand"
-        if rent is not None:
-            if assumptions.reserved_pricing and rent.reserved_usd_per_hour is not None:
-                rate, hours, label = rent.reserved_usd_per_hour, _d(assumptions.hours_per_month), "reserved (billed all month)"
+                           basis=f"{gpus} × {watts:g} W × {up_hours:,.0f} h × ${assumptions.power_usd_per_kwh:g}/kWh ({had})"))
+        if acquisition == "bought":
+            if hardware.purchase is None:
+                unknown.append(f"no purchase price for {hardware.id} in the catalog")
             else:
-                rate = rent.on_demand_usd_per_hour
-                if assumptions.reserved_pricing:
-                    notes.append(f"no reserved rate for {hardware.id} in the catalog: on-demand used")
-        if rate is None:
+                src = hardware.sources[hardware.purchase.source].url
+                lines.append(_line(item="hardware (amortised)",
+                                   usd=_usd(_d(hardware.purchase.usd) * gpus / _d(assumptions.amortisation_months)),
+                                   basis=f"{gpus} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})"))
+    else:
+        quote, rent_notes = pick_rent(hardware, cloud, assumptions.reserved_pricing)
+        notes.extend(rent_notes)
+        if quote is None:
             unknown.append(f"no rental price for {hardware.id} in the catalog")
         else:
-            src = hardware.sources[rent.source].url if rent is not None else ""
-            provider = f" at {rent.provider}" if rent is not None and rent.provider else ""
+            hours = _d(assumptions.hours_per_month) if quote.all_month else up_hours
+            at = f" at {quote.provider}" if quote.provider else ""
             lines.append(_line(
-                item="GPU rental", usd=_usd(_d(gpus) * hours * _d(rate)),
-                basis=f"{sets} set(s) × {est.count} × {hardware.id} = {gpus} GPUs × {hours:,.0f} h × ${rate:g}/GPU-h {label}{provider} ({src})",
+                item="GPU rental", usd=_usd(_d(gpus) * hours * _d(quote.usd_per_gpu_hour)),
+                basis=f"{sets} set(s) × {est.count} × {hardware.id} = {gpus} GPUs × {hours:,.0f} h × "
+                      f"${quote.usd_per_gpu_hour:g}/GPU-h {quote.label}{at} ({quote.source})",
             ))
     storage_gb = _d(sets) * (_d(round(est.weights_gb, 1)) + _d(assumptions.storage_extra_gb))
     lines.append(_line(item="storage", usd=_usd(storage_gb * _d(assumptions.storage_usd_per_gb_month)),
-                          basis=f"{storage_gb:,.0f} GB (weights + {assumptions.storage_extra_gb:g} GB per set) × ${assumptions.storage_usd_per_gb_month:g}/GB-month"))
+                       basis=f"{storage_gb:,.0f} GB (weights + {assumptions.storage_extra_gb:g} GB per set) × ${assumptions.storage_usd_per_gb_month:g}/GB-month"))
     out_gb = _d(workload.requests_per_day) * _d(assumptions.days_per_month) * _d(workload.output_tokens) * _d(assumptions.egress_bytes_per_output_token) / Decimal(1e9)
     lines.append(_line(item="egress", usd=_usd(out_gb * _d(assumptions.egress_usd_per_gb)),
-                          basis=f"{out_gb:,.1f} GB of responses × ${assumptions.egress_usd_per_gb:g}/GB"))
-    lines.append(_line(item="operations staff", usd=_usd(_d(assumptions.ops_staff_usd_per_month)),
-                          basis=f"${assumptions.ops_staff_usd_per_month:,.0f}/month ({'set in the profile' if 'ops_staff_usd_per_month' in assumptions.overridden else 'default: 0.25 FTE'})"))
+                       basis=f"{out_gb:,.1f} GB of responses × ${assumptions.egress_usd_per_gb:g}/GB"))
+    ops, ops_basis = operations_cost(gpus, assumptions)
+    lines.append(_line(item="operations staff", usd=_usd(ops), basis=ops_basis))
     return _total(lines, unknown=unknown, units=gpus, notes=notes)
 
 
@@ -274,14 +360,20 @@ def _device_watts(hardware: Hardware, assumptions: Assumptions) -> float:
 
 def local_monthly_cost(
     hardware: Hardware, workload: Workload, assumptions: Assumptions, *, owned: bool = True, units: int = 1,
-    est: Estimate | None = None,
+    est: Estimate | None = None, capacity_requests_per_day: float | None = None,
 ) -> CostBreakdown:
     """A machine of your own: power while it works (+ its purchase over the amortisation period unless owned).
 
     Busy hours come from the estimate (requests × seconds each) when given, else from the duty-cycle default.
+    ``capacity_requests_per_day``: what the machines carry; beyond it the cost is unknown (the route cannot carry
+    the volume), so cost curves end where the hardware runs out.
     """
     if units < 1:
         return CostBreakdown(None, [], ["units must be at least 1"])
+    if capacity_requests_per_day is not None and workload.requests_per_day > capacity_requests_per_day * units:
+        why = (f"{units} × {hardware.name} carries about {capacity_requests_per_day * units:,.0f} requests/day; "
+               f"{workload.requests_per_day:,.0f} asked")
+        return CostBreakdown(None, [], [why], units, [why])
     lines: list[CostLine] = []
     unknown: list[str] = []
     notes: list[str] = []
@@ -296,7 +388,12 @@ def local_monthly_cost(
     watts = _device_watts(hardware, assumptions)
     kwh = busy * _d(watts) / 1000
     lines.append(_line(item="power", usd=_usd(kwh * _d(assumptions.power_usd_per_kwh)),
-                          basis=f"{watts:g} W × {busy_text} × ${assumptions.power_usd_per_kwh:g}/kWh"))
+                       basis=f"{watts:g} W × {busy_text} × ${assumptions.power_usd_per_kwh:g}/kWh"))
+    idle_w = getattr(hardware.spec, "idle_w", None)
+    if not owned and idle_w:
+        idle_hours = max(up_hours * units - busy, Decimal(0))
+        lines.append(_line(item="idle power", usd=_usd(idle_hours * _d(idle_w) / 1000 * _d(assumptions.power_usd_per_kwh)),
+                           basis=f"{idle_w:g} W × {idle_hours:,.0f} idle h of the {up_hours:,.0f} h it stays on"))
     if owned:
         notes.append(f"{hardware.name} already owned: no purchase cost")
     elif hardware.purchase is None:
@@ -305,7 +402,8 @@ def local_monthly_cost(
         src = hardware.sources[hardware.purchase.source].url
         monthly = _d(hardware.purchase.usd) * units / _d(assumptions.amortisation_months)
         lines.append(_line(item="hardware (amortised)", usd=_usd(monthly),
-                              basis=f"{units} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})"))
+                           basis=f"{units} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})"))
+    notes.append("a desktop or laptop running a local runtime: no operations staff charged (servers are)")
     return _total(lines, unknown=unknown, units=units, notes=notes)
 
 

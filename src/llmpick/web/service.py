@@ -26,7 +26,7 @@ def recommend(st: AppState, profile: Profile, top: int = 5) -> Recommendation:
 
 
 def cost(st: AppState, profile: Profile, model_id: str | None = None) -> dict[str, Any]:
-    from llmpick.cli.sizing import cost_report
+    from llmpick.engine.cost_report import cost_report
 
     if model_id is not None:
         st.catalog.model(model_id)  # unknown id → 404 naming the known ones
