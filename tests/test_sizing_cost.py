@@ -96,7 +96,7 @@ def test_reserved_rates_redundancy_and_owned_gpus() -> None:
     assert spare.units == 4 and any("N+1" in n for n in spare.notes)
     owned = self_hosted_monthly_cost(serving_estimate(), gpu(), w, A, owned=True)
     assert "GPU rental" not in {x.item for x in owned.lines}
-    assert {x.item: x.usd for x in owned.lines}["power"] == pytest.approx(2 * 0.7 * 730 * 0.12, abs=0.01)
+    assert {x.item: x.usd for x in owned.lines}["power"] == pytest.approx(2 * 0.7 * 730 * A.power_usd_per_kwh, abs=0.01)
 
 
 def test_self_hosted_without_a_rental_price_is_unknown() -> None:
@@ -109,7 +109,7 @@ def test_local_owned_pays_power_only_and_bought_pays_amortisation() -> None:
     hw = gpu(kind=HardwareKind.CONSUMER_GPU)
     owned = local_monthly_cost(hw, w, A, owned=True)
     busy_h = 8 * 30 * 0.25
-    assert owned.total_usd == pytest.approx(round((700 + 100) / 1000 * busy_h * 0.12, 2))
+    assert owned.total_usd == pytest.approx(round((700 + 100) / 1000 * busy_h * A.power_usd_per_kwh, 2))
     bought = local_monthly_cost(hw, w, A, owned=False)
     assert {x.item: x.usd for x in bought.lines}["hardware (amortised)"] == pytest.approx(30000 / 36, abs=0.01)
     assert local_monthly_cost(gpu(purchase=False), w, A, owned=False).total_usd is None

@@ -23,10 +23,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+SourceKind = Literal["primary", "secondary", "dataset"]
+
+
 class Source(Strict):
     url: str = Field(description="URL or document the facts were read from")
     as_of: dt.date = Field(description="Date the facts were checked against the source")
     note: str | None = None
+    kind: SourceKind | None = Field(
+        default=None,
+        description=(
+            "primary: the vendor's own page, licence text, official card or datasheet; secondary: a third-party "
+            "page, used only where no primary was found (flagged); dataset: a maintained dataset"
+        ),
+    )
 
 
 class Sourced(Strict):
@@ -113,6 +123,9 @@ class License(Sourced):
     osi_approved: bool = False
     mau_limit: int | None = Field(
         default=None, description="monthly active users above which a separate licence is needed"
+    )
+    revenue_limit_usd: int | None = Field(
+        default=None, description="annual revenue (USD) above which a separate licence is needed"
     )
     acceptable_use_policy: bool = False
     attribution: str | None = Field(default=None, description="attribution or naming duty, in the licence's words")
@@ -329,6 +342,9 @@ class Runtime(SourcedRecord):
     name: str
     kind: RuntimeKind
     support: RuntimeSupport
+    status: Literal["active", "maintenance", "archived"] = Field(
+        default="active", description="maintenance: fixes only, no new features; archived: read-only repository"
+    )
     notes: str | None = None
 
 
@@ -345,8 +361,11 @@ class HardwareSpec(Sourced):
         gt=0, description="GPU memory, or unified memory for Apple silicon (largest configuration)"
     )
     bandwidth_gb_s: float = Field(gt=0, description="memory bandwidth, GB/s")
-    fp16_tflops: float | None = Field(default=None, gt=0, description="dense FP16/BF16 tensor TFLOPS")
-    tdp_w: float | None = Field(default=None, gt=0)
+    fp16_tflops: float | None = Field(
+        default=None, gt=0, description="dense FP16/BF16 tensor TFLOPS (FP32 accumulate, no sparsity); see notes"
+    )
+    tdp_w: float | None = Field(default=None, gt=0, description="board/module power limit, or a Mac's maximum draw")
+    idle_w: float | None = Field(default=None, gt=0, description="power drawn when on but idle")
     memory_options_gb: list[float] = Field(default_factory=list, description="other memory sizes sold")
 
 
@@ -354,10 +373,20 @@ class HardwarePurchase(Sourced):
     usd: float = Field(gt=0, description="purchase price (launch MSRP or street price, as the source says)")
 
 
+RentCloud = Literal["aws", "azure", "gcp", "other"]
+
+
 class HardwareRent(Sourced):
-    on_demand_usd_per_hour: float | None = Field(default=None, gt=0)
-    reserved_usd_per_hour: float | None = Field(default=None, gt=0)
-    provider: str | None = None
+    """One provider's published rate for this GPU, always per GPU-hour (instance price ÷ its GPUs)."""
+
+    provider: str = Field(description="who rents it: aws, azure, gcp, lambda, runpod, coreweave, …")
+    cloud: RentCloud = Field(default="other", description="the hyperscaler, or other for GPU clouds")
+    instance: str | None = Field(default=None, description="instance type or plan, e.g. p5.48xlarge")
+    gpus_per_instance: int | None = Field(default=None, gt=0)
+    region: str | None = None
+    on_demand_usd_per_hour: float | None = Field(default=None, gt=0, description="per GPU-hour")
+    reserved_usd_per_hour: float | None = Field(default=None, gt=0, description="per GPU-hour, with commitment")
+    reserved_term: str | None = Field(default=None, description="the commitment the reserved rate needs")
 
 
 class Hardware(SourcedRecord):
@@ -367,4 +396,29 @@ class Hardware(SourcedRecord):
     kind: HardwareKind
     spec: HardwareSpec
     purchase: HardwarePurchase | None = None
-    rent: HardwareRent | None = None
+    rents: list[HardwareRent] = Field(default_factory=list, description="published rates, one per provider offer")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_rent(cls, data: object) -> object:
+        # older catalogs and overrides give one `rent:`; it is the one-element list
+        if isinstance(data, dict) and "rent" in data:
+            data = dict(data)
+            rent = data.pop("rent")
+            if rent is not None:
+                data["rents"] = [*data.get("rents", []), rent]
+        return data
+
+    @property
+    def rent(self) -> HardwareRent | None:
+        """The cheapest on-demand rate of any provider (None when no rate is known)."""
+        return _cheapest(self.rents)
+
+    def rent_in(self, cloud: str) -> HardwareRent | None:
+        """The cheapest on-demand rate in one cloud (aws, azure, gcp or other)."""
+        return _cheapest([r for r in self.rents if r.cloud == cloud])
+
+
+def _cheapest(rents: list[HardwareRent]) -> HardwareRent | None:
+    priced = [r for r in rents if r.on_demand_usd_per_hour is not None]
+    return min(priced, key=lambda r: r.on_demand_usd_per_hour or 0.0, default=None)
