@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.prices import PriceQuote, offering_price
@@ -249,7 +248,7 @@ def _self_hosted_candidates(profile: Profile, setting: Setting, model: Model, sp
             if cloud in ("aws", "azure", "gcp") and not in_cloud:
                 candidate.notes.append(f"no {cloud} rent for {hardware.id} in the catalog: the cheapest rent is used")
             out.append(candidate)
-    if setting.service.kind == "service" and profile.budget.upfront_usd != 0:
+    if setting.service.kind == "service" and profile.budget.upfront_usd != 0 and profile.infrastructure.device is None:
         for hardware_id in policy.hardware.purchasable_service:
             hardware = catalog.hardware.get(hardware_id)
             if hardware is not None and hardware.purchase is not None:
@@ -394,10 +393,17 @@ def set_capacity(fit: Estimate, profile: Profile, utilization: float) -> float:
     return profile.workload.hours_per_day * 3600 * utilization / seconds
 
 
-@lru_cache(maxsize=1024)
+_DEVICES: dict[tuple[int, float | None], tuple[Hardware, DeviceSpec]] = {}
+
+
 def device_of(hardware: Hardware, memory_gb: float | None = None) -> DeviceSpec:
-    """The sizing view of a catalog device (cached: it depends only on the catalog record)."""
-    return DeviceSpec.from_hardware(hardware, memory_gb=memory_gb)
+    """The sizing view of a catalog device (cached per record: it depends only on the catalog's facts)."""
+    key = (id(hardware), memory_gb)
+    hit = _DEVICES.get(key)
+    if hit is None or hit[0] is not hardware:
+        hit = (hardware, DeviceSpec.from_hardware(hardware, memory_gb=memory_gb))
+        _DEVICES[key] = hit
+    return hit[1]
 
 
 def _family(hardware: Hardware) -> str:
