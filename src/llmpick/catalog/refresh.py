@@ -103,6 +103,7 @@ class CatalogDiff:
     new: str
     models_added: list[str] = field(default_factory=list)
     models_removed: list[str] = field(default_factory=list)
+    models_updated: list[str] = field(default_factory=list)  # facts changed (e.g. an importer filled them in)
     retired: list[str] = field(default_factory=list)  # models or routes retired in NEW that were live in OLD
     offerings_added: int = 0
     price_changes: list[str] = field(default_factory=list)
@@ -112,6 +113,8 @@ class CatalogDiff:
         out += [f"models added ({len(self.models_added)}): {', '.join(self.models_added[:30])}"
                 + (" …" if len(self.models_added) > 30 else "")] if self.models_added else []
         out += [f"models removed: {', '.join(self.models_removed)}"] if self.models_removed else []
+        out += [f"models updated ({len(self.models_updated)}): {', '.join(self.models_updated[:30])}"
+                + (" …" if len(self.models_updated) > 30 else "")] if self.models_updated else []
         out += [f"offerings added: {self.offerings_added}"] if self.offerings_added else []
         out += [f"retired: {r}" for r in self.retired]
         out += [f"price: {p}" for p in self.price_changes]
@@ -141,6 +144,8 @@ def diff(old: Catalog, new: Catalog, at: dt.date) -> CatalogDiff:
             a, b = figures(p_old), figures(p_new)
             result.price_changes.append(f"{offering.model} at {offering.provider}: ${a[0]}/${a[1]} → ${b[0]}/${b[1]} per M")
     for model_id in sorted(set(old.models) & set(new.models)):
+        if old.models[model_id] != new.models[model_id]:
+            result.models_updated.append(model_id)
         if model_status(new.models[model_id], at).status is Status.RETIRED is not model_status(old.models[model_id], at).status:
             result.retired.append(model_id)
     return result

@@ -15,7 +15,15 @@ from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.lifecycle import model_status, offering_status
 from llmpick.catalog.prices import offering_price, upcoming_price_changes
 from llmpick.catalog.schema import Model, Openness, Task
-from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, fail, reports_errors, write_output
+from llmpick.cli.common import (
+    CATALOG_OPTION,
+    OutputFormat,
+    active_catalog,
+    err_console,
+    fail,
+    reports_errors,
+    write_output,
+)
 
 catalog_app = typer.Typer(help="Browse the catalog: models, their facts and their sources.", no_args_is_help=True)
 
@@ -263,3 +271,56 @@ def _day(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise fail(f"--at {text!r}: expected a date YYYY-MM-DD") from None
+
+
+@catalog_app.command("refresh")
+@reports_errors
+def refresh_catalog(
+    from_dir: Path = typer.Option(..., "--from", help="Folder of source files: models.dev.json, openrouter-models.json, hf/<org>/<repo>/config.json."),
+    out: Path | None = typer.Option(None, "--out", help="Overlay to write (default: the user overlay the commands load)."),
+    only: list[str] = typer.Option([], "--only", help="Run only these importers (repeatable)."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="Date of the refresh (default: today)."),
+    catalog_files: list[Path] = CATALOG_OPTION,
+) -> None:
+    """Run the importers (genai-prices, models.dev, OpenRouter, HF configs) and write a dated overlay; print a diff."""
+    from llmpick.catalog.loader import _load_cached, builtin_data_dir, load_active_catalog, user_overlay_path
+    from llmpick.catalog.refresh import diff, overlay_data, run_importers, write_overlay
+
+    if not from_dir.is_dir():
+        raise fail(f"--from {from_dir}: not a folder")
+    today = _day(as_of)
+    target = out or user_overlay_path()
+    others = [p for p in catalog_files if p.resolve() != target.resolve()]
+    before = load_active_catalog(others or None)
+    base = _load_cached(builtin_data_dir(), tuple(others))  # without the old overlay: imported records are rebuilt
+    ctx = run_importers(base, from_dir, today, only=only or None)
+    write_overlay(overlay_data(base, ctx, today), target)
+    after = _load_cached(builtin_data_dir(), (target, *others))
+    for line in ctx.log:
+        err_console.print(f"[dim]{line}[/]", soft_wrap=True)
+    err_console.print(f"wrote {target}")
+    for line in diff(before, after, today).lines():
+        typer.echo(line)
+
+
+@catalog_app.command("diff")
+@reports_errors
+def diff_catalogs(
+    old: str = typer.Argument(..., metavar="OLD", help="Override file, or 'builtin'."),
+    new: str = typer.Argument(..., metavar="NEW", help="Override file, or 'builtin'."),
+    at: str | None = typer.Option(None, "--at", metavar="YYYY-MM-DD", help="Day for status (default: today)."),
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+) -> None:
+    """What changed between two catalogs (each the built-in catalog plus an override file)."""
+    from llmpick.catalog.loader import _load_cached, builtin_data_dir
+    from llmpick.catalog.refresh import diff
+
+    def load(name: str) -> Catalog:
+        return _load_cached(builtin_data_dir(), () if name == "builtin" else (Path(name),))
+
+    result = diff(load(old), load(new), _day(at))
+    if output_format is OutputFormat.JSON:
+        write_output(json.dumps(result.__dict__, indent=2), None)
+        return
+    for line in result.lines():
+        typer.echo(line)

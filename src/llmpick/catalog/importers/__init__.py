@@ -42,8 +42,28 @@ class Context:
             self._keys.setdefault(key_of(model_id), model_id)
 
     def known_id(self, name: str) -> str | None:
-        """The catalog or imported id that names the same model as `name` (punctuation and case ignored)."""
-        return self._keys.get(key_of(name))
+        """The catalog or imported id that names the same model as `name` (punctuation and case ignored; hosts
+        often drop or add "instruct" for the instruction-tuned release they serve)."""
+        key = key_of(name)
+        for candidate in (key, key + "instruct", key.removesuffix("instruct")):
+            if candidate in self._keys:
+                return self._keys[candidate]
+        return None
+
+    def enrichable(self) -> list[str]:
+        """Ids of imported models an enriching importer may update: this run's and the catalog's imported ones."""
+        ids = set(self.models) | {m.id for m in self.catalog.models.values() if m.curation == "imported"}
+        return sorted(ids)
+
+    def editable(self, model_id: str) -> Record:
+        """The imported record to update (a catalog record is copied into this run's output first)."""
+        if model_id not in self.models:
+            record = self.catalog.models[model_id].model_dump(mode="json")
+            # quality.yaml figures are merged at load time; the overlay must not carry them twice
+            record["quality"] = []
+            record["sources"] = {k: v for k, v in record["sources"].items() if not k.startswith("quality-")}
+            self.models[model_id] = record
+        return self.models[model_id]
 
     def add_model(self, record: Record) -> str:
         self.models[record["id"]] = record
@@ -92,12 +112,13 @@ def source(url: str, today: dt.date, note: str | None = None) -> Record:
 def registry() -> dict[str, Importer]:
     from llmpick.catalog.importers import genai_prices, hf_config, models_dev, openrouter
 
-    return dict(REGISTRY) | {
+    # order matters: genai-prices creates records, the others enrich them (OpenRouter names the HF repo)
+    return {
         "genai-prices": genai_prices.run,
         "models-dev": models_dev.run,
-        "hf-config": hf_config.run,
         "openrouter": openrouter.run,
-    }
+        "hf-config": hf_config.run,
+    } | REGISTRY
 
 
 REGISTRY: dict[str, Importer] = {}  # extra importers registered by other modules (name → importer)

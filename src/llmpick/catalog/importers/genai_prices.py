@@ -89,10 +89,10 @@ def _model_for(info: Any, provider: Any, by_id: dict[str, Any], ctx: Context, no
             canonical = by_id[home].find_model(rest or info.id) or info
         except Exception:  # genai-prices' matcher rejects some names; keep the host's record
             canonical = info
-    for name in (canonical.id, rest or info.id, info.id):
-        known = ctx.known_id(name)
-        if known:
-            return known
+    found = [k for k in (ctx.known_id(n) for n in (canonical.id, rest or info.id, info.id)) if k]
+    curated = [k for k in found if k in ctx.catalog.models and ctx.catalog.models[k].curation == "curated"]
+    if found:
+        return (curated or found)[0]  # a curated record is the one to attach offerings to
     model_id = slug(canonical.id)
     if not model_id or not model_id[0].isalnum():
         model_id = slug(info.id)

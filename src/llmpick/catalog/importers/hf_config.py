@@ -14,7 +14,8 @@ def run(folder: Path | None, ctx: Context) -> None:
     root = folder / "hf" if folder else None
     if root is None or not root.is_dir():
         return
-    for record in ctx.models.values():
+    for model_id in ctx.enrichable():
+        record = ctx.models.get(model_id) or ctx.catalog.models[model_id].model_dump(mode="json")
         repo = record.get("hf_repo")
         path = root / str(repo) / "config.json" if repo else None
         if path is None or not path.is_file():
@@ -22,6 +23,7 @@ def run(folder: Path | None, ctx: Context) -> None:
         config = json.loads(path.read_text(encoding="utf-8"))
         arch = architecture(config)
         if arch:
+            record = ctx.editable(model_id)
             record["sources"]["config"] = source(f"https://huggingface.co/{repo}/blob/main/config.json", ctx.today)
             record["architecture"] = arch | {"source": "config"}
 
@@ -36,7 +38,8 @@ def architecture(config: dict[str, Any]) -> dict[str, Any]:
         "hidden_size": cfg.get("hidden_size"),
         "attention_heads": heads,
         "kv_heads": kv,
-        "head_dim": cfg.get("head_dim") or (cfg["hidden_size"] // heads if heads and cfg.get("hidden_size") else None),
+        "head_dim": cfg.get("head_dim")
+        or (cfg["hidden_size"] // heads if heads and cfg.get("hidden_size") and not cfg.get("kv_lora_rank") else None),
         "experts": cfg.get("num_local_experts") or cfg.get("num_experts") or cfg.get("n_routed_experts"),
         "experts_per_token": cfg.get("num_experts_per_tok"),
     }

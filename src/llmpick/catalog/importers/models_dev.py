@@ -25,10 +25,10 @@ def run(folder: Path | None, ctx: Context) -> None:
     for provider in data.values():
         for model in (provider.get("models") or {}).values():
             entries.setdefault(key_of(model.get("id", "")), []).append(model)
-    for record in ctx.models.values():
-        found = entries.get(key_of(record["id"]))
+    for model_id in ctx.enrichable():
+        found = entries.get(key_of(model_id))
         if found:
-            _enrich(record, found, ctx)
+            _enrich(ctx.editable(model_id), found, ctx)
 
 
 def _enrich(record: dict[str, Any], found: list[dict[str, Any]], ctx: Context) -> None:
@@ -37,7 +37,7 @@ def _enrich(record: dict[str, Any], found: list[dict[str, Any]], ctx: Context) -
     if dates and not record["release"].get("date"):
         record["release"] = {"date": dates[0][:10], "status": "active", "source": "md"}
     # hosts often leave open_weights false by default; one entry saying true is the informative one
-    if record["components"]["weights"] is None and any(m.get("open_weights") for m in found):
+    if record["components"].get("weights") is None and any(m.get("open_weights") for m in found):
         record["components"] = {"weights": True, "source": "md"}
     caps = record["capabilities"]
     first = found[0]

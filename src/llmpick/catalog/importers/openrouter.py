@@ -19,10 +19,11 @@ def run(folder: Path | None, ctx: Context) -> None:
         return
     rows = json.loads(path.read_text(encoding="utf-8")).get("data", [])
     by_key = {key_of(r["id"]): r for r in rows if r.get("id")}
-    for record in ctx.models.values():
-        row = by_key.get(key_of(record["id"]))
+    for model_id in ctx.enrichable():
+        row = by_key.get(key_of(model_id))
         if row is None:
             continue
+        record = ctx.editable(model_id)
         record["sources"]["or"] = source(URL, ctx.today, "OpenRouter models export")
         if row.get("hugging_face_id") and not record.get("hf_repo"):
             record["hf_repo"] = row["hugging_face_id"]
