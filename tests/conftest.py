@@ -16,6 +16,15 @@ from llmpick.cli.main import app
 from llmpick.profile import Profile, parse_profile
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_catalog_overlay(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read the developer's own refresh overlay or $LLMPICK_CATALOG."""
+    import os
+
+    os.environ["LLMPICK_CATALOG_OVERLAY"] = str(tmp_path_factory.mktemp("overlay") / "overlay.yaml")
+    os.environ.pop("LLMPICK_CATALOG", None)
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_builtin_catalog()

@@ -22,6 +22,7 @@ class Catalog:
     offerings: list[Offering]
     runtimes: dict[str, Runtime]
     hardware: dict[str, Hardware]
+    layers: tuple[str, ...] = ()  # what was loaded, in order: built-in, then overlays ("path (version, as_of)")
     _by_model: dict[str, list[Offering]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _predecessors: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -62,8 +63,13 @@ class Catalog:
         max_output_price: float | None = None,
         min_context: int | None = None,
         include_retired: bool = True,
+        at: dt.date | None = None,
     ) -> list[Model]:
-        """Models matching every given filter, in catalog-id order."""
+        """Models matching every given filter, in catalog-id order; retirement is judged on day `at`
+        (default: the catalog's as-of date)."""
+        from llmpick.catalog.lifecycle import model_status
+
+        day = at or self.as_of
         out: list[Model] = []
         for model in sorted(self.models.values(), key=lambda m: m.id):
             if openness and model.openness != openness:
@@ -76,10 +82,10 @@ class Catalog:
                 continue
             if min_context and (model.capabilities.context_window or 0) < min_context:
                 continue
-            if not include_retired and model.release.status.value == "retired":
+            if not include_retired and model_status(model, day).status.value == "retired":
                 continue
             if max_output_price is not None:
-                prices = [offering_price(o, self.as_of) for o in self.offerings_of(model.id)]
+                prices = [offering_price(o, day) for o in self.offerings_of(model.id)]
                 known = [p.output_per_mtok for p in prices if p and p.output_per_mtok is not None]
                 if not model.is_open and (not known or min(known) > max_output_price):
                     continue

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,14 +29,88 @@ def builtin_data_dir() -> Path:
     return Path(str(resources.files("llmpick.catalog") / "data"))
 
 
+CATALOG_ENV = "LLMPICK_CATALOG"  # override file(s), separated like PATH
+OVERLAY_ENV = "LLMPICK_CATALOG_OVERLAY"  # where `catalog refresh` writes the user overlay (default: user data dir)
+NO_CACHE_ENV = "LLMPICK_NO_CATALOG_CACHE"
+OVERRIDE_KEYS = ("version", "as_of", "models", "providers", "offerings", "runtimes", "hardware", "quality")
+
+
+def user_overlay_path() -> Path:
+    """The overlay `llmpick catalog refresh` writes; loaded on top of the built-in catalog when it exists."""
+    env = os.environ.get(OVERLAY_ENV, "").strip()
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("llmpick")) / "catalog" / "overlay.yaml"
+
+
+def active_layers(extra: Path | Sequence[Path] | None = None) -> list[Path]:
+    """Override files in the order they apply: user overlay, then $LLMPICK_CATALOG, then the ones given."""
+    layers: list[Path] = []
+    overlay = user_overlay_path()
+    if overlay.is_file():
+        layers.append(overlay)
+    layers += [Path(p) for p in os.environ.get(CATALOG_ENV, "").split(os.pathsep) if p.strip()]
+    if isinstance(extra, Path | str):
+        layers.append(Path(extra))
+    elif extra:
+        layers += [Path(p) for p in extra]
+    return layers
+
+
+def load_active_catalog(extra: Path | Sequence[Path] | None = None) -> Catalog:
+    """The catalog every command uses: built-in + the refresh overlay + $LLMPICK_CATALOG + `--catalog` files."""
+    layers = active_layers(extra)
+    if not layers:
+        return load_builtin_catalog()
+    return _load_cached(builtin_data_dir(), tuple(layers))
+
+
 @cache
 def load_builtin_catalog() -> Catalog:
-    """The catalog shipped in the package (read once per process)."""
-    return load_catalog(builtin_data_dir())
+    """The catalog shipped in the package (read once per process, from a disk cache when unchanged)."""
+    return _load_cached(builtin_data_dir(), ())
+
+
+def _load_cached(data_dir: Path, overrides: tuple[Path, ...]) -> Catalog:
+    """Parsing and validating ~2,000 records takes seconds; a pickle keyed by every input file's size and
+    mtime (and the package versions that shape the records) makes repeated runs fast."""
+    if os.environ.get(NO_CACHE_ENV):
+        return load_catalog(data_dir, overrides)
+    try:
+        inputs = sorted(data_dir.rglob("*.yaml")) + list(overrides)
+        stamp = [str(Path(data_dir).resolve()), package_version("llmpick"), package_version("pydantic")]
+        stamp += [f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in inputs]
+    except (OSError, ValueError):
+        return load_catalog(data_dir, overrides)
+    key = hashlib.sha256("\n".join(stamp).encode()).hexdigest()[:24]
+    from platformdirs import user_cache_dir
+
+    path = Path(user_cache_dir("llmpick")) / f"catalog-{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, Catalog):
+            return cached
+    except Exception:  # missing, stale or unreadable cache: rebuild it
+        pass
+    catalog = load_catalog(data_dir, overrides)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache folder only costs speed
+    return catalog
 
 
 def load_catalog(data_dir: Path, overrides: Iterable[Path] = ()) -> Catalog:
-    """Load a catalog folder, then apply override files (records with the same id replace the shipped ones)."""
+    """Load a catalog folder, then apply override files: records with the same id replace the shipped ones
+    (an imported record never replaces a curated one), quality records are added, and `version`/`as_of`
+    replace the catalog's metadata."""
     meta = _read_yaml(data_dir / "catalog.yaml")
     if not isinstance(meta, dict) or "as_of" not in meta or "version" not in meta:
         raise CatalogError(f"{data_dir / 'catalog.yaml'}: needs 'version' and 'as_of'")
@@ -41,15 +120,26 @@ def load_catalog(data_dir: Path, overrides: Iterable[Path] = ()) -> Catalog:
     runtimes = read_records(Runtime, [data_dir / "runtimes.yaml"])
     hardware = read_records(Hardware, [data_dir / "hardware.yaml"])
     quality_path = data_dir / "quality.yaml"
-    if quality_path.exists():
-        models = _merge_quality(models, read_records(QualityRecord, [quality_path]))
+    quality = read_records(QualityRecord, [quality_path]) if quality_path.exists() else []
+    version, as_of = str(meta["version"]), _as_date(meta["as_of"], data_dir / "catalog.yaml")
+    layers = [f"built-in {version} ({as_of})"]
     for path in overrides:
+        data = _override_data(path)
         models, providers, offerings, runtimes, hardware = _apply_override(
-            path, models, providers, offerings, runtimes, hardware
+            path, data, models, providers, offerings, runtimes, hardware
         )
+        quality += _parse_list(QualityRecord, data.get("quality") or [], f"{path}:quality")
+        if "version" in data:
+            version = str(data["version"])
+        if "as_of" in data:
+            as_of = _as_date(data["as_of"], path)
+        layers.append(f"{path} ({version}, {as_of})")
+    if quality:
+        models = _merge_quality(models, quality)
     catalog = Catalog(
-        version=str(meta["version"]),
-        as_of=_as_date(meta["as_of"], data_dir / "catalog.yaml"),
+        version=version,
+        as_of=as_of,
+        layers=tuple(layers),
         models={m.id: m for m in models},
         providers={p.id: p for p in providers},
         offerings=offerings,
@@ -84,31 +174,35 @@ def _merge_quality(models: list[Model], records: list[QualityRecord]) -> list[Mo
     return merged
 
 
+def _override_data(path: Path) -> dict[str, Any]:
+    data = _read_yaml(path)
+    if not data:
+        raise CatalogError(f"{path}: the catalog override file is empty")
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}: a catalog override must be a mapping with keys {', '.join(OVERRIDE_KEYS)}")
+    unknown = set(data) - set(OVERRIDE_KEYS)
+    if unknown:
+        raise CatalogError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(OVERRIDE_KEYS)}")
+    return data
+
+
 def _apply_override(
     path: Path,
+    data: dict[str, Any],
     models: list[Model],
     providers: list[Provider],
     offerings: list[Offering],
     runtimes: list[Runtime],
     hardware: list[Hardware],
 ) -> tuple[list[Model], list[Provider], list[Offering], list[Runtime], list[Hardware]]:
-    data = _read_yaml(path)
-    if not data:
-        raise CatalogError(f"{path}: the catalog override file is empty")
-    if not isinstance(data, dict):
-        raise CatalogError(
-            f"{path}: a catalog override must be a mapping with keys models, providers, offerings, runtimes, hardware"
-        )
-    unknown = set(data) - {"models", "providers", "offerings", "runtimes", "hardware"}
-    if unknown:
-        raise CatalogError(
-            f"{path}: unknown key(s) {sorted(unknown)}; allowed: models, providers, offerings, runtimes, hardware"
-        )
-
     def merge(current: list[Record], kind: type[Record], key: str) -> list[Record]:
         extra = _parse_list(kind, data.get(key) or [], f"{path}:{key}")
         by_id: dict[Any, Record] = {_identity(r): r for r in current}
-        by_id.update({_identity(r): r for r in extra})
+        for record in extra:
+            old = by_id.get(_identity(record))
+            if old is not None and _curation(record) == "imported" and _curation(old) == "curated":
+                continue  # curated facts win over imported ones
+            by_id[_identity(record)] = record
         return list(by_id.values())
 
     return (
@@ -118,6 +212,10 @@ def _apply_override(
         merge(runtimes, Runtime, "runtimes"),
         merge(hardware, Hardware, "hardware"),
     )
+
+
+def _curation(record: BaseModel) -> str:
+    return str(getattr(record, "curation", "curated"))
 
 
 def _identity(record: BaseModel) -> Any:

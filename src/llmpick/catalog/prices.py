@@ -1,8 +1,9 @@
 """Prices of offerings: from the genai-prices package where it knows the offering, else the catalog's curated figure.
 
 genai-prices is used offline, from the snapshot bundled with the installed package; its
-background updater is never started. Prices resolve at the catalog's as-of date, so the same
-catalog always gives the same price.
+background updater is never started. Prices resolve at the day asked for (the recommendation's
+as-of date), at the prompt-length tier the workload selects; dated changes after that day are
+listed by `upcoming_price_changes`, and time-of-day pricing is flagged for a caveat.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class PriceQuote:
     per_image: float | None = None
     source: str = ""
     as_of: str = ""
+    tier_start_tokens: int | None = None  # the prompt-length tier applied (None: the base rate)
+    tiered: bool = False  # the price changes with the prompt length
+    time_of_day: str | None = None  # e.g. "peak UTC 01:00-04:00, 06:00-10:00: $1.32/$3.96 per M" (quoted: off-peak)
+    curated: bool = False  # the catalog's own figure, not a price dataset's
 
     @property
     def has_token_prices(self) -> bool:
@@ -66,28 +71,65 @@ def genai_prices_lookup(provider_id: str, model_id: str) -> tuple[Any, Any] | No
         return None
 
 
-def _base(value: Any) -> float | None:
-    """A flat price, or the first tier's price of a tiered one (our workloads stay under the first tier)."""
+def _at_tier(value: Any, prompt_tokens: int | None) -> tuple[float | None, int | None]:
+    """A flat price, or the tier a prompt of `prompt_tokens` selects (every token of the request pays it)."""
     if value is None:
-        return None
+        return None, None
     if isinstance(value, Decimal | int | float):
-        return float(value)
+        return float(value), None
     base = getattr(value, "base", None)
-    return float(base) if base is not None else None
+    price, start = (float(base) if base is not None else None), None
+    for tier in getattr(value, "tiers", None) or []:
+        if prompt_tokens is not None and prompt_tokens > tier.start:
+            price, start = float(tier.price), int(tier.start)
+    return price, start
 
 
-def quote_from_genai_prices(provider_id: str, model_id: str, at: dt.date) -> PriceQuote | None:
+def _base(value: Any) -> float | None:
+    return _at_tier(value, None)[0]
+
+
+def _moment(at: dt.date) -> dt.datetime:
+    return dt.datetime.combine(at, dt.time(12), tzinfo=dt.UTC)  # noon UTC: off-peak wherever peaks are priced
+
+
+def _time_of_day(model: Any) -> str | None:
+    prices = model.prices if isinstance(model.prices, list) else []
+    windows = [
+        p for p in prices if type(p.constraint).__name__ == "TimeOfDateConstraint"
+    ]  # genai-prices' time-window constraint
+    if not windows:
+        return None
+    spans = ", ".join(f"{w.constraint.start_time:%H:%M}-{w.constraint.end_time:%H:%M}" for w in windows)
+    peak = windows[0].prices
+    return (
+        f"peak hours UTC {spans}: ${_base(peak.input_mtok)}/${_base(peak.output_mtok)} per M tokens in/out; "
+        "the quote is the off-peak rate"
+    )
+
+
+def quote_from_genai_prices(
+    provider_id: str, model_id: str, at: dt.date, *, prompt_tokens: int | None = None
+) -> PriceQuote | None:
     found = genai_prices_lookup(provider_id, model_id)
     if found is None:
         return None
     provider, model = found
-    moment = dt.datetime.combine(at, dt.time(12))
+    moment = _moment(at)
     standard = model.get_prices(moment)
     batch = model.get_prices(moment, {"processing": "batch"})
-    fields: dict[str, float | None] = {ours: _base(getattr(standard, key, None)) for key, ours in _PER_MTOK.items()}
+    fields: dict[str, float | None] = {}
+    tier_start: int | None = None
+    tiered = False
+    for key, ours in _PER_MTOK.items():
+        raw = getattr(standard, key, None)
+        tiered = tiered or bool(getattr(raw, "tiers", None))
+        fields[ours], start = _at_tier(raw, prompt_tokens)
+        tier_start = tier_start or start
     audio_hours = _base(getattr(standard, "input_audio_hours", None) or getattr(standard, "audio_hours", None))
     mchars = _base(getattr(standard, "input_mchars", None))
-    batch_in, batch_out = _base(getattr(batch, "input_mtok", None)), _base(getattr(batch, "output_mtok", None))
+    batch_in = _at_tier(getattr(batch, "input_mtok", None), prompt_tokens)[0]
+    batch_out = _at_tier(getattr(batch, "output_mtok", None), prompt_tokens)[0]
     urls = list(getattr(provider, "pricing_urls", None) or [])
     return PriceQuote(
         **fields,
@@ -97,16 +139,75 @@ def quote_from_genai_prices(provider_id: str, model_id: str, at: dt.date) -> Pri
         per_million_chars=mchars,
         source=f"genai-prices {genai_prices_version()} ({provider.id}/{model.id})" + (f"; {urls[0]}" if urls else ""),
         as_of=at.isoformat(),
+        tier_start_tokens=tier_start,
+        tiered=tiered,
+        time_of_day=_time_of_day(model),
     )
 
 
-def offering_price(offering: Offering, at: dt.date) -> PriceQuote | None:
-    """The offering's price at `at` (the catalog's as-of date): genai-prices first, the curated `price` group
-    only where genai-prices has none."""
+@dataclass(frozen=True)
+class PriceChange:
+    """A dated price change that genai-prices already knows."""
+
+    on: dt.date
+    before: PriceQuote
+    after: PriceQuote
+
+    def describe(self) -> str:
+        def fmt(q: PriceQuote) -> str:
+            return f"${q.input_per_mtok:g}/${q.output_per_mtok:g}" if q.has_token_prices else "?"
+
+        return f"from {self.on}: {fmt(self.before)} → {fmt(self.after)} per M tokens in/out"
+
+
+def _change_dates(model: Any) -> list[dt.date]:
+    days: set[dt.date] = set()
+    for item in (model.prices if isinstance(model.prices, list) else []) + list(model.price_variants or []):
+        start = getattr(item.constraint, "start_date", None)
+        if isinstance(start, dt.date):
+            days.add(start)
+    return sorted(days)
+
+
+def upcoming_price_changes(
+    offering: Offering, at: dt.date, days: int = 90, *, prompt_tokens: int | None = None
+) -> list[PriceChange]:
+    """Dated changes to this offering's price after `at` and within `days` days (genai-prices offerings only)."""
+    ref = offering.genai_prices
+    found = genai_prices_lookup(ref.provider, ref.model) if ref else None
+    if ref is None or found is None:
+        return []
+    changes: list[PriceChange] = []
+    horizon = at + dt.timedelta(days=days)
+    for day in _change_dates(found[1]):
+        if not at < day <= horizon:
+            continue
+        before = quote_from_genai_prices(ref.provider, ref.model, day - dt.timedelta(days=1), prompt_tokens=prompt_tokens)
+        after = quote_from_genai_prices(ref.provider, ref.model, day, prompt_tokens=prompt_tokens)
+        if before and after and _figures(before) != _figures(after):
+            changes.append(PriceChange(day, before, after))
+    return changes
+
+
+def _figures(q: PriceQuote) -> tuple[float | None, ...]:
+    return (q.input_per_mtok, q.output_per_mtok, q.cached_input_per_mtok, q.batch_input_per_mtok, q.batch_output_per_mtok)
+
+
+def offering_price(offering: Offering, at: dt.date, *, prompt_tokens: int | None = None) -> PriceQuote | None:
+    """The offering's price on day `at` for a prompt of `prompt_tokens` tokens (None: the base tier):
+    genai-prices first, then voice-prices for speech, then the curated `price` group."""
     if offering.genai_prices:
-        quote = quote_from_genai_prices(offering.genai_prices.provider, offering.genai_prices.model, at)
+        quote = quote_from_genai_prices(
+            offering.genai_prices.provider, offering.genai_prices.model, at, prompt_tokens=prompt_tokens
+        )
         if quote is not None:
             return quote
+    if offering.voice_prices:
+        from llmpick.catalog.voice import quote_from_voice_prices
+
+        voice = quote_from_voice_prices(offering.voice_prices.provider, offering.voice_prices.model, at)
+        if voice is not None:
+            return voice
     if offering.price is None:
         return None
     price = offering.price
@@ -120,4 +221,5 @@ def offering_price(offering: Offering, at: dt.date) -> PriceQuote | None:
         per_image=price.per_image,
         source=source.url,
         as_of=source.as_of.isoformat(),
+        curated=True,
     )

@@ -71,6 +71,7 @@ class Openness(str, Enum):
     OPEN_SOURCE = "open-source"
     OPEN_WEIGHT = "open-weight"
     PROPRIETARY = "proprietary"
+    UNKNOWN = "unknown"  # imported records whose release of weights nobody has checked yet
 
 
 class Task(str, Enum):
@@ -102,13 +103,15 @@ class Release(Sourced):
 class Components(Sourced):
     """What was released, after the Model Openness Framework's components."""
 
-    weights: bool
+    weights: bool | None = Field(description="weights released; null = not checked (imported records)")
     training_code: bool = False
     training_data: bool = Field(default=False, description="data released, or fully described")
     paper: bool = False
     inference_code: bool = False
 
     def openness(self) -> Openness:
+        if self.weights is None:
+            return Openness.UNKNOWN
         if not self.weights:
             return Openness.PROPRIETARY
         if self.training_code and self.training_data:
@@ -119,7 +122,7 @@ class Components(Sourced):
 class License(Sourced):
     name: str
     spdx: str | None = Field(default=None, description="SPDX id, or LicenseRef-… for custom licences")
-    commercial_use: bool
+    commercial_use: bool | None = Field(description="null = licence not checked (imported records)")
     osi_approved: bool = False
     mau_limit: int | None = Field(
         default=None, description="monthly active users above which a separate licence is needed"
@@ -212,6 +215,9 @@ class FineTuning(Sourced):
     vendor_api: bool | None = Field(default=None, description="the vendor offers fine-tuning as a service")
 
 
+Curation = Literal["curated", "imported"]
+
+
 class Model(SourcedRecord):
     id: str
     name: str
@@ -228,6 +234,9 @@ class Model(SourcedRecord):
     fine_tuning: FineTuning | None = None
     supersedes: list[str] = Field(default_factory=list, description="older catalog ids this model replaces")
     hf_repo: str | None = None
+    curation: Curation = Field(
+        default="curated", description="curated by hand, or imported by `llmpick catalog refresh` (fewer facts checked)"
+    )
 
     @field_validator("id")
     @classmethod
@@ -246,7 +255,7 @@ class Model(SourcedRecord):
 
     @property
     def is_open(self) -> bool:
-        return self.components.weights
+        return self.components.weights is True
 
 
 class ProviderKind(str, Enum):
@@ -313,16 +322,41 @@ class GenaiPricesRef(Strict):
     model: str
 
 
+class OfferingLifecycle(Sourced):
+    """When this route opened and when the provider stops serving it (each provider keeps its own schedule).
+
+    A date on or before the day asked about means it has happened; ``status`` is only needed where the
+    provider states a status without dates.
+    """
+
+    status: Status | None = Field(default=None, description="stated status; otherwise derived from the dates")
+    announced_on: dt.date | None = None
+    deprecated_on: dt.date | None = None
+    shutdown_on: dt.date | None = None
+    successor: str | None = Field(default=None, description="catalog model id the provider names as replacement")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OfferingLifecycle:
+        if self.deprecated_on and self.shutdown_on and self.shutdown_on < self.deprecated_on:
+            raise ValueError(f"shutdown_on {self.shutdown_on} is before deprecated_on {self.deprecated_on}")
+        return self
+
+
 class Offering(SourcedRecord):
-    """A model served by a provider: the price and speed of that route."""
+    """A model served by a provider: the price, speed and lifecycle of that route."""
 
     model: str
     provider: str
     api_model_id: str
     genai_prices: GenaiPricesRef | None = None
+    voice_prices: GenaiPricesRef | None = Field(
+        default=None, description="speech price in the voice-prices package (optional extra 'voice')"
+    )
     price: Price | None = None
     speed: Speed | None = None
+    lifecycle: OfferingLifecycle | None = None
     batch_discount: float | None = Field(default=None, ge=0, lt=1, description="fraction off with the batch API")
+    curation: Curation = "curated"
 
 
 class RuntimeKind(str, Enum):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -10,10 +12,18 @@ from rich.console import Console
 from rich.table import Table
 
 from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.loader import load_builtin_catalog
-from llmpick.catalog.prices import offering_price
+from llmpick.catalog.lifecycle import model_status, offering_status
+from llmpick.catalog.prices import offering_price, upcoming_price_changes
 from llmpick.catalog.schema import Model, Openness, Task
-from llmpick.cli.common import OutputFormat, fail, reports_errors, write_output
+from llmpick.cli.common import (
+    CATALOG_OPTION,
+    OutputFormat,
+    active_catalog,
+    err_console,
+    fail,
+    reports_errors,
+    write_output,
+)
 
 catalog_app = typer.Typer(help="Browse the catalog: models, their facts and their sources.", no_args_is_help=True)
 
@@ -39,25 +49,44 @@ def model_summary(model: Model, catalog: Catalog) -> dict[str, Any]:
         "active_params_b": params.active_b if params else None,
         "context_window": model.capabilities.context_window,
         "release_date": model.release.date.isoformat() if model.release.date else None,
-        "status": model.release.status.value,
+        "status": model_status(model, catalog.as_of).status.value,
+        "curation": model.curation,
         "successor": model.release.successor,
         "providers": sorted({o.provider for o in catalog.offerings_of(model.id)}),
         "sources": {key: {"url": s.url, "as_of": s.as_of.isoformat()} for key, s in model.sources.items()},
     }
 
 
-def model_detail(model: Model, catalog: Catalog) -> dict[str, Any]:
+def model_detail(model: Model, catalog: Catalog, at: dt.date | None = None) -> dict[str, Any]:
+    """Every fact, plus each offering's lifecycle and price on day `at` (default: the catalog's as-of date)
+    with the dated price changes in the 90 days after it."""
+    day = at or catalog.as_of
     detail = model.model_dump(mode="json")
     detail["openness"] = model.openness.value
+    detail["at"] = day.isoformat()
+    detail["status_at"] = model_status(model, day).status.value
     detail["offerings"] = []
     for offering in catalog.offerings_of(model.id):
-        quote = offering_price(offering, catalog.as_of)
+        quote = offering_price(offering, day)
+        life = offering_status(offering, model, day)
         detail["offerings"].append(
             {
                 "provider": offering.provider,
                 "api_model_id": offering.api_model_id,
-                "price": None if quote is None else {k: v for k, v in quote.__dict__.items() if v not in (None, "")},
+                "price": None
+                if quote is None
+                else {k: v for k, v in quote.__dict__.items() if v not in (None, "", False)},
                 "speed": offering.speed.model_dump(mode="json") if offering.speed else None,
+                "lifecycle": {
+                    "status": life.status.value,
+                    "deprecated_on": life.deprecated_on.isoformat() if life.deprecated_on else None,
+                    "shutdown_on": life.shutdown_on.isoformat() if life.shutdown_on else None,
+                    "successor": life.successor,
+                },
+                "upcoming_price_changes": [
+                    {"on": c.on.isoformat(), "description": c.describe()} for c in upcoming_price_changes(offering, day)
+                ],
+                "curation": offering.curation,
             }
         )
     return detail
@@ -74,9 +103,10 @@ def list_models(
     min_context: int | None = typer.Option(None, "--min-context", min=1, help="Min context window, tokens."),
     active_only: bool = typer.Option(False, "--active", help="Leave out retired models."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """List models, filtered."""
-    catalog = load_builtin_catalog()
+    catalog = active_catalog(catalog_files)
     if provider is not None:
         catalog.provider(provider)  # unknown id → clear error
     models = catalog.filter_models(
@@ -123,17 +153,22 @@ def list_models(
 @reports_errors
 def show_model(
     model_id: str = typer.Argument(..., metavar="ID"),
+    at: str | None = typer.Option(None, "--at", metavar="YYYY-MM-DD", help="Day for status and prices (default: today)."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
-    """Every fact about one model, with its source and as-of date."""
-    catalog = load_builtin_catalog()
+    """Every fact about one model, with its source and as-of date; each offering's status and price on a day."""
+    catalog = active_catalog(catalog_files)
     model = catalog.model(model_id)
-    detail = model_detail(model, catalog)
+    detail = model_detail(model, catalog, _day(at))
     if output_format is OutputFormat.JSON:
         write_output(json.dumps(detail, indent=2), None)
         return
     console = Console()
-    console.print(f"[bold]{model.name}[/] ({model.id}) — {model.openness.value}, {model.vendor}")
+    console.print(
+        f"[bold]{model.name}[/] ({model.id}) — {model.openness.value}, {model.vendor}; "
+        f"{detail['status_at']} on {detail['at']} (catalog {catalog.version}, as of {catalog.as_of})"
+    )
     table = Table(show_header=True)
     for col in ("fact group", "facts", "source", "as of"):
         table.add_column(col, overflow="fold")
@@ -155,8 +190,8 @@ def show_model(
         )
     console.print(table)
     if detail["offerings"]:
-        offers = Table(title="Where to get it")
-        for col in ("provider", "api id", "$ in / out per M tokens", "other price", "speed", "price source"):
+        offers = Table(title=f"Where to get it, on {detail['at']}")
+        for col in ("provider", "api id", "status", "$ in / out per M tokens", "other price", "speed", "price source"):
             offers.add_column(col, overflow="fold")
         for o in detail["offerings"]:
             p = o["price"] or {}
@@ -167,10 +202,17 @@ def show_model(
             )
             other = ", ".join(f"{k}={p[k]}" for k in ("per_audio_minute", "per_million_chars", "per_image") if k in p)
             sp = o["speed"] or {}
+            life = o["lifecycle"]
+            verb = "since" if life["status"] == "retired" else "shuts down"
+            status = life["status"] + (f", {verb} {life['shutdown_on']}" if life["shutdown_on"] else "")
+            notes = [c["description"] for c in o["upcoming_price_changes"]]
+            notes += ["price rises with prompt length"] if p.get("tiered") else []
+            notes += [p["time_of_day"]] if p.get("time_of_day") else []
             offers.add_row(
                 o["provider"],
                 o["api_model_id"],
-                tokens,
+                status,
+                tokens + "".join(f"\n[dim]{n}[/]" for n in notes),
                 other,
                 f"{sp.get('output_tokens_per_s') or ''}",
                 p.get("source", "[dim]no price known[/]"),
@@ -183,11 +225,12 @@ def show_model(
 def compare_models(
     model_ids: list[str] = typer.Argument(..., metavar="ID ID…"),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """Compare 2–4 models side by side."""
     if not 2 <= len(model_ids) <= 4:
         raise fail(f"compare takes 2 to 4 model ids; got {len(model_ids)}")
-    catalog = load_builtin_catalog()
+    catalog = active_catalog(catalog_files)
     rows = [model_summary(catalog.model(i), catalog) for i in model_ids]
     if output_format is OutputFormat.JSON:
         write_output(json.dumps(rows, indent=2), None)
@@ -219,3 +262,65 @@ def compare_models(
             ],
         )
     Console().print(table)
+
+
+def _day(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--at {text!r}: expected a date YYYY-MM-DD") from None
+
+
+@catalog_app.command("refresh")
+@reports_errors
+def refresh_catalog(
+    from_dir: Path = typer.Option(..., "--from", help="Folder of source files: models.dev.json, openrouter-models.json, hf/<org>/<repo>/config.json."),
+    out: Path | None = typer.Option(None, "--out", help="Overlay to write (default: the user overlay the commands load)."),
+    only: list[str] = typer.Option([], "--only", help="Run only these importers (repeatable)."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="Date of the refresh (default: today)."),
+    catalog_files: list[Path] = CATALOG_OPTION,
+) -> None:
+    """Run the importers (genai-prices, models.dev, OpenRouter, HF configs) and write a dated overlay; print a diff."""
+    from llmpick.catalog.loader import _load_cached, builtin_data_dir, load_active_catalog, user_overlay_path
+    from llmpick.catalog.refresh import diff, overlay_data, run_importers, write_overlay
+
+    if not from_dir.is_dir():
+        raise fail(f"--from {from_dir}: not a folder")
+    today = _day(as_of)
+    target = out or user_overlay_path()
+    others = [p for p in catalog_files if p.resolve() != target.resolve()]
+    before = load_active_catalog(others or None)
+    base = _load_cached(builtin_data_dir(), tuple(others))  # without the old overlay: imported records are rebuilt
+    ctx = run_importers(base, from_dir, today, only=only or None)
+    write_overlay(overlay_data(base, ctx, today), target)
+    after = _load_cached(builtin_data_dir(), (target, *others))
+    for line in ctx.log:
+        err_console.print(f"[dim]{line}[/]", soft_wrap=True)
+    err_console.print(f"wrote {target}")
+    for line in diff(before, after, today).lines():
+        typer.echo(line)
+
+
+@catalog_app.command("diff")
+@reports_errors
+def diff_catalogs(
+    old: str = typer.Argument(..., metavar="OLD", help="Override file, or 'builtin'."),
+    new: str = typer.Argument(..., metavar="NEW", help="Override file, or 'builtin'."),
+    at: str | None = typer.Option(None, "--at", metavar="YYYY-MM-DD", help="Day for status (default: today)."),
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+) -> None:
+    """What changed between two catalogs (each the built-in catalog plus an override file)."""
+    from llmpick.catalog.loader import _load_cached, builtin_data_dir
+    from llmpick.catalog.refresh import diff
+
+    def load(name: str) -> Catalog:
+        return _load_cached(builtin_data_dir(), () if name == "builtin" else (Path(name),))
+
+    result = diff(load(old), load(new), _day(at))
+    if output_format is OutputFormat.JSON:
+        write_output(json.dumps(result.__dict__, indent=2), None)
+        return
+    for line in result.lines():
+        typer.echo(line)

@@ -7,16 +7,20 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import Enum
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from llmpick.errors import LlmpickError, ProfileError
+
+if TYPE_CHECKING:
+    from llmpick.catalog.catalog import Catalog
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -83,3 +87,33 @@ def _atomic(path: Path) -> Iterator[Any]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+STALE_AFTER_DAYS = 30
+
+# One `--catalog` option for every command that reads the catalog (repeatable; applied after the refresh overlay
+# and $LLMPICK_CATALOG).
+CATALOG_HELP = "Catalog override file(s) (YAML), applied on top of the built-in catalog and the refresh overlay."
+
+
+CATALOG_OPTION: Any = typer.Option([], "--catalog", help=CATALOG_HELP)
+
+
+def active_catalog(overrides: list[Path] | None = None, *, today: date | None = None) -> Catalog:
+    """The active catalog (built-in + refresh overlay + $LLMPICK_CATALOG + --catalog), with a warning on stderr
+    when its data is older than 30 days."""
+    from llmpick.catalog.loader import load_active_catalog
+
+    catalog = load_active_catalog(overrides or None)
+    warn_if_stale(catalog, today=today)
+    return catalog
+
+
+def warn_if_stale(catalog: Catalog, *, today: date | None = None) -> None:
+    age = ((today or date.today()) - catalog.as_of).days
+    if age > STALE_AFTER_DAYS:
+        err_console.print(
+            f"[yellow]warning:[/] catalog {escape(catalog.version)} is {age} days old (as of {catalog.as_of}); "
+            "prices and models may have changed — run `llmpick catalog refresh`",
+            soft_wrap=True,
+        )

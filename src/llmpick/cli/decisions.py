@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from llmpick.cli.common import OutputFormat, reports_errors, require_extra, write_output
+from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, reports_errors, require_extra, write_output
 from llmpick.render.text import money
 
 decisions_app = typer.Typer(
@@ -98,10 +99,11 @@ def rerun_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     save: bool = typer.Option(False, "--save", help="Keep the new result as a new decision."),
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """Run a decision's profile against the current catalog and show what changed."""
     store = _store(db)
-    rec, diff = store.rerun(decision_id)
+    rec, diff = store.rerun(decision_id, active_catalog(catalog_files))
     saved = store.save(store.get(decision_id).profile(), rec) if save else None
     if output_format is OutputFormat.JSON:
         doc = {"recommendation": rec.to_json_dict(), "diff": diff.model_dump(mode="json"), "saved_as": saved}

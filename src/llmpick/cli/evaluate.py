@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from llmpick.cli.common import err_console, fail, reports_errors, require_extra, write_output
+from llmpick.cli.common import CATALOG_HELP, err_console, fail, reports_errors, require_extra, write_output
 
 
 class EvalFormat(StrEnum):
@@ -53,6 +53,7 @@ def eval_command(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report to this file.")] = None,
     profile: Annotated[Path | None, typer.Option("--profile", help="Profile whose volume projects cost.")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    catalog_files: Annotated[list[Path] | None, typer.Option("--catalog", help=CATALOG_HELP)] = None,
 ) -> None:
     """Run the suite's prompts on every route or endpoint and report a prompts × routes matrix."""
     require_extra("eval", "sqlalchemy", "openai", "anthropic")
@@ -73,7 +74,7 @@ def eval_command(
             locals_ = [ep.LocalTarget.parse(t) for t in local or []]
         except ValueError as exc:
             raise fail(str(exc)) from None
-        found, skipped = ep.endpoints_for_routes(recommendation, _catalog(), local=locals_, providers=suite.providers)
+        found, skipped = ep.endpoints_for_routes(recommendation, _catalog(catalog_files), local=locals_, providers=suite.providers)
         targets += found
     for text in endpoint or []:
         try:
@@ -135,12 +136,12 @@ def _read_recommendation(path: Path):  # type: ignore[no-untyped-def]
         raise fail(f"{path}: not a recommendation from `llmpick recommend --format json` ({str(exc)[:300]})") from None
 
 
-def _catalog():  # type: ignore[no-untyped-def]
-    from llmpick.catalog.loader import load_builtin_catalog
+def _catalog(files: list[Path] | None = None):  # type: ignore[no-untyped-def]
+    from llmpick.catalog.loader import load_active_catalog
     from llmpick.errors import LlmpickError
 
     try:
-        return load_builtin_catalog()
+        return load_active_catalog(files or None)
     except LlmpickError as exc:
         err_console.print(f"[yellow]warning:[/] catalog not loaded ({exc}); provider routes cannot be mapped")
         return None

@@ -10,9 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.loader import builtin_data_dir, load_builtin_catalog, load_catalog
-from llmpick.cli.common import fail, reports_errors, require_extra, write_output
+from llmpick.cli.common import CATALOG_OPTION, active_catalog, fail, reports_errors, require_extra, write_output
 from llmpick.engine import recommend as run_engine
 from llmpick.engine.result import Recommendation
 from llmpick.profile import Profile, check_against_catalog, load_profile
@@ -38,7 +36,7 @@ def recommend_command(
     top: int = typer.Option(5, "--top", min=1, max=50, help="How many ranked routes to show."),
     output_format: RecommendFormat = typer.Option(RecommendFormat.TABLE, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
-    catalog_override: list[Path] = typer.Option([], "--catalog", help="Catalog override file(s) (YAML)."),
+    catalog_override: list[Path] = CATALOG_OPTION,
     eval_results: Path | None = typer.Option(
         None, "--eval", help="Results of `llmpick eval`: re-rank with measured figures."
     ),
@@ -49,7 +47,7 @@ def recommend_command(
 ) -> None:
     """Recommend openness, precision strategy, deployment and ranked, costed routes for a profile."""
     profile = _resolve_profile(profile_path, preset)
-    catalog = _catalog(catalog_override)
+    catalog = active_catalog(catalog_override)
     check_against_catalog(profile, catalog.hardware, str(profile_path or f"preset {preset}"))
     rec = run_engine(profile, catalog, top=top)
     if eval_results is not None:
@@ -75,11 +73,6 @@ def _resolve_profile(path: Path | None, preset: str | None) -> Profile:
         return load_preset(preset)
     assert path is not None
     return load_profile(path)
-
-
-def _catalog(overrides: list[Path]) -> Catalog:
-
-    return load_catalog(builtin_data_dir(), overrides) if overrides else load_builtin_catalog()
 
 
 def _emit(rec: Recommendation, profile: Profile, output_format: RecommendFormat, output: Path | None) -> None:

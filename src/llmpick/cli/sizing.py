@@ -11,9 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.loader import load_builtin_catalog
 from llmpick.catalog.schema import Task
-from llmpick.cli.common import OutputFormat, reports_errors, write_output
+from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, reports_errors, write_output
 from llmpick.errors import EstimateError
 from llmpick.profile import check_against_catalog, load_profile
 from llmpick.sizing.finetune import METHODS, finetune_estimate, hardware_that_can_finetune
@@ -120,9 +119,10 @@ def estimate_cmd(
     offload_gb: float = typer.Option(0.0, "--offload-gb", help="llama.cpp: system RAM for layers that do not fit on the GPU."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """Memory, fit and speed of a model on hardware (catalog ids or custom specs)."""
-    catalog = load_builtin_catalog()
+    catalog = active_catalog(catalog_files)
     _check_choice("--runtime", runtime, runtime_ids())
     _check_choice("--quantization", quantization, list(formats()))
     _check_choice("--kv-precision", kv_precision, kv_precisions())
@@ -187,9 +187,10 @@ def fit_cmd(
     min_tokens_per_s: float = typer.Option(5.0, "--min-tokens-per-s", help="Below this decode speed a model ranks as too slow."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """Which catalog models run on this hardware: best quantization, speed, ranked."""
-    catalog = load_builtin_catalog()
+    catalog = active_catalog(catalog_files)
     _check_choice("--runtime", runtime, runtime_ids())
     if count < 1:
         raise EstimateError(f"--count: must be at least 1 (got {count})")
@@ -265,12 +266,13 @@ def cost_cmd(
     model: str | None = typer.Option(None, "--model", "-m", help="Only this catalog model (all its routes)."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """The cheapest route of each kind per model at the profile's workload (the same routes and costs as
     `recommend`, budget aside), its breakdown, and where self-running starts to pay."""
     from llmpick.engine.cost_report import cost_report
 
-    catalog = load_builtin_catalog()
+    catalog = active_catalog(catalog_files)
     profile = load_profile(profile_path)
     check_against_catalog(profile, catalog.hardware, str(profile_path))
     if model is not None:
@@ -322,9 +324,10 @@ def finetune_cmd(
     epochs: int = typer.Option(3, "--epochs", help="Passes over the data."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """Memory and rough time of full fine-tuning, LoRA or QLoRA — on one device, or which catalog hardware can."""
-    catalog = load_builtin_catalog()
+    catalog = active_catalog(catalog_files)
     _check_choice("--method", method, list(METHODS))
     spec = _model_spec(catalog, model, params_b, None)
     if hardware is None and memory_gb is None:

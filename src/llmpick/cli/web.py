@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from llmpick.cli.common import err_console, fail, reports_errors
+from llmpick.cli.common import CATALOG_OPTION, active_catalog, err_console, fail, reports_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -18,6 +20,7 @@ def serve(
     db: str | None = typer.Option(
         None, "--db", help="Decision database URL (default: $LLMPICK_DB, else SQLite in the user data folder)."
     ),
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """Serve the web app: questionnaire, results with charts, catalog, calculators, decisions, and /api/v1."""
     try:
@@ -26,7 +29,7 @@ def serve(
         from llmpick.web.app import create_app
     except ImportError as exc:
         raise fail(f"the web app needs the web extra ({exc.name} is missing): pip install 'llmpick[web]'") from None
-    application = create_app(db)
+    application = create_app(db, active_catalog(catalog_files))
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(
             f"[yellow]warning:[/] binding {host}: anyone who can reach this machine can use the app (no login)"

@@ -130,7 +130,7 @@ def enumerate_candidates(profile: Profile, stage: Stage, setting: Setting) -> li
                     deployment=api_deployment(model, provider),
                     provider=provider,
                     offering=offering,
-                    price=offering_price(offering, setting.as_of),  # type: ignore[arg-type]
+                    price=offering_price(offering, setting.as_of, prompt_tokens=profile.workload.input_tokens),  # type: ignore[arg-type]
                 )
             )
         if not model.is_open or not stage.is_language:

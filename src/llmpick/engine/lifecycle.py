@@ -1,8 +1,9 @@
-"""Where a route stands in its lifecycle on the recommendation's as-of date.
+"""Where a route stands in its lifecycle on the recommendation's as-of date (the engine's view of
+`llmpick.catalog.lifecycle`, which owns the dates).
 
-An API offering is retired when its shut-down date has passed (per offering: a vendor's API, Bedrock and Vertex
-retire on their own schedules). Open weights never retire for the routes you run yourself: a vendor switching off
-its API does not take the weights away.
+An API offering is retired when its own shut-down date has passed (a vendor's API, Bedrock and Vertex retire on
+their own schedules). Open weights never retire for the routes you run yourself: a vendor switching off its API
+does not take the weights away.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from llmpick.catalog.schema import Model, Offering, Status
+from llmpick.catalog.lifecycle import model_status, offering_status
+from llmpick.catalog.schema import Model, Offering
 
 
 @dataclass(frozen=True)
@@ -18,30 +20,16 @@ class Standing:
     status: str  # active | deprecated | retired
     shutdown_on: dt.date | None
     successor: str | None
-    where: str  # "the model" or "this offering"
+    where: str  # "the model", "this offering" or "the weights"
 
 
 def standing(model: Model, offering: Offering | None, as_of: dt.date, *, self_run: bool) -> Standing:
-    """The route's status at `as_of`: the offering's own dates first, then the model's (API routes only)."""
-    if self_run:
-        return Standing("active", None, None, "the weights")
-    life = getattr(offering, "lifecycle", None) if offering is not None else None
-    if life is not None:
-        shutdown = getattr(life, "shutdown_on", None)
-        deprecated = getattr(life, "deprecated_on", None)
-        successor = getattr(life, "successor", None) or model.release.successor
-        status = _status(getattr(life, "status", None), deprecated, shutdown, as_of)
-        if status != "active" or shutdown is not None:
-            return Standing(status, shutdown, successor, "this offering")
-    release = model.release
-    status = _status(release.status, release.deprecated_on, release.retired_on, as_of)
-    return Standing(status, release.retired_on, release.successor, "the model")
-
-
-def _status(recorded: Status | str | None, deprecated_on: dt.date | None, shutdown_on: dt.date | None, as_of: dt.date) -> str:
-    value = recorded.value if isinstance(recorded, Status) else (recorded or "active")
-    if shutdown_on is not None:
-        return "retired" if shutdown_on <= as_of else ("deprecated" if value != "active" or deprecated_on else value)
-    if deprecated_on is not None and deprecated_on <= as_of and value == "active":
-        return "deprecated"
-    return value
+    """The route's status at `as_of`: the offering's schedule for API routes, the weights' for self-run ones."""
+    if self_run or offering is None:
+        state = model_status(model, as_of)
+        where = "the weights" if model.is_open else "the model"
+        shutdown = None if model.is_open else state.shutdown_on
+        return Standing(state.status.value, shutdown, state.successor, where)
+    state = offering_status(offering, model, as_of)
+    where = "this offering" if offering.lifecycle is not None else "the model"
+    return Standing(state.status.value, state.shutdown_on, state.successor, where)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from llmpick.catalog.catalog import Catalog
+from llmpick.catalog.prices import upcoming_price_changes
 from llmpick.engine.candidates import SELF_RUN, Candidate
 from llmpick.engine.lifecycle import Standing, standing
 from llmpick.engine.policy import Policy
@@ -171,6 +172,7 @@ def _caveats(candidate: Candidate, profile: Profile, run: Run, task: str, now: S
         )
     elif (tier_gap(rating.tier, profile.quality.value) or 0) > 0:
         caveats.append(f"rates {rating.tier}, one tier below the {profile.quality.value} quality asked for")
+    caveats.extend(_price_caveats(candidate, profile, run))
     cost = candidate.cost
     if cost is not None:
         caveats.extend(cost.unknown)
@@ -207,6 +209,20 @@ def _caveats(candidate: Candidate, profile: Profile, run: Run, task: str, now: S
     if candidate.estimate is not None and get_format(candidate.estimate.quantization).below_4bit:
         caveats.append("only fits below 4-bit quantization: expect a noticeable loss of quality")
     return caveats
+
+
+def _price_caveats(candidate: Candidate, profile: Profile, run: Run) -> list[str]:
+    """Dated price changes within the lifecycle warning window, and prices that depend on the hour."""
+    if candidate.offering is None or candidate.price is None:
+        return []
+    out = []
+    changes = upcoming_price_changes(
+        candidate.offering, run.as_of, run.policy.lifecycle.warn_days, prompt_tokens=profile.workload.input_tokens
+    )
+    out.extend(f"price change announced: {change.describe()}" for change in changes)
+    if candidate.price.time_of_day:
+        out.append(f"time-of-day pricing: {candidate.price.time_of_day}")
+    return out
 
 
 def _sources(candidate: Candidate) -> list[str]:

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from llmpick import __version__
 from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.loader import load_builtin_catalog
+from llmpick.catalog.loader import load_active_catalog
 from llmpick.errors import LlmpickError
 from llmpick.profile import Profile
 from llmpick.store.db import resolve_url, safe_url
@@ -44,7 +44,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
     )
     app.state.llmpick = AppState(
-        catalog=catalog or load_builtin_catalog(),
+        catalog=catalog or load_active_catalog(),
         store=DecisionStore.open(url),
         templates=templates(),
         db_label=safe_url(url),

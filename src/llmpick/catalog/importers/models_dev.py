@@ -1,0 +1,57 @@
+"""Enrich imported models from a models.dev ``api.json`` (release date, context, modalities, open-weights flag).
+
+Only imported records are touched: curated facts win. The file is `models.dev.json` or `api.json` in the
+refresh folder (download https://models.dev/api.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from llmpick.catalog.importers import Context, key_of, source
+
+URL = "https://models.dev/api.json"
+NAMES = ("models.dev.json", "api.json")
+TASKS_BY_INPUT = {"image": ["vision", "multimodal"], "audio": ["multimodal"], "video": ["multimodal"]}
+
+
+def run(folder: Path | None, ctx: Context) -> None:
+    path = next((folder / n for n in NAMES if folder and (folder / n).is_file()), None)
+    if path is None:
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entries: dict[str, list[dict[str, Any]]] = {}
+    for provider in data.values():
+        for model in (provider.get("models") or {}).values():
+            entries.setdefault(key_of(model.get("id", "")), []).append(model)
+    for model_id in ctx.enrichable():
+        found = entries.get(key_of(model_id))
+        if found:
+            _enrich(ctx.editable(model_id), found, ctx)
+
+
+def _enrich(record: dict[str, Any], found: list[dict[str, Any]], ctx: Context) -> None:
+    record["sources"]["md"] = source(URL, ctx.today, "models.dev api.json")
+    dates = sorted(m["release_date"] for m in found if m.get("release_date"))
+    if dates and not record["release"].get("date"):
+        record["release"] = {"date": dates[0][:10], "status": "active", "source": "md"}
+    # hosts often leave open_weights false by default; one entry saying true is the informative one
+    if record["components"].get("weights") is None and any(m.get("open_weights") for m in found):
+        record["components"] = {"weights": True, "source": "md"}
+    caps = record["capabilities"]
+    first = found[0]
+    inputs = [m for m in (first.get("modalities") or {}).get("input", []) if m in ("text", "image", "audio", "video")]
+    if inputs and caps["output_modalities"] == ["text"]:
+        caps["input_modalities"] = inputs
+        extra = [t for m in inputs for t in TASKS_BY_INPUT.get(m, [])]
+        caps["tasks"] = list(dict.fromkeys(caps["tasks"] + (["reasoning"] if first.get("reasoning") else []) + extra))
+    context = (first.get("limit") or {}).get("context")
+    if context and not caps.get("context_window"):
+        caps["context_window"] = int(context)
+    output = (first.get("limit") or {}).get("output")
+    if output:
+        caps["max_output_tokens"] = int(output)
+    if first.get("tool_call") is not None:
+        caps["tool_calling"] = bool(first["tool_call"])
+    caps["source"] = "md" if caps["source"] == "gp" else caps["source"]
