@@ -13,9 +13,11 @@ from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.loader import load_builtin_catalog
 from llmpick.catalog.prices import offering_price
 from llmpick.catalog.schema import Model, Openness, Task
+from llmpick.cli import quality as quality_cli
 from llmpick.cli.common import OutputFormat, fail, reports_errors, write_output
 
 catalog_app = typer.Typer(help="Browse the catalog: models, their facts and their sources.", no_args_is_help=True)
+quality_cli.register(catalog_app)
 
 
 def register(app: typer.Typer) -> None:
