@@ -15,7 +15,13 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "quality"
 
 
 def test_the_registry_names_every_source_the_refresh_can_plug_in() -> None:
-    assert set(REGISTRY) == {"lmarena-arena-catalog", "arena-ai-daily", "aider-polyglot", "open-asr-leaderboard"}
+    assert set(REGISTRY) == {
+        "lmarena-arena-catalog",
+        "lmarena-leaderboard-dataset",
+        "arena-ai-daily",
+        "aider-polyglot",
+        "open-asr-leaderboard",
+    }
 
 
 def test_lmarena_export_gives_overall_coding_and_math_as_separate_benchmarks() -> None:
@@ -26,6 +32,27 @@ def test_lmarena_export_gives_overall_coding_and_math_as_separate_benchmarks() -
     assert {b for b, _ in by} == {"lmarena-text", "lmarena-coding", "lmarena-math"}  # 'chinese' is not read
     assert by[("lmarena-text", "gpt-5-high")] > by[("lmarena-text", "gpt-5-nano-high")]
     assert all(f.as_of == dt.date(2025, 12, 11) for f in figures)
+
+
+def test_lmarena_dataset_keeps_the_newest_publish_date_of_a_csv_export() -> None:
+    figures = import_file("lmarena-leaderboard-dataset", FIXTURES / "lmarena-dataset-text.csv")
+    assert {f.as_of for f in figures} == {dt.date(2026, 7, 16)}
+    assert {f.model: f.value for f in figures}["claude-opus-4-6"] == 1497.8  # not the 2026-05-27 row
+    assert {f.benchmark for f in figures} == {"lmarena-text"}
+
+
+def test_lmarena_dataset_reads_the_parquet_file_itself(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet", reason="the 'quality' extra (pyarrow) reads parquet")
+    import csv
+
+    import pyarrow as pa
+
+    with (FIXTURES / "lmarena-dataset-text.csv").open() as handle:
+        rows = [r | {"rating": float(r["rating"])} for r in csv.DictReader(handle)]
+    path = tmp_path / "latest-00000-of-00001.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    figures = import_file("lmarena-leaderboard-dataset", path)
+    assert len(figures) == 3 and {f.as_of for f in figures} == {dt.date(2026, 7, 16)}
 
 
 def test_arena_daily_snapshot_dates_itself_and_keeps_the_source_page() -> None:
@@ -64,6 +91,7 @@ def test_aliases_rename_to_catalog_ids_and_drop_the_rest() -> None:
         ("arena-ai-daily", '{"models": []}', "meta.leaderboard"),
         ("aider-polyglot", "model: x", "list of benchmark runs"),
         ("open-asr-leaderboard", "name,wer\nx,1\n", "Avg. WER"),
+        ("lmarena-leaderboard-dataset", "name,wer\nx,1\n", "leaderboard_publish_date"),
     ],
 )
 def test_a_wrong_file_is_refused_with_what_was_expected(tmp_path: Path, source: str, content: str, words: str) -> None:

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from llmpick.quality.figures import Figure
-from llmpick.quality.importers import aider_polyglot, arena_catalog, arena_daily, open_asr
+from llmpick.quality.importers import aider_polyglot, arena_catalog, arena_daily, lmarena_dataset, open_asr
 
 Importer = Callable[..., list[Figure]]
 
 REGISTRY: dict[str, Importer] = {
     "lmarena-arena-catalog": arena_catalog.import_snapshot,
+    "lmarena-leaderboard-dataset": lmarena_dataset.import_snapshot,
     "arena-ai-daily": arena_daily.import_snapshot,
     "aider-polyglot": aider_polyglot.import_snapshot,
     "open-asr-leaderboard": open_asr.import_snapshot,
