@@ -56,6 +56,15 @@ def coverage_section() -> list[str]:
         )
     unrated = [f"`{m.id}` ({main_task(m)})" for m, r in ratings if not r.rated and not r.estimated]
     lines += ["", "Unrated (released since 2025, active): " + (", ".join(unrated) or "none") + "."]
+    figures = load_figures()
+    outside = sorted({f.model for f in figures} - catalog.models.keys())
+    lines += [
+        "",
+        f"{len(figures)} figures shipped; {len(outside)} of their model ids are not in the catalog yet "
+        f"(kept: they anchor the cross-walks and rate those models once the catalog adds them): "
+        + ", ".join(f"`{i}`" for i in outside)
+        + ".",
+    ]
     return lines
 
 
