@@ -94,8 +94,10 @@ def build_task_index(
     add(primary, Fit(primary, "primary", 1.0, 0.0, len(series[primary]), 1.0))
     pending = [s for s in series if s != primary]
     while pending:
-        fit = max((f for f in (_try_fit(s, series[s], benchmarks, lead, mapped, elo_pool) for s in pending) if f), default=None,
-                  key=lambda f: (f.kind == "offset", f.shared, f.series[1] or dt.date.min))  # fmt: skip
+        candidates = [_try_fit(s, series[s], benchmarks, lead, mapped, elo_pool) for s in pending]
+        fits = [f for f in candidates if f is not None]
+        # best anchored first: a date shift of the primary leaderboard, then the most shared models
+        fit = max(fits, key=lambda f: (f.kind == "offset", f.shared, f.series[1] or dt.date.min), default=None)
         if fit is None:
             break
         pending.remove(fit.series)

@@ -90,10 +90,8 @@ def rate(
         primary = any(f.primary for f in entry.fits)
         good_fits = all(f.primary or f.r2 >= GOOD_FIT_R2 for f in entry.fits)
         confidence: Confidence = "high" if primary or len(entry.fits) > 1 else ("medium" if good_fits else "low")
-        return Rating(
-            model.id, name, entry.score, tier_for(entry.score, cuts), True, confidence, False,
-            tuple(f.basis() for f in entry.figures),
-        )  # fmt: skip
+        basis = tuple(f.basis() for f in entry.figures)
+        return Rating(model.id, name, entry.score, tier_for(entry.score, cuts), True, confidence, False, basis)
     if catalog is not None:
         from llmpick.quality.estimates import same_release_estimate
 
