@@ -15,6 +15,7 @@ from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.lifecycle import model_status, offering_status
 from llmpick.catalog.prices import offering_price, upcoming_price_changes
 from llmpick.catalog.schema import Model, Openness, Task
+from llmpick.cli import quality as quality_cli
 from llmpick.cli.common import (
     CATALOG_OPTION,
     OutputFormat,
@@ -26,6 +27,7 @@ from llmpick.cli.common import (
 )
 
 catalog_app = typer.Typer(help="Browse the catalog: models, their facts and their sources.", no_args_is_help=True)
+quality_cli.register(catalog_app)
 
 
 def register(app: typer.Typer) -> None:

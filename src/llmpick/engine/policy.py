@@ -19,14 +19,15 @@ class SpeedTierRule(_Frozen):
     use: str
 
 
-class BenchmarkScale(_Frozen):
-    floor: float
-    ceiling: float
-    tiers: dict[str, float]
+class TierCut(_Frozen):
+    """A tier starts at `score`, the quality index score of the `reference` model."""
+
+    reference: str
+    score: float
 
 
 class QualityPolicy(_Frozen):
-    benchmarks: dict[str, BenchmarkScale]
+    tiers: dict[str, dict[str, TierCut]]  # task → tier → cut-off
     tolerance_tiers: int
     below_tier_factor: float
     below_4bit_factor: float

@@ -1,66 +1,44 @@
-"""A model's quality score (0..1) and tier, from the benchmark figures the catalog records."""
+"""The engine's view of quality: a thin adapter over llmpick.quality (the per-task index).
+
+A model is rated for one task (by default its main one) from its own benchmark figures only;
+without them it is unrated (score None), unless a labelled same-release estimate applies.
+`supersedes` and successors play no part: they are lifecycle, not quality.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
+from llmpick import quality
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Model
 from llmpick.engine.policy import Policy
 
-TIERS = ["basic", "good", "high", "frontier"]
+TIERS = list(quality.TIERS)
 
 
 @dataclass(frozen=True)
 class QualityRating:
-    score: float | None  # None: no usable benchmark figure in the catalog
+    score: float | None  # None: unrated for the task (no figure of its own, no estimate)
     tier: str | None
-    basis: str
+    basis: str  # one line: the figures and dates behind the score, or why there is none
+    rated: bool = False  # measured on a benchmark of the task (an estimate is not)
+    confidence: str = "low"  # high, medium or low
 
     @property
     def known(self) -> bool:
         return self.score is not None
 
 
-def rate(model: Model, policy: Policy, catalog: Catalog | None = None, *, task: str | None = None) -> QualityRating:
-    """The model's own benchmark figure; failing that, the best figure of a model it replaces.
-
-    A successor is at least as good as what it supersedes (vendors retire models in favour of
-    better ones), so a new model with no published figure yet inherits its predecessor's rating,
-    and the basis says so.
-    """
-    own = _own_rating(model, policy)
-    if own.known or catalog is None:
-        return own
-    rated = [(p, _own_rating(p, policy)) for p in catalog.predecessors_of(model.id)]
-    rated = [(p, r) for p, r in rated if r.known]
-    if not rated:
-        return own
-    best, rating = max(rated, key=lambda pr: pr[1].score or 0.0)
-    return QualityRating(
-        rating.score, rating.tier, f"no figure of its own; rated as the model it replaces, {best.name}: {rating.basis}"
-    )
-
-
-def _own_rating(model: Model, policy: Policy) -> QualityRating:
-    figures = {q.benchmark.value: q for q in model.quality}
-    for name, scale in policy.quality.benchmarks.items():
-        figure = figures.get(name)
-        if figure is None:
-            continue
-        span = scale.ceiling - scale.floor
-        score = min(1.0, max(0.0, (figure.score - scale.floor) / span))
-        tier = "basic"
-        for candidate in TIERS[1:]:
-            if figure.score >= scale.tiers[candidate]:
-                tier = candidate
-        url = model.sources[figure.source].url
-        return QualityRating(score, tier, f"{name} {figure.score:g} → {tier} ({url})")
-    return QualityRating(None, None, "no benchmark figure in the catalog")
+def rate(model: Model, policy: Policy, catalog: Catalog | None = None, task: str | Enum | None = None) -> QualityRating:
+    """The model's quality for `task` (default: its main task), with the policy's tier cut-offs."""
+    name = quality.rating.task_name(task) if task is not None else quality.main_task(model)
+    cuts = {tier: cut.score for tier, cut in policy.quality.tiers.get(name, {}).items()}
+    r = quality.rate(model, name, catalog, cuts)
+    return QualityRating(r.score, r.tier, r.summary, r.rated, r.confidence)
 
 
 def tier_gap(actual: str | None, wanted: str) -> int:
-    """How many tiers `actual` sits below `wanted` (0 when it meets it; unknown counts as 0)."""
-    if actual is None:
-        return 0
-    return max(0, TIERS.index(wanted) - TIERS.index(actual))
+    """How many tiers `actual` sits below `wanted` (0 when it meets it; unrated counts as 0 here)."""
+    return quality.tier_gap(actual, wanted) or 0

@@ -1,0 +1,46 @@
+"""`llmpick catalog quality`: every model's quality rating per task, with the figures behind it."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from llmpick.catalog.loader import load_builtin_catalog
+from llmpick.cli.common import OutputFormat, fail, reports_errors, write_output
+from llmpick.quality import TASKS, Rating, rate
+
+
+def register(catalog_app: typer.Typer) -> None:
+    catalog_app.command("quality")(reports_errors(quality))
+
+
+def quality(
+    task: str | None = typer.Option(None, "--task", "-t", help=f"Only this task: {', '.join(TASKS)}."),
+    active_only: bool = typer.Option(False, "--active", help="Leave out retired models."),
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+) -> None:
+    """Quality per model and task: score (0-1 within the task), tier, rated, confidence and basis."""
+    if task is not None and task not in TASKS:
+        raise fail(f"--task: {task!r} is not a task with a quality index; allowed: {', '.join(TASKS)}")
+    catalog = load_builtin_catalog()
+    ratings: list[Rating] = []
+    for model in sorted(catalog.models.values(), key=lambda m: m.id):
+        if active_only and model.release.status.value == "retired":
+            continue
+        tasks = [t.value for t in model.tasks if t.value in TASKS]
+        for name in tasks if task is None else [task] if task in tasks else []:
+            ratings.append(rate(model, name, catalog))
+    if output_format is OutputFormat.JSON:
+        write_output(json.dumps([r.as_dict() for r in ratings], indent=2), None)
+        return
+    rated = sum(r.rated for r in ratings)
+    table = Table(title=f"{len(ratings)} ratings, {rated} measured (catalog {catalog.version})")
+    for col in ("model", "task", "score", "tier", "confidence", "basis"):
+        table.add_column(col, overflow="fold")
+    for r in sorted(ratings, key=lambda r: (r.task, -(r.score or -1.0), r.model)):
+        score = "" if r.score is None else f"{r.score:.3f}"
+        table.add_row(r.model, r.task, score, r.tier or "unrated", r.confidence, r.summary)
+    Console().print(table)

@@ -1,0 +1,72 @@
+"""Benchmark figures: one measured value of one model on one benchmark, with where and when it was published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from llmpick.errors import LlmpickError
+from llmpick.yamlio import load_yaml
+
+
+@dataclass(frozen=True)
+class Figure:
+    model: str  # catalog id (or, straight out of an importer, the source's own name for the model)
+    benchmark: str
+    value: float
+    source: str  # URL of the published snapshot
+    as_of: dt.date | None
+    entry: str | None = None  # the source's own name for the model, when it differs from `model`
+    vendor_reported: bool = False  # a vendor's own claim (model card): kept apart from the index
+
+    @property
+    def series(self) -> tuple[str, dt.date | None]:
+        """Figures of one benchmark published together: the unit a cross-walk is fitted on."""
+        return (self.benchmark, self.as_of)
+
+    def basis(self) -> dict[str, Any]:
+        return {
+            "benchmark": self.benchmark,
+            "value": self.value,
+            "source": self.source,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+        }
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files("llmpick.quality") / "data"))
+
+
+def load_figures(directory: Path | None = None) -> list[Figure]:
+    """Every figure in data/figures/*.yaml (one file per imported snapshot)."""
+    folder = (directory or data_dir()) / "figures"
+    figures: list[Figure] = []
+    for path in sorted(folder.glob("*.yaml")):
+        figures.extend(read_snapshot_file(path))
+    return figures
+
+
+def read_snapshot_file(path: Path) -> list[Figure]:
+    doc = load_yaml(path.read_text(encoding="utf-8"))
+    try:
+        url, as_of = doc["url"], doc["as_of"]
+        vendor = bool(doc.get("vendor_reported", False))
+        return [
+            Figure(
+                model=row["model"],
+                benchmark=row.get("benchmark", doc.get("benchmark")),
+                value=float(row["value"]),
+                source=row.get("url", url),
+                as_of=row.get("as_of", as_of),
+                entry=row.get("entry"),
+                vendor_reported=vendor,
+            )
+            for row in doc["figures"]
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LlmpickError(
+            f"{path.name}: not a figures file (needs url, as_of, figures[model, value]): {exc}"
+        ) from None

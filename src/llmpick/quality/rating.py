@@ -1,0 +1,106 @@
+"""A model's rating for one task: the index value, its tier, how sure it is and the figures behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from typing import Any, Literal
+
+from llmpick.catalog.catalog import Catalog
+from llmpick.catalog.schema import Model
+from llmpick.errors import LlmpickError
+from llmpick.quality.benchmarks import TASKS, load_benchmarks
+from llmpick.quality.figures import load_figures
+from llmpick.quality.index import TaskIndex, build_task_index
+from llmpick.quality.tiers import tier_for
+
+Confidence = Literal["high", "medium", "low"]
+GOOD_FIT_R2 = 0.6  # a cross-walk this close to a line keeps a figure at medium confidence
+
+
+@dataclass(frozen=True)
+class Rating:
+    model: str
+    task: str
+    score: float | None  # 0..1, comparable within the task; None when unrated and not estimated
+    tier: str | None
+    rated: bool  # measured: the model's own figures on a benchmark of this task
+    confidence: Confidence
+    estimated: bool  # a labelled same-release estimate (estimates.py), never a measurement
+    basis: tuple[dict[str, Any], ...]  # {benchmark, value, source, as_of} (+ model for an estimate)
+    note: str = ""
+
+    @property
+    def summary(self) -> str:
+        figures = ", ".join(f"{b['benchmark']} {b['value']:g} ({b['as_of']})" for b in self.basis)
+        if self.rated:
+            return f"{figures} → {self.tier}"
+        if self.estimated:
+            return f"estimated {self.tier} ({self.note}: {figures}; low confidence)"
+        return f"unrated for {self.task}: {self.note}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "task": self.task,
+            "score": None if self.score is None else round(self.score, 4),
+            "tier": self.tier,
+            "rated": self.rated,
+            "estimated": self.estimated,
+            "confidence": self.confidence,
+            "basis": list(self.basis),
+            "summary": self.summary,
+        }
+
+
+def task_name(task: str | Enum) -> str:
+    name = task.value if isinstance(task, Enum) else str(task)
+    if name not in TASKS:
+        raise LlmpickError(f"task {name!r} is not one a quality index exists for; allowed: {', '.join(TASKS)}")
+    return name
+
+
+def main_task(model: Model) -> str:
+    """The task a model is mainly for: its first listed task ('multimodal' is a capability, not a task here)."""
+    return next((t.value for t in model.tasks if t.value in TASKS), TASKS[0])
+
+
+@cache
+def task_index(task: str) -> TaskIndex:
+    return build_task_index(load_figures(), load_benchmarks(), task)
+
+
+def default_cuts(task: str) -> dict[str, float]:
+    from llmpick.engine.policy import load_policy  # late: the engine imports this package
+
+    cuts = load_policy().quality.tiers.get(task, {})
+    return {tier: cut.score for tier, cut in cuts.items()}
+
+
+def rate(
+    model: Model, task: str | Enum, catalog: Catalog | None = None, cuts: dict[str, float] | None = None
+) -> Rating:
+    """The model's own rating for the task; failing that a labelled same-release estimate; failing that unrated."""
+    name = task_name(task)
+    cuts = default_cuts(name) if cuts is None else cuts
+    index = task_index(name)
+    entry = index.entries.get(model.id)
+    if entry is not None:
+        primary = any(f.primary for f in entry.fits)
+        good_fits = all(f.primary or f.r2 >= GOOD_FIT_R2 for f in entry.fits)
+        confidence: Confidence = "high" if primary or len(entry.fits) > 1 else ("medium" if good_fits else "low")
+        basis = tuple(f.basis() for f in entry.figures)
+        return Rating(model.id, name, entry.score, tier_for(entry.score, cuts), True, confidence, False, basis)
+    if catalog is not None:
+        from llmpick.quality.estimates import same_release_estimate
+
+        estimate = same_release_estimate(model, index, catalog)
+        if estimate is not None:
+            score, sibling, entry = estimate
+            basis = tuple(f.basis() | {"model": sibling.id} for f in entry.figures)
+            note = f"a smaller model of the same release as {sibling.name}, capped at its score"
+            return Rating(model.id, name, score, tier_for(score, cuts), False, "low", True, basis, note)
+    benches = sorted(b.id for b in load_benchmarks().values() if b.task == name)
+    note = f"no figure on {', '.join(benches)}" if benches else f"no {name} benchmark is imported yet"
+    return Rating(model.id, name, None, None, False, "low", False, (), note)

@@ -1,0 +1,106 @@
+"""Importers read the files users download from each leaderboard, offline, into figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from llmpick.errors import LlmpickError
+from llmpick.quality.aliases import apply_aliases
+from llmpick.quality.importers import REGISTRY, import_file
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "quality"
+
+
+def test_the_registry_names_every_source_the_refresh_can_plug_in() -> None:
+    assert set(REGISTRY) == {
+        "lmarena-arena-catalog",
+        "lmarena-leaderboard-dataset",
+        "arena-ai-daily",
+        "aider-polyglot",
+        "open-asr-leaderboard",
+    }
+
+
+def test_lmarena_export_gives_overall_coding_and_math_as_separate_benchmarks() -> None:
+    figures = import_file(
+        "lmarena-arena-catalog", FIXTURES / "leaderboard-text-style-control.json", as_of=dt.date(2025, 12, 11)
+    )
+    by = {(f.benchmark, f.model): f.value for f in figures}
+    assert {b for b, _ in by} == {"lmarena-text", "lmarena-coding", "lmarena-math"}  # 'chinese' is not read
+    assert by[("lmarena-text", "gpt-5-high")] > by[("lmarena-text", "gpt-5-nano-high")]
+    assert all(f.as_of == dt.date(2025, 12, 11) for f in figures)
+
+
+def test_lmarena_dataset_keeps_the_newest_publish_date_of_a_csv_export() -> None:
+    figures = import_file("lmarena-leaderboard-dataset", FIXTURES / "lmarena-dataset-text.csv")
+    assert {f.as_of for f in figures} == {dt.date(2026, 7, 16)}
+    assert {f.model: f.value for f in figures}["claude-opus-4-6"] == 1497.8  # not the 2026-05-27 row
+    assert {f.benchmark for f in figures} == {"lmarena-text"}
+
+
+def test_lmarena_dataset_reads_the_parquet_file_itself(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet", reason="the 'quality' extra (pyarrow) reads parquet")
+    import csv
+
+    import pyarrow as pa
+
+    with (FIXTURES / "lmarena-dataset-text.csv").open() as handle:
+        rows = [r | {"rating": float(r["rating"])} for r in csv.DictReader(handle)]
+    path = tmp_path / "latest-00000-of-00001.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    figures = import_file("lmarena-leaderboard-dataset", path)
+    assert len(figures) == 3 and {f.as_of for f in figures} == {dt.date(2026, 7, 16)}
+
+
+def test_arena_daily_snapshot_dates_itself_and_keeps_the_source_page() -> None:
+    figures = import_file("arena-ai-daily", FIXTURES / "arena-daily-text.json")
+    assert {f.as_of for f in figures} == {dt.date(2026, 4, 19)}
+    assert {f.source for f in figures} == {"https://arena.ai/leaderboard/text"}
+    assert {f.benchmark for f in figures} == {"lmarena-text"}
+
+
+def test_aider_keeps_each_models_best_run() -> None:
+    figures = {f.model: f for f in import_file("aider-polyglot", FIXTURES / "polyglot_leaderboard.yml")}
+    assert figures["gpt-5 (high)"].value == 88.0
+    assert figures["gpt-5 (medium)"].value < figures["gpt-5 (high)"].value
+    assert figures["gpt-5 (high)"].as_of == max(f.as_of for f in figures.values() if f.as_of)
+
+
+def test_open_asr_reads_word_error_rates_once_per_model() -> None:
+    figures = import_file("open-asr-leaderboard", FIXTURES / "en_shortform.csv", as_of=dt.date(2026, 5, 22))
+    names = [f.model for f in figures]
+    assert len(names) == len(set(names))  # the export repeats a row; one figure per model
+    wer = {f.model: f.value for f in figures}
+    assert wer["openai/whisper-large-v3"] < wer["openai/whisper-large-v3-turbo"]
+
+
+def test_aliases_rename_to_catalog_ids_and_drop_the_rest() -> None:
+    figures = apply_aliases(import_file("arena-ai-daily", FIXTURES / "arena-daily-text.json"))
+    ids = {f.model for f in figures}
+    assert {"claude-sonnet-4-5", "gemma-4-31b-it"} <= ids
+    assert all(f.entry for f in figures)  # the source's own name is kept beside the id
+
+
+@pytest.mark.parametrize(
+    ("source", "content", "words"),
+    [
+        ("lmarena-arena-catalog", "[1, 2]", "'full'"),
+        ("arena-ai-daily", '{"models": []}', "meta.leaderboard"),
+        ("aider-polyglot", "model: x", "list of benchmark runs"),
+        ("open-asr-leaderboard", "name,wer\nx,1\n", "Avg. WER"),
+        ("lmarena-leaderboard-dataset", "name,wer\nx,1\n", "leaderboard_publish_date"),
+    ],
+)
+def test_a_wrong_file_is_refused_with_what_was_expected(tmp_path: Path, source: str, content: str, words: str) -> None:
+    path = tmp_path / "leaderboard-text.json"
+    path.write_text(content)
+    with pytest.raises(LlmpickError, match=words):
+        import_file(source, path)
+
+
+def test_an_unknown_source_names_the_allowed_ones(tmp_path: Path) -> None:
+    with pytest.raises(LlmpickError, match="aider-polyglot"):
+        import_file("mmlu-blog", tmp_path / "x.json")
