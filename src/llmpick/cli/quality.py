@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from llmpick.catalog.loader import load_builtin_catalog
-from llmpick.cli.common import OutputFormat, fail, reports_errors, write_output
+from pathlib import Path
+
+from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, fail, reports_errors, write_output
 from llmpick.quality import TASKS, Rating, rate
 
 
@@ -21,11 +22,12 @@ def quality(
     task: str | None = typer.Option(None, "--task", "-t", help=f"Only this task: {', '.join(TASKS)}."),
     active_only: bool = typer.Option(False, "--active", help="Leave out retired models."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
+    catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """Quality per model and task: score (0-1 within the task), tier, rated, confidence and basis."""
     if task is not None and task not in TASKS:
         raise fail(f"--task: {task!r} is not a task with a quality index; allowed: {', '.join(TASKS)}")
-    catalog = load_builtin_catalog()
+    catalog = active_catalog(catalog_files)
     ratings: list[Rating] = []
     for model in sorted(catalog.models.values(), key=lambda m: m.id):
         if active_only and model.release.status.value == "retired":

@@ -248,7 +248,10 @@ def _self_hosted_candidates(profile: Profile, setting: Setting, model: Model, sp
             if cloud in ("aws", "azure", "gcp") and not in_cloud:
                 candidate.notes.append(f"no {cloud} rent for {hardware.id} in the catalog: the cheapest rent is used")
             out.append(candidate)
-    if setting.service.kind == "service" and profile.budget.upfront_usd != 0 and profile.infrastructure.device is None:
+    # Servers are bought only when the profile says money for hardware exists (budget.upfront_usd above 0):
+    # a capital purchase is a decision the team makes, not a default.
+    upfront = profile.budget.upfront_usd
+    if setting.service.kind == "service" and upfront is not None and upfront > 0 and profile.infrastructure.device is None:
         for hardware_id in policy.hardware.purchasable_service:
             hardware = catalog.hardware.get(hardware_id)
             if hardware is not None and hardware.purchase is not None:

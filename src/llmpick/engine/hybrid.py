@@ -6,12 +6,14 @@ route, the rest to a cheaper one, so the total fits the budget.
 
 Each share is judged by the rules at its own volume (a route must carry its share, a GPU route's cost steps with
 its sets), shares are searched against real cost, and a plan is shown only when it beats the best single route:
-cheaper, or better answers for at most `policy.hybrid.quality_gain_cost_allowance` more (sensitivity split); within
-the budget and better answers than the best route the budget allows (budget split). The plan says by how much.
+on the profile's own weights, better quality (traffic-weighted, on the tier scale) must outweigh any extra cost
+(on the scoring's log scale) — sensitivity split; within the budget and better answers than the best route the
+budget allows alone — budget split. The plan says by how much.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from llmpick.engine.candidates import API, SELF_RUN, Candidate
@@ -19,6 +21,7 @@ from llmpick.engine.costing import cost_function, route_cost
 from llmpick.engine.evaluation import Run, StageOutcome
 from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.result import Hybrid, HybridRoute, Route
+from llmpick.engine.scoring import tier_scale, weights_for
 from llmpick.profile import Profile, Residency, Sensitivity
 
 
@@ -50,7 +53,8 @@ def _blend(parts: list[tuple[float, float | None]]) -> float | None:
 
 
 def _sensitivity_split(run: Run, profile: Profile, primary: StageOutcome) -> Hybrid | None:
-    """The sensitive share keeps every data rule; the rest drops them and goes to the best API route."""
+    """The sensitive share keeps every data rule on the best route for it; the rest goes to the API route that
+    makes the best plan, judged against the best single route on the profile's own weights."""
     share = profile.data.sensitive_fraction
     level = profile.data.sensitivity.value
     task = primary.stage.tasks[0].value
@@ -58,25 +62,30 @@ def _sensitivity_split(run: Run, profile: Profile, primary: StageOutcome) -> Hyb
     sensitive_profile = _with_volume(profile, share)
     other_profile = _with_volume(_without_data_limits(profile), 1 - share)
     kept = run.evaluate(sensitive_profile, primary.stage)
-    freed = run.evaluate(other_profile, primary.stage)
     safe = kept.survivors[0] if kept.survivors else None
-    api = next((c for c in freed.survivors if c.deployment in API), None)
-    if safe is None or api is None or safe.deployment not in SELF_RUN:
-        return None  # nothing to split: the best route for sensitive data is already an API, or no API qualifies
-    total = _sum(safe.monthly_usd, api.monthly_usd)
+    if safe is None or safe.deployment not in SELF_RUN:
+        return None  # nothing to split: the best route for sensitive data is already an API, or none qualifies
+    freed = run.evaluate(other_profile, primary.stage)
+    apis = [c for c in freed.survivors if c.deployment in API and c.monthly_usd is not None]
     single_cost = single.monthly_usd if single is not None else None
-    plan_quality = _blend([(share, _quality(run, safe, task)), (1 - share, _quality(run, api, task))])
-    single_quality = _quality(run, single, task) if single is not None else None
-    verdict = _pays(run, total, single_cost, plan_quality, single_quality)
-    if verdict is None:
+    single_q = _quality(run, single, task) if single is not None else None
+    options = []
+    for api in apis:
+        total = _sum(safe.monthly_usd, api.monthly_usd)
+        plan_q = _blend([(share, _quality(run, safe, task)), (1 - share, _quality(run, api, task))])
+        gain = _objective_gain(run, profile, task, total, single_cost, plan_q, single_q)
+        if gain is not None and gain > 0:
+            options.append((gain, -(total or 0.0), api.label, api, total, plan_q))
+    if not options:
         return None
+    _, _, _, api, total, plan_q = max(options, key=lambda o: (o[0], o[1], o[2]))
     sensitive_route = _share_route(run, safe, kept, sensitive_profile, share, 1)
     other_route = _share_route(run, api, freed, other_profile, 1 - share, 2)
     reasons = [
         f"data.sensitive_fraction is {share:.0%}: only that share carries {level} data, so only it must meet the data rules",
         f"sensitive requests stay on {safe.label} ({safe.deployment}), sized for their share of the traffic",
-        f"the other {1 - share:.0%} go to the best-scoring API route without those limits: {api.label}",
-        verdict,
+        f"the other {1 - share:.0%} go to {api.label}: of the API routes, the one that makes the best plan",
+        _versus(total, single, single_cost, plan_q, single_q),
     ]
     return Hybrid(
         routes=[
@@ -92,26 +101,39 @@ def _sensitivity_split(run: Run, profile: Profile, primary: StageOutcome) -> Hyb
     )
 
 
-def _pays(
-    run: Run, total: float | None, single_cost: float | None, plan_q: float | None, single_q: float | None
-) -> str | None:
-    """Why the plan beats the best single route, or None when it does not."""
-    if total is None:
+def _objective_gain(
+    run: Run,
+    profile: Profile,
+    task: str,
+    total: float | None,
+    single_cost: float | None,
+    plan_q: float | None,
+    single_q: float | None,
+) -> float | None:
+    """How much better the plan is than the best single route on the profile's objective: the weighted change
+    in quality (traffic-weighted, on the tier scale) less the weighted change in cost (on the scoring's log
+    scale). None when it cannot be judged (an unknown cost or rating)."""
+    if total is None or total <= 0:
         return None
     if single_cost is None:
-        return f"no single route can serve all the traffic under the rules; the plan costs about ${total:,.0f} a month"
-    gain = plan_q - single_q if plan_q is not None and single_q is not None else None
-    if total < single_cost and (gain is None or gain >= 0):
-        return f"the plan costs ${single_cost - total:,.0f} a month less than the best single route (${single_cost:,.0f})"
-    allowance = run.policy.hybrid.quality_gain_cost_allowance
-    if gain is not None and gain > 0 and total <= single_cost * (1 + allowance):
-        extra = total - single_cost
-        return (
-            f"better answers for the non-sensitive share (quality {single_q:.2f} → {plan_q:.2f} traffic-weighted) "
-            f"for ${max(extra, 0):,.0f} a month more than the best single route (${single_cost:,.0f}; at most "
-            f"{allowance:.0%} more is accepted)"
-        )
-    return None
+        return math.inf  # no single route can serve all the traffic: any plan that serves it wins
+    if plan_q is None or single_q is None:
+        return None
+    weights, _ = weights_for(profile, run.policy)
+    quality = tier_scale(plan_q, run.policy, task) - tier_scale(single_q, run.policy, task)
+    cost = math.log10(max(total, 0.01) / max(single_cost, 0.01)) / run.policy.scoring.cost_decades
+    return weights["quality"] * quality - weights["cost"] * cost
+
+
+def _versus(
+    total: float | None, single: Candidate | None, single_cost: float | None, plan_q: float | None, single_q: float | None
+) -> str:
+    """What the plan gains over the best single route, in money and in answer quality."""
+    if single is None or single_cost is None or total is None:
+        return "no single route can serve all the traffic under the rules: the plan is the way to serve it"
+    money = f"${single_cost - total:,.0f} a month less" if total < single_cost else f"${total - single_cost:,.0f} a month more"
+    quality = f"; traffic-weighted quality {single_q:.3f} → {plan_q:.3f}" if plan_q is not None and single_q is not None else ""
+    return f"against the best single route ({single.label}, ${single_cost:,.0f} a month): {money}{quality}"
 
 
 def _budget_split(run: Run, profile: Profile, primary: StageOutcome) -> Hybrid | None:

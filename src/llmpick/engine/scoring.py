@@ -117,12 +117,32 @@ def _quality(c: Candidate, policy: Policy, profile: Profile, catalog: Catalog, t
     rating = rate(c.model, policy, catalog, task=task)
     if rating.score is None:
         return policy.scoring.unknown
-    value = rating.score
+    value = tier_scale(rating.score, policy, task or "text")
     if (tier_gap(rating.tier, profile.quality.value) or 0) > 0:
         value *= policy.quality.below_tier_factor
     if c.estimate is not None and get_format(c.estimate.quantization).below_4bit:
         value *= policy.quality.below_4bit_factor
     return value
+
+
+def tier_scale(score: float, policy: Policy, task: str) -> float:
+    """The index score on the tiers' own scale: the good, high and frontier cut-offs (each a named reference
+    model) land at 0.25, 0.5 and 0.75, and one tier-width above frontier at 1. Index scores bunch together
+    (a win rate), so a raw difference between a high and a frontier model would weigh less than it means."""
+    cuts = policy.quality.tiers.get(task) or policy.quality.tiers.get("text") or {}
+    points = [(0.0, 0.0)]
+    for i, tier in enumerate(("good", "high", "frontier"), start=1):
+        if tier in cuts:
+            points.append((cuts[tier].score, 0.25 * i))
+    if len(points) < 2:
+        return score
+    (x1, y1), (x2, y2) = points[-2], points[-1]
+    step = (x2 - x1) / ((y2 - y1) / 0.25) if y2 > y1 else 0.1
+    points.append((x2 + step * (1.0 - y2) / 0.25, 1.0))
+    for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
+        if score <= xb:
+            return ya + (yb - ya) * (score - xa) / (xb - xa) if xb > xa else yb
+    return 1.0
 
 
 def _cost(c: Candidate, reference: float | None, profile: Profile, rules: ScoringPolicy) -> float:
