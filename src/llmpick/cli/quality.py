@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
-
-from pathlib import Path
 
 from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, fail, reports_errors, write_output
 from llmpick.quality import TASKS, Rating, rate

@@ -43,6 +43,7 @@ class Candidate:
     replicas: int = 1  # sets serving the workload (spare excluded)
     max_replicas: int | None = None  # owned pools: how many sets the GPUs you have make
     capacity_requests_per_day: float | None = None  # what one set carries at the profile's sizes and hours
+    operated: bool = True  # self-hosted: staff run it as a service (not a card in someone's own machine)
     estimate: Estimate | None = None
     price: PriceQuote | None = None
     fit_problem: str | None = None  # why nothing fits, for self-run routes that cannot run
@@ -351,6 +352,7 @@ def _owned_pool(
             hardware=hardware,
             hardware_count=tp,
             acquisition="owned",
+            operated=_operated(hardware, owned, setting),
             replicas=min(max(needed, 1), available),
             max_replicas=available,
             estimate=fit,
@@ -386,6 +388,14 @@ def _owned_pool(
             f"with {context:,} tokens of context at 4-bit or more"
         ),
     )
+
+
+def _operated(hardware: Hardware, gpus: int, setting: Setting) -> bool:
+    """Owned consumer or workstation cards in one machine, for personal or team use, are run like a desktop:
+    the same no-staff rule as a device declared under infrastructure.device. A service, or data-centre GPUs,
+    need operators."""
+    desk = hardware.kind in (HardwareKind.CONSUMER_GPU, HardwareKind.WORKSTATION_GPU)
+    return not (desk and gpus <= 8 and setting.service.kind != "service")
 
 
 def set_capacity(fit: Estimate, profile: Profile, utilization: float) -> float:

@@ -58,6 +58,7 @@ def route_cost(
         acquisition=candidate.acquisition,
         cloud=cloud,
         max_sets=candidate.max_replicas,
+        operated=candidate.operated,
     )
 
 

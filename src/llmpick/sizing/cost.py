@@ -288,11 +288,13 @@ def self_hosted_monthly_cost(
     acquisition: str = "rented",
     cloud: str = "any",
     max_sets: int | None = None,
+    operated: bool = True,
 ) -> CostBreakdown:
     """GPU sets needed (peak and volume, N+1 if asked) × GPUs per set, by how they are had:
     rented (× hours × $/GPU-hour), owned (power only) or bought (purchase amortised + power);
     plus storage for the weights, egress and operations staff that grows with the servers run.
-    ``max_sets``: owned GPUs make at most this many sets; a workload that needs more cannot be carried."""
+    ``max_sets``: owned GPUs make at most this many sets; a workload that needs more cannot be carried.
+    ``operated``: charge operations staff (False for a card in a personal or team machine, not a service)."""
     replicas, reasons = replicas_needed(est, workload, assumptions.gpu_utilization)
     if replicas < 1:
         return CostBreakdown(None, [], reasons, None, reasons)
@@ -310,11 +312,7 @@ def self_hosted_monthly_cost(
     unknown: list[str] = []
     up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
     if acquisition in ("owned", "bought"):
-        watts = _device_watts(hardware, assumptions)
-        kwh = _d(gpus) * _d(watts) / 1000 * up_hours
-        had = "GPUs owned: no rent" if acquisition == "owned" else "bought: no rent"
-        lines.append(_line(item="power", usd=_usd(kwh * _d(assumptions.power_usd_per_kwh)),
-                           basis=f"{gpus} × {watts:g} W × {up_hours:,.0f} h × ${assumptions.power_usd_per_kwh:g}/kWh ({had})"))
+        lines.append(_server_power(est, hardware, workload, assumptions, sets, gpus, up_hours, acquisition))
         if acquisition == "bought":
             if hardware.purchase is None:
                 unknown.append(f"no purchase price for {hardware.id} in the catalog")
@@ -342,9 +340,37 @@ def self_hosted_monthly_cost(
     out_gb = _d(workload.requests_per_day) * _d(assumptions.days_per_month) * _d(workload.output_tokens) * _d(assumptions.egress_bytes_per_output_token) / Decimal(1e9)
     lines.append(_line(item="egress", usd=_usd(out_gb * _d(assumptions.egress_usd_per_gb)),
                        basis=f"{out_gb:,.1f} GB of responses × ${assumptions.egress_usd_per_gb:g}/GB"))
-    ops, ops_basis = operations_cost(gpus, assumptions)
-    lines.append(_line(item="operations staff", usd=_usd(ops), basis=ops_basis))
+    if operated:
+        ops, ops_basis = operations_cost(gpus, assumptions)
+        lines.append(_line(item="operations staff", usd=_usd(ops), basis=ops_basis))
+    else:
+        notes.append("a card in a personal or team machine, not a service: no operations staff charged")
     return _total(lines, unknown=unknown, units=gpus, notes=notes)
+
+
+def _server_power(
+    est: Estimate, hardware: Hardware, workload: Workload, assumptions: Assumptions, sets: int, gpus: int,
+    up_hours: Decimal, acquisition: str,
+) -> CostLine:
+    """Electricity for GPUs you own or bought: busy hours at full power, the rest of the hours they stay on at
+    idle power where the catalog has an idle figure (otherwise idle draw is left out, and the basis says so —
+    the same rule as a local machine)."""
+    watts = _device_watts(hardware, assumptions)
+    idle = getattr(hardware.spec, "idle_w", None)
+    had = "GPUs owned: no rent" if acquisition == "owned" else "bought: no rent"
+    rate = _d(assumptions.power_usd_per_kwh)
+    per_request = seconds_per_request(est, workload)
+    busy_share = min(_d(workload.requests_per_day) * _d(per_request) / _d(workload.hours_per_day * 3600) / sets, _d(1))
+    busy = up_hours * busy_share
+    if idle:
+        kwh = _d(gpus) * (busy * _d(watts) + (up_hours - busy) * _d(idle)) / 1000
+        basis = (f"{gpus} × ({watts:g} W × {busy:,.0f} busy h + {idle:g} W idle × {up_hours - busy:,.0f} h) "
+                 f"× ${assumptions.power_usd_per_kwh:g}/kWh ({had})")
+    else:
+        kwh = _d(gpus) * _d(watts) * busy / 1000
+        basis = (f"{gpus} × {watts:g} W × {busy:,.0f} busy h × ${assumptions.power_usd_per_kwh:g}/kWh "
+                 f"(no idle figure for {hardware.id} in the catalog: idle draw not counted; {had})")
+    return _line(item="power", usd=_usd(kwh * rate), basis=basis)
 
 
 def _device_watts(hardware: Hardware, assumptions: Assumptions) -> float:
