@@ -72,7 +72,7 @@ def test_estimate_moe_custom_and_concurrency() -> None:
     (["--params-b", "8", *CUSTOM_GPU, "--quantization", "awq-4bit"], "--quantization: llama-cpp cannot run awq-4bit"),
     (["--params-b", "8", *CUSTOM_GPU, "--quantization", "q4"], "--quantization: unknown"),
     (["--params-b", "8", *CUSTOM_GPU, "--runtime", "mlx-lm"], "--runtime: mlx-lm does not run on nvidia"),
-    (["--params-b", "8", *CUSTOM_GPU, "--runtime", "llamacpp"], "--runtime: unknown"),
+    (["--params-b", "8", *CUSTOM_GPU, "--runtime", "lamma"], "--runtime: unknown runtime 'lamma'; did you mean llama-cpp"),
     (["--params-b", "8", *CUSTOM_GPU, "--count", "0"], "--count"),
     (["--params-b", "8", *CUSTOM_GPU, "--context", "-1"], "--context"),
     (["--params-b", "8"], "--hardware"),

@@ -42,8 +42,8 @@ def test_quality_order_follows_the_issue() -> None:
     assert order.index("gguf-q3_k_m") < order.index("gguf-q2_k")
 
 
-def test_below_4bit_flags_only_q3_and_q2() -> None:
-    assert {f for f, q in formats().items() if q.below_4bit} == {"gguf-q3_k_m", "gguf-q2_k"}
+def test_below_4bit_flags_only_the_3_and_2_bit_gguf_types() -> None:
+    assert {f for f, q in formats().items() if q.below_4bit} == {"gguf-q3_k_m", "gguf-q2_k", "gguf-iq3_m", "gguf-iq2_m"}
 
 
 def test_kv_precisions() -> None:

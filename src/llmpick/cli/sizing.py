@@ -28,8 +28,9 @@ from llmpick.sizing.cost import (
     self_hosted_monthly_cost,
 )
 from llmpick.sizing.finetune import METHODS, finetune_estimate, hardware_that_can_finetune
+from llmpick.sizing.ids import UnknownChoiceError, normalize_hardware, normalize_kv, normalize_quant, normalize_runtime
 from llmpick.sizing.measured import measured_decode
-from llmpick.sizing.quantization import formats, kv_precisions, runtime_ids
+from llmpick.sizing.quantization import kv_precisions, runtime_ids
 from llmpick.sizing.specs import HARDWARE_KINDS, DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate, best_fit, estimate
 
@@ -77,7 +78,8 @@ def _device_spec(
     tflops: float | None, kind: str | None,
 ) -> DeviceSpec:
     if hardware is not None:
-        device = DeviceSpec.from_hardware(catalog.device(hardware), memory_gb=memory_gb)
+        hw_id = normalize_hardware(hardware, catalog.hardware, {h.id: h.name for h in catalog.hardware.values()})
+        device = DeviceSpec.from_hardware(catalog.device(hw_id), memory_gb=memory_gb)
         if memory_gb is not None and memory_gb <= 0:
             raise EstimateError(f"--memory-gb: must be positive (got {memory_gb:g})")
         return device
@@ -93,7 +95,11 @@ def _device_spec(
 
 def _check_choice(option: str, value: str | None, allowed: list[str]) -> None:
     if value is not None and value.lower() not in allowed:
-        raise EstimateError(f"{option}: unknown value {value!r} (allowed: {', '.join(allowed)})")
+        raise UnknownChoiceError(option.removeprefix("--"), value, allowed)
+
+
+def _runtime_id(runtime: str | None) -> str | None:
+    return normalize_runtime(runtime) if runtime is not None else None
 
 
 def _emit(data: Any, output: Path | None) -> None:
@@ -134,19 +140,18 @@ def estimate_cmd(
 ) -> None:
     """Memory, fit and speed of a model on hardware (catalog ids or custom specs)."""
     catalog = load_builtin_catalog()
-    _check_choice("--runtime", runtime, runtime_ids())
-    _check_choice("--quantization", quantization, list(formats()))
-    _check_choice("--kv-precision", kv_precision, kv_precisions())
+    runtime = _runtime_id(runtime)
+    quantization = normalize_quant(quantization) if quantization is not None else None
+    kv_precision = normalize_kv(kv_precision)
     spec = _model_spec(catalog, model, params_b, active_params_b, layers=layers, kv_heads=kv_heads, head_dim=head_dim,
                        context_window=context_window, attention="gqa" if kv_heads else None)
     device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
-    est = estimate(spec, device, count=count, quantization=quantization.lower() if quantization else None,
-                   runtime=runtime.lower() if runtime else None, context=context, concurrency=concurrency,
-                   prompt_tokens=prompt_tokens, kv_precision=kv_precision.lower(), offload_gb=offload_gb)
+    est = estimate(spec, device, count=count, quantization=quantization, runtime=runtime, context=context,
+                   concurrency=concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision, offload_gb=offload_gb)
     best = best_fit(spec, device, count=count, runtime=est.runtime, context=min(context, spec.context_window or context),
                     concurrency=concurrency, prompt_tokens=prompt_tokens)
     # What `llmpick eval` measured on this very hardware, runtime and model, shown next to the estimate.
-    measured = measured_decode(hardware, est.runtime, model) if model and hardware else None
+    measured = measured_decode(device.id, est.runtime, model) if model and hardware else None
     if output_format is OutputFormat.JSON:
         data = est.to_json_dict() | {"model": spec.label, "device": device.name,
                                      "best_quantization": best.quantization if best else None,
@@ -201,7 +206,7 @@ def fit_cmd(
 ) -> None:
     """Which catalog models run on this hardware: best quantization, speed, ranked."""
     catalog = load_builtin_catalog()
-    _check_choice("--runtime", runtime, runtime_ids())
+    runtime = _runtime_id(runtime)
     if count < 1:
         raise EstimateError(f"--count: must be at least 1 (got {count})")
     if context < 1:

@@ -19,7 +19,14 @@ from dataclasses import asdict, dataclass, field, replace
 from llmpick.errors import EstimateError
 from llmpick.sizing import memory as mem
 from llmpick.sizing.calibrate import FLOPS_PER_BYTE, Constants, GroupConstants, constants
-from llmpick.sizing.quantization import QuantFormat, RuntimeInfo, by_quality, get_format, runtime_info
+from llmpick.sizing.quantization import (
+    QuantFormat,
+    RuntimeInfo,
+    formats_for,
+    get_format,
+    native_format,
+    runtime_info,
+)
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 
 TP_EFFICIENCY = 0.85  # tensor parallel: share of the summed bandwidth reached (all-reduce, imbalance)
@@ -109,12 +116,17 @@ def usable_formats(info: RuntimeInfo, device: DeviceSpec) -> list[str]:
     return [f for f in info.formats if not (f.startswith("mlx-") and device.platform != "apple")]
 
 
-def resolve_format(info: RuntimeInfo, device: DeviceSpec, quantization: str | None) -> QuantFormat:
+def resolve_format(
+    info: RuntimeInfo, device: DeviceSpec, quantization: str | None, model: ModelSpec | None = None
+) -> QuantFormat:
+    """The asked format (any common spelling), else the model's native release format where the runtime
+    runs it (gpt-oss: MXFP4), else the runtime's default."""
     allowed = usable_formats(info, device)
     if quantization is None:
-        default = info.default_format
+        native = native_format(model.id if model else None)
+        default = native.format if native is not None and native.format in allowed else info.default_format
         if default not in allowed:
-            default = next((f.id for f in by_quality(allowed)), default)
+            default = next((f.id for f in formats_for(model.id if model else None, allowed)), default)
         return get_format(default)
     fmt = get_format(quantization)
     if fmt.id not in allowed:
@@ -123,6 +135,22 @@ def resolve_format(info: RuntimeInfo, device: DeviceSpec, quantization: str | No
             f"(allowed: {', '.join(allowed)})"
         )
     return fmt
+
+
+def effective_format(model: ModelSpec, fmt: QuantFormat) -> tuple[QuantFormat, str | None]:
+    """The format as this model's files have it: a model released quantized (gpt-oss, MXFP4) is sized
+    from its checkpoint, and its GGUF files keep those tensors, so none is larger than the checkpoint."""
+    native = native_format(model.id)
+    if native is None or native.weights_gib is None:
+        return fmt, None
+    bits = native.weights_gib * 2**30 * 8 / (model.params_b * 1e9)
+    if fmt.id == native.format:
+        return replace(fmt, bits_per_weight=bits), f"{native.weights_gib:g} GiB checkpoint ({native.source_url})"
+    if fmt.family == "gguf" and fmt.bits_per_weight > bits:
+        return replace(fmt, bits_per_weight=bits), (
+            f"its GGUF files keep the released {native.format.upper()} tensors: no larger than the {native.weights_gib:g} GiB checkpoint"
+        )
+    return fmt, None
 
 
 def engine_of(info: RuntimeInfo, fmt: QuantFormat) -> str:
@@ -159,7 +187,15 @@ def decode_inputs(
     return f"{engine}/{device.speed_class}", fmt.kernel, total / (device.bandwidth_gb_s * 1e9), float(layers), model.active_params_b
 
 
-def _tflops(device: DeviceSpec) -> tuple[float, str]:
+def _tflops(device: DeviceSpec, fmt: QuantFormat | None = None) -> tuple[float, str]:
+    """Dense tensor TFLOPS prefill runs at: FP8 rates for W8A8 FP8 on GPUs with FP8 tensor cores."""
+    if fmt is not None and fmt.id == "fp8" and device.fp8_capable:
+        if device.fp8_tflops:
+            return device.fp8_tflops, f"{device.fp8_tflops:g} FP8 TFLOPS"
+        if device.fp16_tflops:
+            return 2 * device.fp16_tflops, (
+                f"{2 * device.fp16_tflops:g} FP8 TFLOPS (2 × FP16: FP8 tensor cores on {device.name}; no FP8 figure in the catalog)"
+            )
     if device.fp16_tflops:
         return device.fp16_tflops, f"{device.fp16_tflops:g} FP16 TFLOPS"
     guess = device.bandwidth_gb_s * FLOPS_PER_BYTE.get(device.kind, 100.0) / 1000
@@ -181,7 +217,7 @@ def prefill_inputs(
     info = runtime_info(runtime)
     fmt = get_format(quantization)
     engine = engine_of(info, fmt)
-    tflops, _ = _tflops(device)
+    tflops, _ = _tflops(device, fmt)
     peak = tflops * 1e12 / _flops_per_token(model, prompt_tokens)
     return f"{engine}/{device.speed_class}", fmt.kernel, peak
 
@@ -214,7 +250,7 @@ def estimate(
     """
     _check_sizes(count=count, context=context, concurrency=concurrency, prompt_tokens=prompt_tokens, offload_gb=offload_gb)
     info = resolve_runtime(device, runtime)
-    fmt = resolve_format(info, device, quantization)
+    fmt, native_note = effective_format(model, resolve_format(info, device, quantization, model))
     engine = engine_of(info, fmt)
     if offload_gb and engine != "llama.cpp":
         raise EstimateError(f"--offload-gb: only llama.cpp-based runtimes offload weights to system RAM, not {info.id}")
@@ -230,8 +266,9 @@ def estimate(
     fit = mem.memory_fit(model, fmt, device, info, count=count, context=context, concurrency=concurrency,
                          kv_precision=kv_precision, extra_gb=offload_gb)
     basis.append(
-        f"weights = {model.params_b:g}B params × {fmt.bits_per_weight:g} bits ({fmt.name}) = {fit.weights_gb:.1f} GB"
+        f"weights = {model.params_b:g}B params × {fmt.bits_per_weight:.3g} bits ({fmt.name}) = {fit.weights_gb:.1f} GB"
         + (" (all experts stay in memory)" if model.is_moe else "")
+        + (f"; {native_note}" if native_note else "")
     )
     basis.append(
         f"KV cache = {fit.kv.description} per token × {context} tokens × {concurrency} sequence(s) = {fit.kv_cache_gb:.2f} GB"
@@ -280,7 +317,7 @@ def estimate(
         basis.append(f"η, τ: prior values — no published {group.group} measurements in calibration.yaml; range widened")
 
     # ---- prefill
-    tflops, tflops_text = _tflops(device)
+    tflops, tflops_text = _tflops(device, fmt)
     parallel = count if info.multi_gpu == "tensor-parallel" else 1
     mu = group.mu if group.mu is not None else Constants({}, {}, {}).group(engine, device.speed_class).mu or 0.5
     rho = consts.rho.get(fmt.kernel, 1.0)
@@ -413,9 +450,11 @@ def best_fit(
     info = resolve_runtime(device, runtime)
     if context > (model.context_window or context):
         context = model.context_window or context
+    native = native_format(model.id)
     ordered = sorted(
-        by_quality(usable_formats(info, device)),
-        key=lambda f: (f.id == "fp32", -f.quality, f.id != info.default_format, -f.bits_per_weight),
+        formats_for(model.id, usable_formats(info, device)),
+        key=lambda f: (native is None or f.id != native.format, f.id == "fp32", -f.quality,
+                       f.id != info.default_format, -f.bits_per_weight),
     )
     ordered = [f for f in ordered if f.id != "fp32"]
     upper = [f for f in ordered if not f.below_4bit]
