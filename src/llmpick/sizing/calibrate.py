@@ -65,6 +65,8 @@ class Constants:
     rho: dict[str, float]  # prefill factor by kernel family
     total_points: int = 0
     sources: dict[str, str] = field(default_factory=dict)
+    moe_layer_s: float = 0.0  # expert routing/gather cost per MoE layer per token (fitted on MoE rows)
+    moe_points: int = 0
 
     def kernel_factor(self, group: str, kernel: str) -> float:
         """κ of a kernel family in a group (falling back to the sibling group, then 1)."""
@@ -99,6 +101,18 @@ def calibration_data() -> dict[str, Any]:
     return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 
+@cache
+def stated_ranges() -> dict[str, float]:
+    """Half-width of the decode range per device class, from held-out errors (``data/ranges.yaml``,
+    written by benchmarks/sizing_accuracy.py); empty if the file is missing."""
+    path = resources.files("llmpick.sizing") / "data" / "ranges.yaml"
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return {}
+    return {str(k): float(v) for k, v in (data.get("decode") or {}).items()}
+
+
 def supplementary_tflops(hardware_id: str) -> tuple[float, str] | None:
     """A sourced FP16 TFLOPS figure for a catalog device whose record has none (consumer GPUs)."""
     data = calibration_data()
@@ -126,6 +140,8 @@ class Measurement:
     source: str
     label: str
     count: int = 1
+    decode_context: int | None = None  # tokens already in the KV cache while decoding (a long prompt)
+    source_key: str = ""
 
 
 def measurements() -> list[Measurement]:
@@ -142,7 +158,8 @@ def measurements() -> list[Measurement]:
         )
     models = {}
     for key, m in (data.get("models") or {}).items():
-        arch = {k: m[k] for k in ("layers", "hidden_size", "attention_heads", "kv_heads", "head_dim", "attention") if k in m}
+        arch = {k: m[k] for k in ("layers", "hidden_size", "attention_heads", "kv_heads", "head_dim", "attention",
+                                  "sliding_window", "sliding_window_layers") if k in m}
         models[key] = ModelSpec(id=key, params_b=float(m["params_b"]), active_params_b=float(m.get("active_params_b", m["params_b"])), **arch)
     out = []
     for i, row in enumerate(data.get("measurements") or []):
@@ -162,6 +179,8 @@ def measurements() -> list[Measurement]:
                 source=src.get("url", row["source"]),
                 label=f"{row['model']} {row['quantization']} on {count}× {row['device']}".replace("1× ", ""),
                 count=count,
+                decode_context=row.get("decode_context"),
+                source_key=row["source"],
             )
         )
     return out
@@ -224,7 +243,8 @@ def decode_features(m: Measurement) -> tuple[str, str, float, float, float]:
     """(group, kernel, bytes ÷ bandwidth in s, layers, billions of weights per token) of a measurement."""
     from llmpick.sizing.speed import decode_inputs
 
-    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=max(m.gen_tokens // 2, 1))
+    context = (m.decode_context or 0) + max(m.gen_tokens // 2, 1)
+    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=context)
 
 
 def _target(m: Measurement) -> float:
@@ -240,7 +260,9 @@ def fit(rows: Iterable[Measurement]) -> Constants:
     ρ per kernel family on prefill. Least squares on relative error, alternating between the group
     constants (linear given κ) and κ (linear given the groups) until they settle."""
     rows = list(rows)
-    decode = [(m, decode_features(m), _target(m)) for m in rows if m.decode_tps]
+    every = [(m, decode_features(m), _target(m)) for m in rows if m.decode_tps]
+    # dense rows set the group constants; MoE rows then fit the routing cost on top of them
+    decode = [row for row in every if not row[0].model.is_moe]
     groups = sorted({f[0] for _, f, _ in decode})
     kernels = sorted({f[1] for _, f, _ in decode})
     kappa: dict[Any, float] = {}  # by (group, kernel); legacy (Q4_0/Q8_0) is the reference: κ = 1
@@ -275,6 +297,7 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         c = GroupConstants(g, 1 / inv_eta[g], tau[g], omega[g], None, len(group_rows), 0)
         errs = [abs(predict_decode(m, f, c, kappa) / float(m.decode_tps or 1) - 1) for m, f in group_rows]
         out[g] = replace(c, decode_error=sum(errs) / len(errs))
+    moe_layer_s, moe_points = _fit_moe(every, out, kappa)
     # prefill: tokens/s = peak × μ_group × ρ_kernel → geometric means, alternating
     prefill = [(m, f) for m in rows if m.prefill_tps and m.count == 1 for f in [prefill_features(m)] if f[2]]
     rho = {k: 1.0 for k in {f[1] for _, f in prefill}}
@@ -297,7 +320,24 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
             out[g] = replace(c, decode_spread=min(spread, 0.5))
-    return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows})
+    return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows}, moe_layer_s, moe_points)
+
+
+def _fit_moe(rows: list[tuple[Measurement, Any, float]], groups: dict[str, GroupConstants], kappa: dict[Any, float]) -> tuple[float, int]:
+    """Seconds per MoE layer per token that dense constants miss (router, top-k, expert gather and the
+    extra kernel launches): least squares on relative error over the MoE rows, at least 0."""
+    num = den = 0.0
+    n = 0
+    for m, f, y in rows:
+        if not m.model.is_moe or m.decode_context:
+            continue  # long-context rows carry an attention cost the model does not price yet: keep them out
+        c = groups.get(f[0]) or Constants({}, {}, {}).group(*f[0].split("/", 1))
+        dense_s = 1 / predict_decode(m, f, c, kappa, 0.0)
+        a = f[3] / y  # layers ÷ measured seconds: the relative residual is (dense + L·t)/y − 1
+        num += a * (1 - dense_s / y)
+        den += a * a
+        n += 1
+    return (max(num / den, 0.0) if den else 0.0), n
 
 
 KAPPA_RIDGE = 0.5  # pull of each group's κ toward 1 (as if half a measurement said κ = 1)
@@ -305,13 +345,15 @@ RIDGE = 0.05  # weak pull of η⁻¹, ω and τ (ms) toward the prior: keeps sma
 
 
 def predict_decode(
-    m: Measurement, f: tuple[str, str, float, float, float], c: GroupConstants, kappa: dict[Any, float]
+    m: Measurement, f: tuple[str, str, float, float, float], c: GroupConstants, kappa: dict[Any, float],
+    moe_layer_s: float = 0.0,
 ) -> float:
     """Tokens/s the model gives for a measurement's configuration."""
     from llmpick.sizing.speed import LAYER_SPLIT_HOP_S
 
     k = kappa.get((f[0], f[1]), 1.0)
-    seconds = f[2] / (c.eta * k) + f[4] * c.per_weight_s + c.tau_s * f[3] + (m.count - 1) * LAYER_SPLIT_HOP_S
+    moe = moe_layer_s * f[3] if m.model.is_moe else 0.0
+    seconds = f[2] / (c.eta * k) + f[4] * c.per_weight_s + c.tau_s * f[3] + (m.count - 1) * LAYER_SPLIT_HOP_S + moe
     return 1 / seconds
 
 

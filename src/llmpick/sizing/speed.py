@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from llmpick.errors import EstimateError
 from llmpick.sizing import memory as mem
-from llmpick.sizing.calibrate import FLOPS_PER_BYTE, Constants, GroupConstants, constants
+from llmpick.sizing.calibrate import FLOPS_PER_BYTE, Constants, GroupConstants, constants, stated_ranges
 from llmpick.sizing.quantization import (
     QuantFormat,
     RuntimeInfo,
@@ -178,7 +178,7 @@ def decode_inputs(
     """What the decode fit needs of one configuration:
     (group, kernel, bytes ÷ bandwidth in s, layers, billions of weights used per token)."""
     info = runtime_info(runtime)
-    fmt = get_format(quantization)
+    fmt, _ = effective_format(model, get_format(quantization))
     engine = engine_of(info, fmt)
     active_bytes = model.active_params_b * fmt.bytes_per_param * 1e9
     kv_bytes = mem.kv_layout(model, kv_precision).bytes_per_sequence(context)
@@ -296,9 +296,10 @@ def estimate(
     bytes_gb = active_gb * gpu_share + kv_read_gb
     tp = count if info.multi_gpu == "tensor-parallel" else 1
     weight_s = model.active_params_b * group.per_weight_s / tp
-    seconds = bytes_gb / eff_bw + weight_s + fixed_s + host_s
+    moe_s = layers * consts.moe_layer_s if model.is_moe else 0.0
+    seconds = bytes_gb / eff_bw + weight_s + fixed_s + host_s + moe_s
     decode = 1 / seconds
-    spread = group.decode_spread
+    spread, spread_text = _spread(group, device)
     weight_text = (
         f" + {weight_s * 1e3:.2f} ms per-weight cost ({model.active_params_b:g}B × ω {group.per_weight_s * 1e3:.2f} ms/B)"
         if group.per_weight_s else ""
@@ -309,12 +310,18 @@ def estimate(
         f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
     )
     if model.is_moe:
-        basis.append(f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token")
+        basis.append(
+            f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token, plus "
+            f"{moe_s * 1e3:.2f} ms expert routing ({layers} layers × {consts.moe_layer_s * 1e6:.0f} µs, "
+            f"fitted on {consts.moe_points} published MoE measurements)"
+        )
     if group.calibrated:
         err = f", in-sample error {group.decode_error:.0%}" if group.decode_error is not None else ""
         basis.append(f"η, τ fitted on {group.decode_points} published {group.group} measurements{err} (calibration.yaml)")
     else:
         basis.append(f"η, τ: prior values — no published {group.group} measurements in calibration.yaml; range widened")
+
+    basis.append(spread_text)
 
     # ---- prefill
     tflops, tflops_text = _tflops(device, fmt)
@@ -371,6 +378,17 @@ def estimate(
         offload_gb=offload_gb,
         below_4bit=fmt.below_4bit,
     )
+
+
+def _spread(group: GroupConstants, device: DeviceSpec) -> tuple[float, str]:
+    """Relative half-width of the decode range: the held-out error of the device class where measured."""
+    held_out = stated_ranges().get(device.speed_class)
+    if group.calibrated and held_out:
+        return held_out, (
+            f"range ±{held_out:.0%}: 80% of published {device.speed_class} measurements fell within it when their "
+            "source was left out of the fit (BENCHMARKS.md, sizing accuracy)"
+        )
+    return group.decode_spread, f"range ±{group.decode_spread:.0%}: no held-out measurements for {device.speed_class}; a wide prior range"
 
 
 def _check_sizes(**values: float | int | None) -> None:
