@@ -32,6 +32,8 @@ from llmpick.yamlio import load_yaml
 PRIOR_ETA = {"llama.cpp": 0.80, "mlx": 0.80, "server": 0.75}
 PRIOR_TAU_S = {"nvidia": 40e-6, "amd": 60e-6, "apple": 40e-6, "cpu": 20e-6}
 PRIOR_MU = {"llama.cpp": 0.55, "mlx": 0.50, "server": 0.55}
+# Fixed cost per request before prefill starts; 0 where no TTFT measurements exist (the basis says "prior")
+PRIOR_REQUEST_OVERHEAD_S = 0.0
 PRIOR_KAPPA = {"legacy": 1.0, "kquant": 0.9, "float": 1.0, "int": 0.9, "mlx": 1.0}
 # Constants of a class with no measurements come from its sibling (AMD → NVIDIA, M1 → later Apple)
 SIBLINGS = {"amd": "nvidia", "amd-hbm": "nvidia-hbm", "nvidia-hbm": "nvidia", "apple-m1": "apple", "apple": "apple-m1"}
@@ -52,6 +54,8 @@ class GroupConstants:
     prefill_points: int = 0
     decode_error: float | None = None  # in-sample mean absolute % error of the fit
     decode_spread: float = 0.35  # relative half-width of the uncertainty range
+    request_overhead_s: float = PRIOR_REQUEST_OVERHEAD_S  # per request before prefill (fitted on TTFT rows)
+    ttft_points: int = 0
 
     @property
     def calibrated(self) -> bool:
@@ -142,6 +146,11 @@ class Measurement:
     count: int = 1
     decode_context: int | None = None  # tokens already in the KV cache while decoding (a long prompt)
     source_key: str = ""
+    ttft_s: float | None = None  # time to first token at concurrency 1, for a prompt of ttft_prompt tokens
+    ttft_prompt: int = 0
+    output_tokens: int = 0  # reply length of a serving benchmark (throughput rows)
+    throughput: tuple[tuple[int, float], ...] = ()  # (concurrency, output tokens/s) of a serving benchmark
+    kv_precision: str = "fp16"
 
 
 def measurements() -> list[Measurement]:
@@ -181,6 +190,11 @@ def measurements() -> list[Measurement]:
                 count=count,
                 decode_context=row.get("decode_context"),
                 source_key=row["source"],
+                ttft_s=row.get("ttft_s"),
+                ttft_prompt=int(row.get("ttft_prompt", 0)),
+                output_tokens=int(row.get("output_tokens", 0)),
+                throughput=tuple((int(c), float(t)) for c, t in row.get("throughput") or []),
+                kv_precision=row.get("kv_precision", "fp16"),
             )
         )
     return out
@@ -244,15 +258,16 @@ def decode_features(m: Measurement) -> tuple[str, str, float, float, float]:
     from llmpick.sizing.speed import decode_inputs
 
     context = (m.decode_context or 0) + max(m.gen_tokens // 2, 1)
-    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=context)
+    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=context, kv_precision=m.kv_precision,
+                         count=m.count)
 
 
 def _target(m: Measurement) -> float:
-    """Measured seconds per token, less the known layer-split hand-over cost of multi-GPU rows."""
-    from llmpick.sizing.speed import LAYER_SPLIT_HOP_S
+    """Measured seconds per token, less the known multi-GPU cost (layer-split hand-overs, all-reduces)."""
+    from llmpick.sizing.speed import multi_gpu_fixed_s
 
     assert m.decode_tps
-    return 1 / m.decode_tps - (m.count - 1) * LAYER_SPLIT_HOP_S
+    return 1 / m.decode_tps - multi_gpu_fixed_s(m.runtime, m.count, decode_features(m)[3])
 
 
 def fit(rows: Iterable[Measurement]) -> Constants:
@@ -315,12 +330,50 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         base = out.get(g) or Constants({}, {}, {}).group(*g.split("/"))
         n = sum(1 for _, f in prefill if f[0] == g)
         out[g] = replace(base, mu=value, prefill_points=n)
+    _fit_ttft(rows, out, kappa, moe_layer_s)
     # uncertainty: twice the in-sample mean error, at least 10%, wider for small groups
     for g, c in list(out.items()):
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
             out[g] = replace(c, decode_spread=min(spread, 0.5))
     return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows}, moe_layer_s, moe_points)
+
+
+def _fit_ttft(rows: list[Measurement], groups: dict[str, GroupConstants], kappa: dict[Any, float], moe_layer_s: float) -> None:
+    """Per group with time-to-first-token rows: ttft = overhead + prompt ÷ (peak × μ) + one decode step.
+    Least squares on relative error for (overhead, 1/μ) when the rows have two or more prompt lengths,
+    else the overhead alone with μ from the prefill fit (or the prior). Updates ``groups`` in place."""
+    by: dict[str, list[tuple[float, float, float]]] = {}
+    for m in rows:
+        if not m.ttft_s or not m.ttft_prompt:
+            continue
+        from llmpick.sizing.speed import prefill_inputs
+
+        g, _, peak = prefill_inputs(m.model, m.device, m.quantization, m.runtime, m.ttft_prompt, m.count)
+        if not peak:
+            continue
+        c = groups.get(g) or Constants({}, {}, {}).group(*g.split("/", 1))
+        f = decode_inputs_for(m, m.ttft_prompt)
+        step = 1 / predict_decode(m, f, c, kappa, moe_layer_s)
+        by.setdefault(g, []).append((m.ttft_s, m.ttft_prompt / peak, step))
+    for g, pts in by.items():
+        base = groups.get(g) or Constants({}, {}, {}).group(*g.split("/", 1))
+        inv_mu_prior = 1 / (base.mu or PRIOR_MU.get(g.split("/")[0], 0.5))
+        if len({round(a, 9) for _, a, _ in pts}) >= 2:
+            feats = [[1 / t, a / t] for t, a, _ in pts]
+            target = [1 - d / t for t, _, d in pts]
+            overhead, inv_mu = _nonneg_least_squares(feats, target, [1e-6, 1e-6], [0.0, inv_mu_prior], lower=[0.0, 1.0])
+        else:
+            inv_mu = inv_mu_prior
+            overhead = max(sum(t - a * inv_mu - d for t, a, d in pts) / len(pts), 0.0)
+        groups[g] = replace(base, mu=1 / inv_mu, request_overhead_s=overhead, ttft_points=len(pts))
+
+
+def decode_inputs_for(m: Measurement, context: int) -> tuple[str, str, float, float, float]:
+    from llmpick.sizing.speed import decode_inputs
+
+    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=context, kv_precision=m.kv_precision,
+                         count=m.count)
 
 
 def _fit_moe(rows: list[tuple[Measurement, Any, float]], groups: dict[str, GroupConstants], kappa: dict[Any, float]) -> tuple[float, int]:
@@ -349,11 +402,11 @@ def predict_decode(
     moe_layer_s: float = 0.0,
 ) -> float:
     """Tokens/s the model gives for a measurement's configuration."""
-    from llmpick.sizing.speed import LAYER_SPLIT_HOP_S
+    from llmpick.sizing.speed import multi_gpu_fixed_s
 
     k = kappa.get((f[0], f[1]), 1.0)
     moe = moe_layer_s * f[3] if m.model.is_moe else 0.0
-    seconds = f[2] / (c.eta * k) + f[4] * c.per_weight_s + c.tau_s * f[3] + (m.count - 1) * LAYER_SPLIT_HOP_S + moe
+    seconds = f[2] / (c.eta * k) + f[4] * c.per_weight_s + c.tau_s * f[3] + multi_gpu_fixed_s(m.runtime, m.count, f[3]) + moe
     return 1 / seconds
 
 
@@ -363,7 +416,7 @@ def prefill_features(m: Measurement) -> tuple[str, str, float | None]:
 
     if not m.device.fp16_tflops:
         return ("", "", None)  # no sourced TFLOPS: not used for the prefill fit
-    return prefill_inputs(m.model, m.device, m.quantization, m.runtime, m.prompt_tokens)
+    return prefill_inputs(m.model, m.device, m.quantization, m.runtime, m.prompt_tokens, m.count)
 
 
 @cache

@@ -173,10 +173,12 @@ def _kv_read_context(context: int, prompt_tokens: int | None) -> int:
 
 
 def decode_inputs(
-    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, *, context: int, kv_precision: str = "fp16"
+    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, *, context: int, kv_precision: str = "fp16",
+    count: int = 1,
 ) -> tuple[str, str, float, float, float]:
     """What the decode fit needs of one configuration:
-    (group, kernel, bytes ÷ bandwidth in s, layers, billions of weights used per token)."""
+    (group, kernel, bytes ÷ bandwidth in s, layers, billions of weights each device processes per token).
+    Tensor parallel splits both over the devices (at TP_EFFICIENCY of the summed bandwidth)."""
     info = runtime_info(runtime)
     fmt, _ = effective_format(model, get_format(quantization))
     engine = engine_of(info, fmt)
@@ -184,7 +186,18 @@ def decode_inputs(
     kv_bytes = mem.kv_layout(model, kv_precision).bytes_per_sequence(context)
     layers, _ = layers_of(model)
     total = active_bytes + kv_bytes
-    return f"{engine}/{device.speed_class}", fmt.kernel, total / (device.bandwidth_gb_s * 1e9), float(layers), model.active_params_b
+    tp = count if info.multi_gpu == "tensor-parallel" and count > 1 else 1
+    bandwidth = device.bandwidth_gb_s * 1e9 * (tp * TP_EFFICIENCY if tp > 1 else 1)
+    return f"{engine}/{device.speed_class}", fmt.kernel, total / bandwidth, float(layers), model.active_params_b / tp
+
+
+def multi_gpu_fixed_s(runtime: str, count: int, layers: float) -> float:
+    """Per-token cost of spreading a model over ``count`` devices: all-reduces (tensor parallel) or hand-overs (layer split)."""
+    if count <= 1:
+        return 0.0
+    if runtime_info(runtime).multi_gpu == "tensor-parallel":
+        return 2 * layers * TP_ALLREDUCE_S
+    return (count - 1) * LAYER_SPLIT_HOP_S
 
 
 def _tflops(device: DeviceSpec, fmt: QuantFormat | None = None) -> tuple[float, str]:
@@ -211,14 +224,15 @@ def _flops_per_token(model: ModelSpec, context: int) -> float:
 
 
 def prefill_inputs(
-    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, prompt_tokens: int
+    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, prompt_tokens: int, count: int = 1
 ) -> tuple[str, str, float | None]:
     """(group, kernel, tokens/s at 100% of peak TFLOPS) for the prefill fit."""
     info = runtime_info(runtime)
     fmt = get_format(quantization)
     engine = engine_of(info, fmt)
     tflops, _ = _tflops(device, fmt)
-    peak = tflops * 1e12 / _flops_per_token(model, prompt_tokens)
+    tp = count if info.multi_gpu == "tensor-parallel" and count > 1 else 1
+    peak = tflops * 1e12 * (tp * TP_EFFICIENCY if tp > 1 else 1) / _flops_per_token(model, prompt_tokens)
     return f"{engine}/{device.speed_class}", fmt.kernel, peak
 
 
@@ -332,22 +346,30 @@ def estimate(
     prefill = tflops * 1e12 * parallel * (TP_EFFICIENCY if parallel > 1 else 1.0) * mu * rho / flops
     if offload_gb and gpu_share < 1:
         prefill *= gpu_share + (1 - gpu_share) * 0.1  # offloaded layers run on the CPU
-    ttft = prompt / prefill + seconds
+    overhead_s = group.request_overhead_s
+    ttft = overhead_s + prompt / prefill + seconds
     basis.append(
         f"prefill = {tflops_text}{f' × {parallel} GPUs' if parallel > 1 else ''} × μ {mu:.2f} × ρ {rho:.2f} "
         f"÷ {flops / 1e9:.1f} GFLOP per token = {prefill:.0f} tokens/s"
         + (f" (μ fitted on {group.prefill_points} measurements)" if group.prefill_points else " (μ: prior)")
     )
-    basis.append(f"time to first token = {prompt} prompt tokens ÷ prefill + one decode step = {ttft:.2f} s")
+    basis.append(
+        f"time to first token = {overhead_s * 1e3:.0f} ms per request ({info.id}: scheduling, tokenizing, first "
+        f"launch{'; fitted' if group.ttft_points else '; prior'}) + {prompt} prompt tokens ÷ prefill + one decode step = {ttft:.2f} s"
+    )
 
     # ---- batched throughput
-    throughput = _throughput(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s, tflops * 1e12 * parallel * mu * rho, flops,
-                             weight_s)
-    if concurrency > 1:
-        basis.append(
-            f"throughput at {concurrency} concurrent sequences = {throughput:.0f} tokens/s "
-            f"(weights read once per step for all sequences; limited by compute at high batch)"
-        )
+    step = _step_seconds(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s + moe_s,
+                         tflops * 1e12 * parallel * mu * rho, flops, weight_s)
+    output = max(context - prompt, 1)
+    # a batch of `concurrency` requests: each prefills its prompt (the GPU does nothing else meanwhile),
+    # then all decode `output` tokens together
+    throughput = concurrency * output / (output * step + concurrency * (prompt / prefill + overhead_s))
+    basis.append(
+        f"throughput at {concurrency} concurrent sequence(s) = {concurrency} × {output} output tokens ÷ "
+        f"({output} steps × {step * 1e3:.1f} ms + {concurrency} prefills of {prompt} tokens) = {throughput:.0f} tokens/s "
+        "(weights read once per step for all sequences; prefill of new requests takes its share)"
+    )
     if not fit.fits:
         basis.append(f"does not fit: needs {fit.total_gb:.1f} GB, {fit.available_gb:.1f} GB usable")
     return Estimate(
@@ -430,18 +452,18 @@ def _bandwidth(
     )
 
 
-def _throughput(
+def _step_seconds(
     model: ModelSpec, fmt: QuantFormat, fit: mem.MemoryFit, kv_ctx: int, concurrency: int,
     eff_bw: float, fixed_s: float, flops_per_s: float, flops_per_token: float, weight_s: float = 0.0,
 ) -> float:
-    """Aggregate decode tokens/s with ``concurrency`` sequences in one batch."""
+    """Seconds of one decode step for ``concurrency`` sequences in one batch."""
     share = model.active_params_b / model.params_b
     touched = 1 - (1 - share) ** concurrency  # MoE: experts hit by at least one sequence of the batch
     weights_gb = model.params_b * fmt.bytes_per_param * touched
     kv_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9 * concurrency
     memory_s = (weights_gb + kv_gb) / eff_bw + weight_s * touched
     compute_s = concurrency * flops_per_token / flops_per_s
-    return concurrency / (max(memory_s, compute_s) + fixed_s)
+    return max(memory_s, compute_s) + fixed_s
 
 
 # ---------------------------------------------------------------- best fit
