@@ -195,3 +195,13 @@ def test_calibrated_estimates_state_the_held_out_range() -> None:
     assert any("when their source was left out" in line for line in est.basis)
     low, high = est.decode_range
     assert low < est.decode_tokens_per_s < high
+
+
+def test_offload_splits_by_whole_layers_and_the_cpu_layers_set_the_pace() -> None:
+    auto = estimate(LLAMA3_70B, RTX, quantization="gguf-q4_k_m", context=4096, offload_gb=32)
+    line = next(line for line in auto.basis if line.startswith("layer split:"))
+    assert "of 80 layers on the GPU" in line
+    fewer = estimate(LLAMA3_70B, RTX, quantization="gguf-q4_k_m", context=4096, offload_gb=32, gpu_layers=20)
+    assert fewer.decode_tokens_per_s < auto.decode_tokens_per_s
+    too_many = estimate(LLAMA3_70B, RTX, quantization="gguf-q4_k_m", context=4096, offload_gb=32, gpu_layers=80)
+    assert not too_many.fits and any("-ngl 80" in line for line in too_many.basis)

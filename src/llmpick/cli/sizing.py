@@ -135,6 +135,8 @@ def estimate_cmd(
     prompt_tokens: int | None = typer.Option(None, "--prompt-tokens", help="Prompt length for time to first token (default: half the context)."),
     kv_precision: str = typer.Option("fp16", "--kv-precision", help="KV cache precision: " + ", ".join(kv_precisions())),
     offload_gb: float = typer.Option(0.0, "--offload-gb", help="llama.cpp: system RAM for layers that do not fit on the GPU."),
+    gpu_layers: int | None = typer.Option(None, "--gpu-layers", "--ngl", help="llama.cpp -ngl: layers on the GPU, the rest on the CPU."),
+    host_bandwidth_gb_s: float = typer.Option(89.6, "--host-bandwidth-gb-s", help="System RAM bandwidth for offloaded layers."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
@@ -147,7 +149,8 @@ def estimate_cmd(
                        context_window=context_window, attention="gqa" if kv_heads else None)
     device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
     est = estimate(spec, device, count=count, quantization=quantization, runtime=runtime, context=context,
-                   concurrency=concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision, offload_gb=offload_gb)
+                   concurrency=concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision, offload_gb=offload_gb,
+                   gpu_layers=gpu_layers, host_bandwidth_gb_s=host_bandwidth_gb_s)
     best = best_fit(spec, device, count=count, runtime=est.runtime, context=min(context, spec.context_window or context),
                     concurrency=concurrency, prompt_tokens=prompt_tokens)
     # What `llmpick eval` measured on this very hardware, runtime and model, shown next to the estimate.

@@ -253,6 +253,7 @@ def estimate(
     offload_gb: float = 0.0,
     host_bandwidth_gb_s: float = 89.6,
     fitted: Constants | None = None,
+    gpu_layers: int | None = None,
 ) -> Estimate:
     """Memory and speed of ``model`` on ``count`` × ``device``.
 
@@ -260,14 +261,18 @@ def estimate(
     vLLM/SGLang/TGI/TensorRT-LLM, MLX 4-bit for mlx-lm); runtime None → llama.cpp on consumer,
     workstation, Apple and CPU machines, vLLM on data-centre GPUs. ``prompt_tokens`` (default: half
     the context) sets the time to first token. ``offload_gb``: system RAM llama.cpp may hold weights
-    in when they do not fit on the GPU (read at ``host_bandwidth_gb_s``).
+    in when they do not fit on the GPU (read at ``host_bandwidth_gb_s``); the split is by whole layers,
+    as many on the GPU as fit, or ``gpu_layers`` of them (llama.cpp ``-ngl``).
     """
     _check_sizes(count=count, context=context, concurrency=concurrency, prompt_tokens=prompt_tokens, offload_gb=offload_gb)
     info = resolve_runtime(device, runtime)
     fmt, native_note = effective_format(model, resolve_format(info, device, quantization, model))
     engine = engine_of(info, fmt)
-    if offload_gb and engine != "llama.cpp":
-        raise EstimateError(f"--offload-gb: only llama.cpp-based runtimes offload weights to system RAM, not {info.id}")
+    if (offload_gb or gpu_layers is not None) and engine != "llama.cpp":
+        option = "--offload-gb" if offload_gb else "--gpu-layers"
+        raise EstimateError(f"{option}: only llama.cpp-based runtimes offload layers to system RAM, not {info.id}")
+    if gpu_layers is not None and gpu_layers < 0:
+        raise EstimateError(f"--gpu-layers: must be zero or more (got {gpu_layers})")
     if context > (model.context_window or context):
         raise EstimateError(f"--context: {model.label} handles at most {model.context_window} tokens (asked {context})")
     prompt = prompt_tokens if prompt_tokens is not None else max(1, context // 2)
@@ -302,14 +307,33 @@ def estimate(
     eff_bw, fixed_s, layout = _bandwidth(info, device, count, group, kappa, layers)
     gpu_share = 1.0
     host_s = 0.0
-    if offload_gb and fit.weights_gb + fit.overhead_gb + fit.kv_cache_gb > fit.available_gb - offload_gb:
-        on_gpu = max(fit.available_gb - offload_gb - fit.overhead_gb - fit.kv_cache_gb, 0.0)
-        gpu_share = min(on_gpu / fit.weights_gb, 1.0) if fit.weights_gb else 1.0
-        host_s = (1 - gpu_share) * active_gb / (host_bandwidth_gb_s * group.eta * kappa)
-        basis.append(f"{(1 - gpu_share):.0%} of the weights run from system RAM at {host_bandwidth_gb_s:g} GB/s")
-    bytes_gb = active_gb * gpu_share + kv_read_gb
+    on_gpu_layers = layers
+    if offload_gb or gpu_layers is not None:
+        on_gpu_layers = _gpu_layers(fit, layers, offload_gb, gpu_layers)
+        gpu_share = on_gpu_layers / layers
+    gpu_room = fit.available_gb - offload_gb - fit.overhead_gb
+    layers_fit = gpu_share * (fit.weights_gb + fit.kv_cache_gb) <= gpu_room + 1e-9
+    if gpu_layers is not None and not layers_fit:
+        basis.append(f"-ngl {gpu_layers}: those layers need {gpu_share * (fit.weights_gb + fit.kv_cache_gb):.1f} GB "
+                     f"of GPU memory, {max(gpu_room, 0):.1f} GB is free beside the runtime")
+    if gpu_share < 1:
+        # llama.cpp / Ollama split by whole layers: each layer, with its KV cache, runs where its weights are
+        cpu = consts.group("llama.cpp", "cpu")
+        off = 1 - gpu_share
+        host_s = (off * (active_gb + kv_read_gb) / (host_bandwidth_gb_s * cpu.eta)
+                  + (layers - on_gpu_layers) * cpu.tau_s + off * model.active_params_b * cpu.per_weight_s
+                  + LAYER_SPLIT_HOP_S)
+        fixed_s *= gpu_share
+        basis.append(
+            f"layer split: {on_gpu_layers} of {layers} layers on the GPU ("
+            + (f"-ngl {gpu_layers}" if gpu_layers is not None else "as many as fit, as Ollama and llama.cpp --fit place them")
+            + f"), {layers - on_gpu_layers} on the CPU reading system RAM at {host_bandwidth_gb_s:g} GB/s × η "
+            f"{cpu.eta:.2f} + {cpu.tau_s * 1e6:.0f} µs per layer ({'fitted on CPU-only measurements' if cpu.calibrated else 'prior'})"
+            f" = {host_s * 1e3:.1f} ms per token"
+        )
+    bytes_gb = (active_gb + kv_read_gb) * gpu_share if gpu_share < 1 else active_gb + kv_read_gb
     tp = count if info.multi_gpu == "tensor-parallel" else 1
-    weight_s = model.active_params_b * group.per_weight_s / tp
+    weight_s = model.active_params_b * group.per_weight_s / tp * gpu_share
     moe_s = layers * consts.moe_layer_s if model.is_moe else 0.0
     seconds = bytes_gb / eff_bw + weight_s + fixed_s + host_s + moe_s
     decode = 1 / seconds
@@ -344,8 +368,10 @@ def estimate(
     rho = consts.rho.get(fmt.kernel, 1.0)
     flops = _flops_per_token(model, prompt)
     prefill = tflops * 1e12 * parallel * (TP_EFFICIENCY if parallel > 1 else 1.0) * mu * rho / flops
-    if offload_gb and gpu_share < 1:
-        prefill *= gpu_share + (1 - gpu_share) * 0.1  # offloaded layers run on the CPU
+    if gpu_share < 1:
+        # the CPU's layers prefill at CPU compute (FLOPs per byte of bandwidth typical of CPUs); times add up
+        cpu_rate = host_bandwidth_gb_s * FLOPS_PER_BYTE["cpu"] * 1e9 * (consts.group("llama.cpp", "cpu").mu or 0.5) / flops
+        prefill = 1 / (gpu_share / prefill + (1 - gpu_share) / cpu_rate)
     overhead_s = group.request_overhead_s
     ttft = overhead_s + prompt / prefill + seconds
     basis.append(
@@ -385,7 +411,7 @@ def estimate(
         overhead_gb=fit.overhead_gb,
         memory_gb=fit.total_gb,
         available_gb=fit.available_gb,
-        fits=fit.fits,
+        fits=fit.fits and layers_fit,
         decode_tokens_per_s=decode,
         decode_range=(decode * (1 - spread), decode * (1 + spread)),
         prefill_tokens_per_s=prefill,
@@ -400,6 +426,16 @@ def estimate(
         offload_gb=offload_gb,
         below_4bit=fmt.below_4bit,
     )
+
+
+def _gpu_layers(fit: mem.MemoryFit, layers: int, offload_gb: float, asked: int | None) -> int:
+    """Layers on the GPU: the asked count (capped), else as many whole layers (weights + their KV cache)
+    as fit in GPU memory beside the runtime overhead."""
+    if asked is not None:
+        return min(asked, layers)
+    gpu_gb = fit.available_gb - offload_gb - fit.overhead_gb
+    per_layer = (fit.weights_gb + fit.kv_cache_gb) / layers
+    return max(0, min(layers, math.floor(gpu_gb / per_layer))) if per_layer > 0 else layers
 
 
 def _spread(group: GroupConstants, device: DeviceSpec) -> tuple[float, str]:
