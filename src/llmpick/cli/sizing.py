@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.loader import load_builtin_catalog
 from llmpick.catalog.prices import offering_price
 from llmpick.catalog.schema import Hardware, HardwareKind, Model, Task
-from llmpick.cli.common import OutputFormat, reports_errors, write_output
+from llmpick.cli.common import OutputFormat, err_console, reports_errors, write_output
+from llmpick.engine import quality
+from llmpick.engine.policy import load_policy
 from llmpick.errors import EstimateError
 from llmpick.profile import Profile, check_against_catalog, load_profile
 from llmpick.sizing.cost import (
@@ -27,6 +30,7 @@ from llmpick.sizing.cost import (
     resolve_assumptions,
     self_hosted_monthly_cost,
 )
+from llmpick.sizing.detect import Machine, detect, match_catalog
 from llmpick.sizing.finetune import METHODS, finetune_estimate, hardware_that_can_finetune
 from llmpick.sizing.ids import UnknownChoiceError, normalize_hardware, normalize_kv, normalize_quant, normalize_runtime
 from llmpick.sizing.measured import measured_decode
@@ -199,7 +203,7 @@ def fit_cmd(
     bandwidth_gb_s: float | None = typer.Option(None, "--bandwidth-gb-s", help="Custom device bandwidth, GB/s."),
     tflops: float | None = typer.Option(None, "--tflops", help="Custom device dense FP16 TFLOPS."),
     kind: str | None = typer.Option(None, "--kind", help="Custom device kind: " + ", ".join(HARDWARE_KINDS)),
-    count: int = typer.Option(1, "--count", "-k", help="Number of devices."),
+    count: int | None = typer.Option(None, "--count", "-k", help="Number of devices (default: 1, or as many as were detected)."),
     task: Task | None = typer.Option(None, "--task", "-t", help="Only models that do this task."),
     runtime: str | None = typer.Option(None, "--runtime", "-r", help="Runtime id (default by hardware kind)."),
     context: int = typer.Option(4096, "--context", "-c", help="Tokens per sequence."),
@@ -207,14 +211,20 @@ def fit_cmd(
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
 ) -> None:
-    """Which catalog models run on this hardware: best quantization, speed, ranked."""
+    """Which catalog models run on this hardware, best first (quality index, then speed). Without
+    --hardware or a custom spec, the machine it runs on is detected (nvidia-smi, rocm-smi, sysctl, /proc)."""
     catalog = load_builtin_catalog()
     runtime = _runtime_id(runtime)
-    if count < 1:
+    if count is not None and count < 1:
         raise EstimateError(f"--count: must be at least 1 (got {count})")
     if context < 1:
         raise EstimateError(f"--context: must be at least 1 (got {context})")
-    device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
+    if hardware is None and memory_gb is None and bandwidth_gb_s is None:
+        device, found = _detected_device(catalog)
+        count = count or found
+    else:
+        device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
+    count = count or 1
     rows = fit_rows(catalog, device, count=count, task=task, runtime=runtime, context=context,
                     min_tokens_per_s=min_tokens_per_s)
     if output_format is OutputFormat.JSON:
@@ -225,12 +235,14 @@ def fit_cmd(
     table.add_column("#", justify="right")
     table.add_column("model", no_wrap=True)
     table.add_column("params")
+    table.add_column("quality")
     table.add_column("format", no_wrap=True)
     for col in ("GB", "tok/s", "TTFT s", "max ctx"):
         table.add_column(col, justify="right")
     table.add_column("note")
     for row in rows:
-        table.add_row(str(row["rank"]), row["model"], row["params"], row["quantization"].removeprefix("gguf-"),
+        quality_text = f"{row['quality']:.2f} {row['quality_tier']}" if row["quality"] is not None else "unrated"
+        table.add_row(str(row["rank"]), row["model"], row["params"], quality_text, row["quantization"].removeprefix("gguf-"),
                       f"{row['memory_gb']:.1f}", _fmt_tps(row["decode_tokens_per_s"]),
                       f"{row['time_to_first_token_s']:.2f}", f"{row['max_context']:,}", row["note"])
     console.print(table)
@@ -238,11 +250,40 @@ def fit_cmd(
         console.print("no open model in the catalog fits this hardware at any quantization its runtime runs")
 
 
+def _detected_device(catalog: Catalog, machine: Machine | None = None) -> tuple[DeviceSpec, int]:
+    """The catalog device this machine has (and how many), as detected; asks when the catalog does not
+    know it and a person is at the terminal, else exits 2 saying what was found."""
+    machine = machine or detect()
+    for line in machine.describe():
+        err_console.print(f"detected: {line}", markup=False)
+    rows = [(h.id, h.name, h.spec.memory_gb) for h in catalog.hardware.values()]
+    found = machine.accelerators[0] if machine.accelerators else None
+    if found is None and machine.ram_gb and "cpu-only" in catalog.hardware:
+        err_console.print(f"using cpu-only with {machine.ram_gb:.0f} GB of RAM", markup=False)
+        return DeviceSpec.from_hardware(catalog.device("cpu-only"), memory_gb=round(machine.ram_gb)), 1
+    hw_id = match_catalog(found, rows) if found is not None else None
+    if hw_id is not None and found is not None:
+        err_console.print(f"using {hw_id}" + (f" × {found.count}" if found.count > 1 else ""), markup=False)
+        memory = round(found.memory_gb) if found.vendor == "apple" else None  # a Mac's own memory size
+        return DeviceSpec.from_hardware(catalog.device(hw_id), memory_gb=memory), found.count
+    what = found.name if found is not None else "no GPU"
+    if sys.stdin.isatty():
+        answer = typer.prompt(f"found {what}, which the catalog does not list; its catalog hardware id")
+        hw_id = normalize_hardware(answer, catalog.hardware, {h.id: h.name for h in catalog.hardware.values()})
+        return DeviceSpec.from_hardware(catalog.device(hw_id)), found.count if found is not None else 1
+    raise EstimateError(
+        f"--hardware: detected {what}, which the catalog does not list; give --hardware ID "
+        f"(known: {', '.join(sorted(catalog.hardware))}) or --memory-gb and --bandwidth-gb-s"
+    )
+
+
 def fit_rows(
     catalog: Catalog, device: DeviceSpec, *, count: int = 1, task: Task | None = None, runtime: str | None = None,
     context: int = 4096, min_tokens_per_s: float = 5.0,
 ) -> list[dict[str, Any]]:
-    """Open catalog models that fit, best quantization each, ranked: usable speed and ≥4-bit first, then size."""
+    """Open catalog models that fit, best quantization each, ranked: usable speed and ≥4-bit first, then
+    the quality index (engine.quality.rate; unrated models after rated ones), then decode speed."""
+    policy = load_policy()
     found: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     for model in catalog.filter_models(task=task, include_retired=False):
         if not model.is_open:
@@ -268,7 +309,11 @@ def fit_rows(
             "max_context": est.max_context, "tasks": [t.value for t in model.tasks], "note": note,
         }
         capped = est.context < context
-        found.append(((slow, est.below_4bit, capped, -spec.params_b, -est.decode_tokens_per_s), row))
+        rating = quality.rate(model, policy, catalog)
+        row["quality"] = round(rating.score, 3) if rating.score is not None else None
+        row["quality_tier"] = rating.tier
+        unrated = rating.score is None
+        found.append(((slow, est.below_4bit, capped, unrated, -(rating.score or 0.0), -est.decode_tokens_per_s), row))
     ranked = [row for _, row in sorted(found, key=lambda item: item[0])]
     for rank, row in enumerate(ranked, start=1):
         row["rank"] = rank
