@@ -78,6 +78,8 @@ class Estimate:
     calibrated: bool = False
     offload_gb: float = 0.0
     below_4bit: bool = False
+    batch_decode_tokens_per_s: float = 0.0  # each sequence's decode speed with `concurrency` in the batch
+    request_overhead_s: float = 0.0
 
     def to_json_dict(self) -> dict[str, object]:
         """JSON-ready dict; floats rounded for display."""
@@ -385,7 +387,7 @@ def estimate(
     )
 
     # ---- batched throughput
-    step = _step_seconds(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s + moe_s,
+    step = _step_seconds(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s + moe_s + host_s,
                          tflops * 1e12 * parallel * mu * rho, flops, weight_s)
     output = max(context - prompt, 1)
     # a batch of `concurrency` requests: each prefills its prompt (the GPU does nothing else meanwhile),
@@ -425,6 +427,8 @@ def estimate(
         calibrated=group.calibrated,
         offload_gb=offload_gb,
         below_4bit=fmt.below_4bit,
+        batch_decode_tokens_per_s=1 / step,
+        request_overhead_s=overhead_s,
     )
 
 
