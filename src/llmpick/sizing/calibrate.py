@@ -151,6 +151,7 @@ class Measurement:
     output_tokens: int = 0  # reply length of a serving benchmark (throughput rows)
     throughput: tuple[tuple[int, float], ...] = ()  # (concurrency, output tokens/s) of a serving benchmark
     kv_precision: str = "fp16"
+    in_fit: bool = True  # False: checked by the benchmark, kept out of the fit for the reason its row gives
 
 
 def measurements() -> list[Measurement]:
@@ -195,6 +196,7 @@ def measurements() -> list[Measurement]:
                 output_tokens=int(row.get("output_tokens", 0)),
                 throughput=tuple((int(c), float(t)) for c, t in row.get("throughput") or []),
                 kv_precision=row.get("kv_precision", "fp16"),
+                in_fit=not row.get("not_fitted"),
             )
         )
     return out
@@ -274,7 +276,7 @@ def fit(rows: Iterable[Measurement]) -> Constants:
     """Fit η and τ per group and κ per kernel family (shared by all groups) on decode; μ per group and
     ρ per kernel family on prefill. Least squares on relative error, alternating between the group
     constants (linear given κ) and κ (linear given the groups) until they settle."""
-    rows = list(rows)
+    rows = [m for m in rows if m.in_fit]
     every = [(m, decode_features(m), _target(m)) for m in rows if m.decode_tps]
     # dense rows set the group constants; MoE rows then fit the routing cost on top of them
     decode = [row for row in every if not row[0].model.is_moe]

@@ -124,7 +124,7 @@ def formats_for(model_id: str | None, ids: list[str] | tuple[str, ...]) -> list[
     then the others by quality; formats that exist only as a model's own release (MXFP4) are left out
     for models not released in them."""
     native = native_format(model_id)
-    ordered = [f for f in by_quality(ids) if not (f.native_only and (native is None or native.format != f.id))]
+    ordered = [f for f in by_quality(ids, native_only=True) if not (f.native_only and (native is None or native.format != f.id))]
     if native is not None and native.format in ids:
         ordered.sort(key=lambda f: f.id != native.format)
     return ordered
@@ -134,10 +134,12 @@ def kv_precisions() -> list[str]:
     return list(_data()["kv_cache"])
 
 
-def by_quality(ids: list[str] | tuple[str, ...]) -> list[QuantFormat]:
-    """The given formats, best quality first (FP32 last: it costs twice FP16 for no gain in serving)."""
+def by_quality(ids: list[str] | tuple[str, ...], *, native_only: bool = False) -> list[QuantFormat]:
+    """The given formats, best quality first (FP32 last: it costs twice FP16 for no gain in serving).
+    Formats that exist only as some models' own release (MXFP4) are left out unless ``native_only``:
+    :func:`formats_for` adds them for the models released in them."""
     table = formats()
-    known = [table[i] for i in ids if i in table]
+    known = [table[i] for i in ids if i in table and (native_only or not table[i].native_only)]
     return sorted(known, key=lambda f: (f.id == "fp32", -f.quality, -f.bits_per_weight))
 
 

@@ -259,7 +259,8 @@ def estimate(
 ) -> Estimate:
     """Memory and speed of ``model`` on ``count`` × ``device``.
 
-    quantization None → the runtime's default (GGUF Q4_K_M for llama.cpp/Ollama/LM Studio, BF16 for
+    quantization (any common spelling) None → the model's release format where the runtime runs it
+    (gpt-oss: MXFP4), else the runtime's default (GGUF Q4_K_M for llama.cpp/Ollama/LM Studio, BF16 for
     vLLM/SGLang/TGI/TensorRT-LLM, MLX 4-bit for mlx-lm); runtime None → llama.cpp on consumer,
     workstation, Apple and CPU machines, vLLM on data-centre GPUs. ``prompt_tokens`` (default: half
     the context) sets the time to first token. ``offload_gb``: system RAM llama.cpp may hold weights
