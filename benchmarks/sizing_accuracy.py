@@ -36,6 +36,8 @@ from llmpick.sizing import calibrate  # noqa: E402
 from llmpick.sizing.calibrate import Measurement, decode_features, fit, measurements, predict_decode  # noqa: E402
 from llmpick.sizing.memory import weights_gb  # noqa: E402
 from llmpick.sizing.quantization import get_format  # noqa: E402
+from llmpick.sizing.specs import ModelSpec  # noqa: E402
+from llmpick.sizing.speed import effective_format  # noqa: E402
 
 START, END = "<!-- sizing:start -->", "<!-- sizing:end -->"
 CLASS_NAMES = {
@@ -157,7 +159,8 @@ def memory_errors() -> list[tuple[str, float, float, float]]:
     """(label, estimated GiB, file GiB, relative error) for every file size in the calibration data."""
     out = []
     for row in calibrate.calibration_data().get("file_sizes") or []:
-        fmt = get_format(row["quantization"])
+        model = ModelSpec(id=row["model"], params_b=row["params_b"], active_params_b=row["params_b"])
+        fmt, _ = effective_format(model, get_format(row["quantization"]), "llama.cpp")  # the sizes are GGUF or safetensors
         actual = row["size_gib"]  # both in GiB
         est = weights_gb(row["params_b"], fmt)
         out.append((f"{row['model']} {row['quantization']}", est, actual, est / actual - 1))
@@ -280,9 +283,14 @@ def report() -> str:
         f"other sources' held-out errors: {inside} of {total} rows inside ({inside / max(total, 1):.0%}).",
         "",
         "Before this branch (main at f776b72, same held-out rows, none of which it was calibrated on): MoE decode "
-        "34.7% (gpt-oss sized as Q4_0: no MXFP4), CPU decode 26.5% (its prior happened to suit two of the three rows), time to first token 60.4% (worst +94%), batched "
+        "52.2% (worst +85%; gpt-oss sized as Q4_0: no MXFP4), CPU decode 26.5% (its prior happened to suit two of the three rows), time to first token 60.4% (worst +94%), batched "
         "throughput 49.9% (worst +98%, too optimistic from 25 concurrent on). The in-row leave-one-out figure "
         "published before (4.5% decode) held out single rows, not sources.",
+        "",
+        "MoE rows drift with the llama.cpp build: the implied routing cost per layer falls from about 140 µs "
+        "(Aug 2025, RTX A5000) to 25 µs (Feb 2026, RTX 6000 Ada / RTX PRO 6000) on the same model, so holding out "
+        "the newest source predicts too slow and the oldest too fast; one constant fitted on all of them is "
+        "what estimates use.",
         "",
         f"Thin groups: CPU ({_count(rows, 'cpu')}), MoE ({_count(rows, 'moe')}) and serving ({_count(rows, 'serving')}) — "
         "when a group's only source is held out it falls back to priors, which is what the figures above measure. "

@@ -103,6 +103,7 @@ class NativeFormat:
     format: str
     weights_gib: float | None
     source_url: str
+    gguf_gib: float | None = None  # the GGUF file llama.cpp-based runtimes load
 
 
 @cache
@@ -110,7 +111,8 @@ def native_formats() -> dict[str, NativeFormat]:
     data = _data()
     sources = data["sources"]
     return {
-        row["model"]: NativeFormat(row["model"], row["format"], row.get("weights_gib"), sources[row["source"]]["url"])
+        row["model"]: NativeFormat(row["model"], row["format"], row.get("weights_gib"), sources[row["source"]]["url"],
+                                   row.get("gguf_gib"))
         for row in data.get("native") or []
     }
 

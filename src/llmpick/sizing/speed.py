@@ -139,18 +139,22 @@ def resolve_format(
     return fmt
 
 
-def effective_format(model: ModelSpec, fmt: QuantFormat) -> tuple[QuantFormat, str | None]:
+def effective_format(model: ModelSpec, fmt: QuantFormat, engine: str | None = None) -> tuple[QuantFormat, str | None]:
     """The format as this model's files have it: a model released quantized (gpt-oss, MXFP4) is sized
-    from its checkpoint, and its GGUF files keep those tensors, so none is larger than the checkpoint."""
+    from its checkpoint (its GGUF file on llama.cpp engines), and its GGUF files keep those tensors, so
+    none is larger than the release."""
     native = native_format(model.id)
     if native is None or native.weights_gib is None:
         return fmt, None
-    bits = native.weights_gib * 2**30 * 8 / (model.params_b * 1e9)
+    gib, what = native.weights_gib, "checkpoint"
+    if engine == "llama.cpp" and native.gguf_gib:
+        gib, what = native.gguf_gib, "GGUF file"
+    bits = gib * 2**30 * 8 / (model.params_b * 1e9)
     if fmt.id == native.format:
-        return replace(fmt, bits_per_weight=bits), f"{native.weights_gib:g} GiB checkpoint ({native.source_url})"
+        return replace(fmt, bits_per_weight=bits), f"{gib:g} GiB {what} ({native.source_url})"
     if fmt.family == "gguf" and fmt.bits_per_weight > bits:
         return replace(fmt, bits_per_weight=bits), (
-            f"its GGUF files keep the released {native.format.upper()} tensors: no larger than the {native.weights_gib:g} GiB checkpoint"
+            f"its GGUF files keep the released {native.format.upper()} tensors: no larger than the {gib:g} GiB {what}"
         )
     return fmt, None
 
@@ -182,8 +186,8 @@ def decode_inputs(
     (group, kernel, bytes ÷ bandwidth in s, layers, billions of weights each device processes per token).
     Tensor parallel splits both over the devices (at TP_EFFICIENCY of the summed bandwidth)."""
     info = runtime_info(runtime)
-    fmt, _ = effective_format(model, get_format(quantization))
-    engine = engine_of(info, fmt)
+    engine = engine_of(info, get_format(quantization))
+    fmt, _ = effective_format(model, get_format(quantization), engine)
     active_bytes = model.active_params_b * fmt.bytes_per_param * 1e9
     kv_bytes = mem.kv_layout(model, kv_precision).bytes_per_sequence(context)
     layers, _ = layers_of(model)
@@ -269,8 +273,9 @@ def estimate(
     """
     _check_sizes(count=count, context=context, concurrency=concurrency, prompt_tokens=prompt_tokens, offload_gb=offload_gb)
     info = resolve_runtime(device, runtime)
-    fmt, native_note = effective_format(model, resolve_format(info, device, quantization, model))
-    engine = engine_of(info, fmt)
+    asked = resolve_format(info, device, quantization, model)
+    engine = engine_of(info, asked)
+    fmt, native_note = effective_format(model, asked, engine)
     if (offload_gb or gpu_layers is not None) and engine != "llama.cpp":
         option = "--offload-gb" if offload_gb else "--gpu-layers"
         raise EstimateError(f"{option}: only llama.cpp-based runtimes offload layers to system RAM, not {info.id}")
