@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from llmpick.errors import EstimateError, UnknownIdError
+from llmpick.errors import EstimateError
 
 # Names people use that do not reduce to the id by case and punctuation alone.
 ALIASES: dict[str, dict[str, str]] = {
@@ -44,15 +44,22 @@ def key(text: str) -> str:
     return re.sub(r"[\s.\-_/]+", "_", text.strip().lower()).strip("_")
 
 
-class UnknownChoiceError(UnknownIdError, EstimateError):
-    """An option value matching no known id; the message names the option, close ids and the known ones."""
+class UnknownChoiceError(EstimateError):
+    """An option value matching no known id; the message names the option, close ids and the allowed ones.
+
+    An :class:`EstimateError` (exit 2 on the CLI, 422 naming the field over HTTP) rather than
+    :class:`~llmpick.errors.UnknownIdError`, which the web app answers with 404 (a missing resource):
+    a mistyped format is a bad field value, not a missing page. The "did you mean" is the same idea.
+    """
 
     def __init__(self, kind: str, value: str, allowed: list[str], spellings: dict[str, str] | None = None) -> None:
-        super().__init__(KIND_TEXT.get(kind, kind), value, allowed)
+        self.kind = KIND_TEXT.get(kind, kind)
+        self.value = value
+        self.allowed = allowed
         close = _close(value, allowed, spellings or {})
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         shown = ", ".join(allowed[:40]) + (", …" if len(allowed) > 40 else "")
-        self.args = (f"{OPTION.get(kind, '--' + kind)}: unknown {KIND_TEXT.get(kind, kind)} {value!r}{hint} (allowed: {shown})",)
+        super().__init__(f"{OPTION.get(kind, '--' + kind)}: unknown {self.kind} {value!r}{hint} (allowed: {shown})")
 
 
 def _close(value: str, allowed: list[str], spellings: dict[str, str]) -> list[str]:
