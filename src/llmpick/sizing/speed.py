@@ -306,95 +306,23 @@ def estimate(
     max_ctx = mem.max_context(fit, model, concurrency)
     max_conc = mem.max_concurrency(fit, context)
 
-    # ---- decode
-    layers, layers_guessed = layers_of(model)
-    kv_ctx = _kv_read_context(context, prompt_tokens)
-    active_gb = model.active_params_b * fmt.bytes_per_param
-    kv_read_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9
-    kappa = consts.kernel_factor(group.group, fmt.kernel)
-    eff_bw, fixed_s, layout = _bandwidth(info, device, count, group, kappa, layers)
-    gpu_share = 1.0
-    host_s = 0.0
-    on_gpu_layers = layers
-    if offload_gb or gpu_layers is not None:
-        on_gpu_layers = _gpu_layers(fit, layers, offload_gb, gpu_layers)
-        gpu_share = on_gpu_layers / layers
-    gpu_room = fit.available_gb - offload_gb - fit.overhead_gb
-    layers_fit = gpu_share * (fit.weights_gb + fit.kv_cache_gb) <= gpu_room + 1e-9
-    if gpu_layers is not None and not layers_fit:
-        basis.append(f"-ngl {gpu_layers}: those layers need {gpu_share * (fit.weights_gb + fit.kv_cache_gb):.1f} GB "
-                     f"of GPU memory, {max(gpu_room, 0):.1f} GB is free beside the runtime")
-    if gpu_share < 1:
-        # llama.cpp / Ollama split by whole layers: each layer, with its KV cache, runs where its weights are
-        cpu = consts.group("llama.cpp", "cpu")
-        off = 1 - gpu_share
-        host_s = (off * (active_gb + kv_read_gb) / (host_bandwidth_gb_s * cpu.eta)
-                  + (layers - on_gpu_layers) * cpu.tau_s + off * model.active_params_b * cpu.per_weight_s
-                  + LAYER_SPLIT_HOP_S)
-        fixed_s *= gpu_share
-        basis.append(
-            f"layer split: {on_gpu_layers} of {layers} layers on the GPU ("
-            + (f"-ngl {gpu_layers}" if gpu_layers is not None else "as many as fit, as Ollama and llama.cpp --fit place them")
-            + f"), {layers - on_gpu_layers} on the CPU reading system RAM at {host_bandwidth_gb_s:g} GB/s × η "
-            f"{cpu.eta:.2f} + {cpu.tau_s * 1e6:.0f} µs per layer ({'fitted on CPU-only measurements' if cpu.calibrated else 'prior'})"
-            f" = {host_s * 1e3:.1f} ms per token"
-        )
-    bytes_gb = (active_gb + kv_read_gb) * gpu_share if gpu_share < 1 else active_gb + kv_read_gb
-    tp = count if info.multi_gpu == "tensor-parallel" else 1
-    weight_s = model.active_params_b * group.per_weight_s / tp * gpu_share
-    moe_s = layers * consts.moe_layer_s if model.is_moe else 0.0
-    seconds = bytes_gb / eff_bw + weight_s + fixed_s + host_s + moe_s
-    decode = 1 / seconds
+    setup = _Setup(model, device, count, info, fmt, consts, group, fit, context, concurrency, prompt,
+                   _kv_read_context(context, prompt_tokens), offload_gb, gpu_layers, host_bandwidth_gb_s)
+    split = _layer_split(setup, basis)
+    dec = _decode(setup, split, basis)
     spread, spread_text = _spread(group, device)
-    weight_text = (
-        f" + {weight_s * 1e3:.2f} ms per-weight cost ({model.active_params_b:g}B × ω {group.per_weight_s * 1e3:.2f} ms/B)"
-        if group.per_weight_s else ""
-    )
-    basis.append(
-        f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective{weight_text} + {fixed_s * 1e3:.2f} ms fixed) "
-        f"= {decode:.1f} tokens/s; effective = {layout} × η {group.eta:.2f} × κ {kappa:.2f} ({fmt.kernel} kernels); "
-        f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
-    )
-    if model.is_moe:
-        basis.append(
-            f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token, plus "
-            f"{moe_s * 1e3:.2f} ms expert routing ({layers} layers × {consts.moe_layer_s * 1e6:.0f} µs, "
-            f"fitted on {consts.moe_points} published MoE measurements)"
-        )
-    if group.calibrated:
-        err = f", in-sample error {group.decode_error:.0%}" if group.decode_error is not None else ""
-        basis.append(f"η, τ fitted on {group.decode_points} published {group.group} measurements{err} (calibration.yaml)")
-    else:
-        basis.append(f"η, τ: prior values — no published {group.group} measurements in calibration.yaml; range widened")
-
     basis.append(spread_text)
-
-    # ---- prefill
-    tflops, tflops_text = _tflops(device, fmt)
-    parallel = count if info.multi_gpu == "tensor-parallel" else 1
-    mu = group.mu if group.mu is not None else Constants({}, {}, {}).group(engine, device.speed_class).mu or 0.5
-    rho = consts.rho.get(fmt.kernel, 1.0)
-    flops = _flops_per_token(model, prompt)
-    prefill = tflops * 1e12 * parallel * (TP_EFFICIENCY if parallel > 1 else 1.0) * mu * rho / flops
-    if gpu_share < 1:
-        # the CPU's layers prefill at CPU compute (FLOPs per byte of bandwidth typical of CPUs); times add up
-        cpu_rate = host_bandwidth_gb_s * FLOPS_PER_BYTE["cpu"] * 1e9 * (consts.group("llama.cpp", "cpu").mu or 0.5) / flops
-        prefill = 1 / (gpu_share / prefill + (1 - gpu_share) / cpu_rate)
+    prefill, compute_per_s, flops = _prefill(setup, split, basis)
     overhead_s = group.request_overhead_s
-    ttft = overhead_s + prompt / prefill + seconds
-    basis.append(
-        f"prefill = {tflops_text}{f' × {parallel} GPUs' if parallel > 1 else ''} × μ {mu:.2f} × ρ {rho:.2f} "
-        f"÷ {flops / 1e9:.1f} GFLOP per token = {prefill:.0f} tokens/s"
-        + (f" (μ fitted on {group.prefill_points} measurements)" if group.prefill_points else " (μ: prior)")
-    )
+    ttft = overhead_s + prompt / prefill + dec.seconds
     basis.append(
         f"time to first token = {overhead_s * 1e3:.0f} ms per request ({info.id}: scheduling, tokenizing, first "
         f"launch{'; fitted' if group.ttft_points else '; prior'}) + {prompt} prompt tokens ÷ prefill + one decode step = {ttft:.2f} s"
     )
 
     # ---- batched throughput
-    step = _step_seconds(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s + moe_s + host_s,
-                         tflops * 1e12 * parallel * mu * rho, flops, weight_s)
+    step = _step_seconds(model, fmt, fit, setup.kv_ctx, concurrency, dec.eff_bw, dec.fixed_s + dec.moe_s + split.host_s,
+                         compute_per_s, flops, dec.weight_s)
     output = max(context - prompt, 1)
     # a batch of `concurrency` requests: each prefills its prompt (the GPU does nothing else meanwhile),
     # then all decode `output` tokens together
@@ -419,9 +347,9 @@ def estimate(
         overhead_gb=fit.overhead_gb,
         memory_gb=fit.total_gb,
         available_gb=fit.available_gb,
-        fits=fit.fits and layers_fit,
-        decode_tokens_per_s=decode,
-        decode_range=(decode * (1 - spread), decode * (1 + spread)),
+        fits=fit.fits and split.layers_fit,
+        decode_tokens_per_s=dec.tokens_per_s,
+        decode_range=(dec.tokens_per_s * (1 - spread), dec.tokens_per_s * (1 + spread)),
         prefill_tokens_per_s=prefill,
         time_to_first_token_s=ttft,
         throughput_tokens_per_s=throughput,
@@ -436,6 +364,135 @@ def estimate(
         batch_decode_tokens_per_s=1 / step,
         request_overhead_s=overhead_s,
     )
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What one estimate has resolved before it prices decode, prefill and throughput."""
+
+    model: ModelSpec
+    device: DeviceSpec
+    count: int
+    info: RuntimeInfo
+    fmt: QuantFormat
+    consts: Constants
+    group: GroupConstants
+    fit: mem.MemoryFit
+    context: int
+    concurrency: int
+    prompt: int
+    kv_ctx: int  # tokens in the KV cache, on average, while a reply is generated
+    offload_gb: float
+    gpu_layers: int | None
+    host_bandwidth_gb_s: float
+
+    @property
+    def layers(self) -> int:
+        return layers_of(self.model)[0]
+
+
+@dataclass(frozen=True)
+class _Split:
+    gpu_share: float  # share of the layers on the GPU(s)
+    host_s: float  # seconds per token the CPU's layers take
+    layers_fit: bool  # the GPU's layers (and their KV cache) fit beside the runtime
+
+
+@dataclass(frozen=True)
+class _Decode:
+    seconds: float
+    eff_bw: float
+    fixed_s: float
+    weight_s: float
+    moe_s: float
+
+    @property
+    def tokens_per_s(self) -> float:
+        return 1 / self.seconds
+
+
+def _layer_split(s: _Setup, basis: list[str]) -> _Split:
+    """llama.cpp / Ollama offload: whole layers, each with its KV cache, run where their weights are."""
+    fit, layers = s.fit, s.layers
+    on_gpu = _gpu_layers(fit, layers, s.offload_gb, s.gpu_layers) if (s.offload_gb or s.gpu_layers is not None) else layers
+    share = on_gpu / layers
+    room = fit.available_gb - s.offload_gb - fit.overhead_gb
+    layers_fit = share * (fit.weights_gb + fit.kv_cache_gb) <= room + 1e-9
+    if s.gpu_layers is not None and not layers_fit:
+        basis.append(f"-ngl {s.gpu_layers}: those layers need {share * (fit.weights_gb + fit.kv_cache_gb):.1f} GB "
+                     f"of GPU memory, {max(room, 0):.1f} GB is free beside the runtime")
+    if share >= 1:
+        return _Split(1.0, 0.0, layers_fit)
+    cpu = s.consts.group("llama.cpp", "cpu")
+    off = 1 - share
+    active_gb = s.model.active_params_b * s.fmt.bytes_per_param
+    kv_read_gb = fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
+    host_s = (off * (active_gb + kv_read_gb) / (s.host_bandwidth_gb_s * cpu.eta)
+              + (layers - on_gpu) * cpu.tau_s + off * s.model.active_params_b * cpu.per_weight_s + LAYER_SPLIT_HOP_S)
+    basis.append(
+        f"layer split: {on_gpu} of {layers} layers on the GPU ("
+        + (f"-ngl {s.gpu_layers}" if s.gpu_layers is not None else "as many as fit, as Ollama and llama.cpp --fit place them")
+        + f"), {layers - on_gpu} on the CPU reading system RAM at {s.host_bandwidth_gb_s:g} GB/s × η "
+        f"{cpu.eta:.2f} + {cpu.tau_s * 1e6:.0f} µs per layer ({'fitted on CPU-only measurements' if cpu.calibrated else 'prior'})"
+        f" = {host_s * 1e3:.1f} ms per token"
+    )
+    return _Split(share, host_s, layers_fit)
+
+
+def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
+    """Single-stream decode: bytes ÷ effective bandwidth + per-weight + fixed per-layer + MoE routing (+ the CPU's layers)."""
+    model, group, consts, fmt = s.model, s.group, s.consts, s.fmt
+    layers, layers_guessed = layers_of(model)
+    kappa = consts.kernel_factor(group.group, fmt.kernel)
+    eff_bw, fixed_s, layout = _bandwidth(s.info, s.device, s.count, group, kappa, layers)
+    fixed_s *= split.gpu_share
+    bytes_gb = (model.active_params_b * fmt.bytes_per_param + s.fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9) * split.gpu_share
+    tp = s.count if s.info.multi_gpu == "tensor-parallel" else 1
+    weight_s = model.active_params_b * group.per_weight_s / tp * split.gpu_share
+    moe_s = layers * consts.moe_layer_s if model.is_moe else 0.0
+    out = _Decode(bytes_gb / eff_bw + weight_s + fixed_s + split.host_s + moe_s, eff_bw, fixed_s, weight_s, moe_s)
+    weight_text = (
+        f" + {weight_s * 1e3:.2f} ms per-weight cost ({model.active_params_b:g}B × ω {group.per_weight_s * 1e3:.2f} ms/B)"
+        if group.per_weight_s else ""
+    )
+    basis.append(
+        f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective{weight_text} + {fixed_s * 1e3:.2f} ms fixed) "
+        f"= {out.tokens_per_s:.1f} tokens/s; effective = {layout} × η {group.eta:.2f} × κ {kappa:.2f} ({fmt.kernel} kernels); "
+        f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
+    )
+    if model.is_moe:
+        basis.append(
+            f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token, plus "
+            f"{moe_s * 1e3:.2f} ms expert routing ({layers} layers × {consts.moe_layer_s * 1e6:.0f} µs, "
+            f"fitted on {consts.moe_points} published MoE measurements)"
+        )
+    if group.calibrated:
+        err = f", in-sample error {group.decode_error:.0%}" if group.decode_error is not None else ""
+        basis.append(f"η, τ fitted on {group.decode_points} published {group.group} measurements{err} (calibration.yaml)")
+    else:
+        basis.append(f"η, τ: prior values — no published {group.group} measurements in calibration.yaml; range widened")
+    return out
+
+
+def _prefill(s: _Setup, split: _Split, basis: list[str]) -> tuple[float, float, float]:
+    """(prefill tokens/s, FLOP/s the prefill reaches, FLOPs per prompt token): TFLOPS × μ × ρ ÷ FLOPs per token,
+    the CPU's layers (when offloaded) at CPU compute, times adding up."""
+    group, consts, fmt, engine = s.group, s.consts, s.fmt, engine_of(s.info, s.fmt)
+    tflops, tflops_text = _tflops(s.device, fmt)
+    parallel = s.count if s.info.multi_gpu == "tensor-parallel" else 1
+    mu = group.mu if group.mu is not None else Constants({}, {}, {}).group(engine, s.device.speed_class).mu or 0.5
+    rho = consts.rho.get(fmt.kernel, 1.0)
+    flops = _flops_per_token(s.model, s.prompt)
+    prefill = tflops * 1e12 * parallel * (TP_EFFICIENCY if parallel > 1 else 1.0) * mu * rho / flops
+    if split.gpu_share < 1:
+        cpu_rate = s.host_bandwidth_gb_s * FLOPS_PER_BYTE["cpu"] * 1e9 * (consts.group("llama.cpp", "cpu").mu or 0.5) / flops
+        prefill = 1 / (split.gpu_share / prefill + (1 - split.gpu_share) / cpu_rate)
+    basis.append(
+        f"prefill = {tflops_text}{f' × {parallel} GPUs' if parallel > 1 else ''} × μ {mu:.2f} × ρ {rho:.2f} "
+        f"÷ {flops / 1e9:.1f} GFLOP per token = {prefill:.0f} tokens/s"
+        + (f" (μ fitted on {group.prefill_points} measurements)" if group.prefill_points else " (μ: prior)")
+    )
+    return prefill, tflops * 1e12 * parallel * mu * rho, flops
 
 
 def _gpu_layers(fit: mem.MemoryFit, layers: int, offload_gb: float, asked: int | None) -> int:
