@@ -177,3 +177,11 @@ def test_gpt_oss_120b_on_vllm_defaults_to_mxfp4_and_fits_one_h100() -> None:
     data = json.loads(out)
     assert code == 0 and data["quantization"] == "mxfp4" and data["fits"]
     assert 58 < data["weights_gb"] < 63  # the 60.8 GiB checkpoint
+
+
+def test_a_custom_mac_can_say_it_is_an_m1() -> None:
+    args = ["--params-b", "8", "--memory-gb", "32", "--bandwidth-gb-s", "400", "--kind", "apple", "--format", "json"]
+    m1 = json.loads(run("estimate", *args, "--device-name", "Apple M1 Max")[1])
+    later = json.loads(run("estimate", *args, "--device-name", "Apple M3 Max")[1])
+    assert m1["decode_tokens_per_s"] != later["decode_tokens_per_s"]  # M1 chips have their own constants
+    assert any("apple-m1" in line for line in m1["basis"])

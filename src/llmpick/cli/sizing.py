@@ -79,7 +79,7 @@ def _model_spec(
 
 def _device_spec(
     catalog: Catalog, hardware: str | None, memory_gb: float | None, bandwidth: float | None,
-    tflops: float | None, kind: str | None,
+    tflops: float | None, kind: str | None, name: str | None = None,
 ) -> DeviceSpec:
     if hardware is not None:
         hw_id = normalize_hardware(hardware, catalog.hardware, {h.id: h.name for h in catalog.hardware.values()})
@@ -94,7 +94,7 @@ def _device_spec(
         )
     if kind is not None and kind not in HARDWARE_KINDS:
         raise EstimateError(f"--kind: unknown hardware kind {kind!r} (allowed: {', '.join(HARDWARE_KINDS)})")
-    return DeviceSpec.custom(memory_gb, bandwidth, kind=kind or "consumer-gpu", fp16_tflops=tflops)
+    return DeviceSpec.custom(memory_gb, bandwidth, kind=kind or "consumer-gpu", fp16_tflops=tflops, name=name)
 
 
 def _check_choice(option: str, value: str | None, allowed: list[str]) -> None:
@@ -125,12 +125,14 @@ def estimate_cmd(
     layers: int | None = typer.Option(None, "--layers", help="Custom model: transformer layers."),
     kv_heads: int | None = typer.Option(None, "--kv-heads", help="Custom model: key/value heads."),
     head_dim: int | None = typer.Option(None, "--head-dim", help="Custom model: dimension per head."),
+    attention_heads: int | None = typer.Option(None, "--attention-heads", help="Custom model: query heads (attention cost of long prompts)."),
     context_window: int | None = typer.Option(None, "--context-window", help="Custom model: longest context it handles."),
     hardware: str | None = typer.Option(None, "--hardware", "-H", help="Catalog hardware id."),
     memory_gb: float | None = typer.Option(None, "--memory-gb", help="Custom device memory (or override of the catalog's)."),
     bandwidth_gb_s: float | None = typer.Option(None, "--bandwidth-gb-s", help="Custom device memory bandwidth, GB/s."),
     tflops: float | None = typer.Option(None, "--tflops", help="Custom device dense FP16 TFLOPS."),
     kind: str | None = typer.Option(None, "--kind", help="Custom device kind: " + ", ".join(HARDWARE_KINDS)),
+    device_name: str | None = typer.Option(None, "--device-name", help="Custom device name (e.g. 'Apple M1 Max': M1 chips get their own constants)."),
     count: int = typer.Option(1, "--count", "-k", help="Number of devices (tensor parallel or layer split)."),
     quantization: str | None = typer.Option(None, "--quantization", "-q", help="Weight format (default: the runtime's)."),
     runtime: str | None = typer.Option(None, "--runtime", "-r", help="Runtime id (default: llama-cpp, vllm on data-centre GPUs)."),
@@ -150,8 +152,8 @@ def estimate_cmd(
     quantization = normalize_quant(quantization) if quantization is not None else None
     kv_precision = normalize_kv(kv_precision)
     spec = _model_spec(catalog, model, params_b, active_params_b, layers=layers, kv_heads=kv_heads, head_dim=head_dim,
-                       context_window=context_window, attention="gqa" if kv_heads else None)
-    device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
+                       attention_heads=attention_heads, context_window=context_window, attention="gqa" if kv_heads else None)
+    device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind, device_name)
     est = estimate(spec, device, count=count, quantization=quantization, runtime=runtime, context=context,
                    concurrency=concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision, offload_gb=offload_gb,
                    gpu_layers=gpu_layers, host_bandwidth_gb_s=host_bandwidth_gb_s)
