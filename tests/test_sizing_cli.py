@@ -185,3 +185,9 @@ def test_a_custom_mac_can_say_it_is_an_m1() -> None:
     later = json.loads(run("estimate", *args, "--device-name", "Apple M3 Max")[1])
     assert m1["decode_tokens_per_s"] != later["decode_tokens_per_s"]  # M1 chips have their own constants
     assert any("apple-m1" in line for line in m1["basis"])
+
+
+@pytest.mark.parametrize("spelling", ["H100 SXM5 80GB", "NVIDIA H100 SXM5 80GB", "H100-SXM-80GB"])
+def test_hardware_by_its_name_with_or_without_the_vendor(spelling: str) -> None:
+    code, out = run("estimate", "--model", "gpt-oss-20b", "--hardware", spelling, "--format", "json")
+    assert code == 0 and json.loads(out)["device_id"] == "h100-sxm-80gb"

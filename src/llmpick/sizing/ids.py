@@ -127,6 +127,28 @@ def normalize_kv(text: str) -> str:
     return normalize("kv", text, kv_precisions())
 
 
+VENDOR_PREFIXES = ("nvidia geforce ", "nvidia ", "geforce ", "amd instinct ", "amd ", "apple ", "intel ")
+
+
 def normalize_hardware(text: str, known: Iterable[str], names: dict[str, str] | None = None) -> str:
-    """A catalog hardware id: ``RTX-4090``, ``rtx 4090`` → ``rtx-4090``; ``H100 SXM 80GB`` by name."""
-    return normalize("hardware", text, known, names)
+    """A catalog hardware id: ``RTX-4090``, ``rtx 4090`` → ``rtx-4090``; by name with or without the
+    vendor (``NVIDIA H100 SXM5 80GB``, ``H100 SXM5 80GB``)."""
+    names = dict(names or {})
+    short: dict[str, str] = {}
+    for hw_id, name in names.items():
+        lowered = name.lower()
+        for prefix in VENDOR_PREFIXES:
+            if lowered.startswith(prefix):
+                short[hw_id] = name[len(prefix):]
+                break
+    ids = list(known)
+    table = spellings("hardware", ids, names)
+    for hw_id, name in short.items():
+        table.setdefault(key(name), hw_id)
+        table.setdefault(key(name.split("(")[0]), hw_id)
+    if text in ids:
+        return text
+    found = table.get(key(text))
+    if found is None:
+        raise UnknownChoiceError("hardware", text, ids, table)
+    return found
