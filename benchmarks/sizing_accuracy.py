@@ -68,7 +68,9 @@ def decode_loso(rows: list[Measurement], *, moe_term: bool = True) -> list[tuple
             f = decode_features(m)
             group = consts.group(*f[0].split("/", 1))
             kappa = {(f[0], f[1]): consts.kernel_factor(group.group, f[1])}
-            predicted = predict_decode(m, f, group, kappa, consts.moe_layer_s if moe_term else 0.0)
+            age = calibrate.build_age(m, f[0])  # predicted for the row's own (older) build
+            moe = consts.moe_layer_s + consts.moe_drift_s * age if moe_term else 0.0
+            predicted = predict_decode(m, f, group, kappa, moe) / (1 + consts.build_drift * age)
             out.append((m, predicted, predicted / m.decode_tps - 1))
     return out
 
@@ -287,10 +289,12 @@ def report() -> str:
         "throughput 49.9% (worst +98%, too optimistic from 25 concurrent on). The in-row leave-one-out figure "
         "published before (4.5% decode) held out single rows, not sources.",
         "",
-        "MoE rows drift with the llama.cpp build: the implied routing cost per layer falls from about 140 µs "
-        "(Aug 2025, RTX A5000) to 25 µs (Feb 2026, RTX 6000 Ada / RTX PRO 6000) on the same model, so holding out "
-        "the newest source predicts too slow and the oldest too fast; one constant fitted on all of them is "
-        "what estimates use.",
+        "Builds get faster. Sources with a llama.cpp build date (`build:` in calibration.yaml) are corrected to "
+        f"the newest build in the data, and estimates are for that build: CUDA decode {consts.build_drift:.1%} slower per "
+        f"year of build age; the MoE routing cost {consts.moe_layer_s * 1e6:.0f} µs per layer now, "
+        f"+{consts.moe_drift_s * 1e6:.0f} µs per year older (llama.cpp's MoE kernels sped up several-fold in 2025–26: "
+        "gpt-oss-20b ran at 186 tokens/s on an RTX 4090 in Oct 2025 and 254 on the slower-memory RTX 6000 Ada in Feb "
+        "2026). Held-out rows are predicted for their own build.",
         "",
         f"Thin groups: CPU ({_count(rows, 'cpu')}), MoE ({_count(rows, 'moe')}) and serving ({_count(rows, 'serving')}) — "
         "when a group's only source is held out it falls back to priors, which is what the figures above measure. "

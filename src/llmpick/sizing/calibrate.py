@@ -71,6 +71,8 @@ class Constants:
     sources: dict[str, str] = field(default_factory=dict)
     moe_layer_s: float = 0.0  # expert routing/gather cost per MoE layer per token (fitted on MoE rows)
     moe_points: int = 0
+    build_drift: float = 0.0  # decode slowdown per year of llama.cpp CUDA build age (estimates are for the newest)
+    moe_drift_s: float = 0.0  # extra MoE routing seconds per layer per year of build age
 
     def kernel_factor(self, group: str, kernel: str) -> float:
         """κ of a kernel family in a group (falling back to the sibling group, then 1)."""
@@ -152,6 +154,7 @@ class Measurement:
     throughput: tuple[tuple[int, float], ...] = ()  # (concurrency, output tokens/s) of a serving benchmark
     kv_precision: str = "fp16"
     in_fit: bool = True  # False: checked by the benchmark, kept out of the fit for the reason its row gives
+    build: float | None = None  # when the runtime build was made (year, fractional), where the source says
 
 
 def measurements() -> list[Measurement]:
@@ -197,6 +200,7 @@ def measurements() -> list[Measurement]:
                 throughput=tuple((int(c), float(t)) for c, t in row.get("throughput") or []),
                 kv_precision=row.get("kv_precision", "fp16"),
                 in_fit=not row.get("not_fitted"),
+                build=_year(src.get("build")),
             )
         )
     return out
@@ -272,15 +276,10 @@ def _target(m: Measurement) -> float:
     return 1 / m.decode_tps - multi_gpu_fixed_s(m.runtime, m.count, decode_features(m)[3])
 
 
-def fit(rows: Iterable[Measurement]) -> Constants:
-    """Fit η and τ per group and κ per kernel family (shared by all groups) on decode; μ per group and
-    ρ per kernel family on prefill. Least squares on relative error, alternating between the group
-    constants (linear given κ) and κ (linear given the groups) until they settle."""
-    rows = [m for m in rows if m.in_fit]
-    every = [(m, decode_features(m), _target(m)) for m in rows if m.decode_tps]
-    # dense rows set the group constants; MoE rows then fit the routing cost on top of them
-    decode = [row for row in every if not row[0].model.is_moe]
-    groups = sorted({f[0] for _, f, _ in decode})
+def _fit_groups(
+    decode: list[tuple[Measurement, Any, float]], groups: list[str]
+) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[Any, float]]:
+    """η⁻¹, τ, ω per group and κ per (group, kernel): alternating least squares on relative error."""
     kernels = sorted({f[1] for _, f, _ in decode})
     kappa: dict[Any, float] = {}  # by (group, kernel); legacy (Q4_0/Q8_0) is the reference: κ = 1
     inv_eta = {g: 1 / PRIOR_ETA.get(g.split("/")[0], 0.75) for g in groups}
@@ -308,13 +307,78 @@ def fit(rows: Iterable[Measurement]) -> Constants:
                 den = sum(v * v for v in a) + KAPPA_RIDGE
                 inv_k = (sum(u * v for u, v in zip(a, b, strict=True)) + KAPPA_RIDGE) / den
                 kappa[(g, k)] = min(max(1 / inv_k, 0.4), 1.6) if inv_k > 0 else 1.0
+    return inv_eta, tau, omega, kappa
+
+
+# Builds get faster: llama.cpp CUDA decode, same GPU and model, measured in 2024 and 2025–26 differs by
+# 10–15% (issue 12). Rows with a build date (calibration.yaml sources: `build`) are corrected to the
+# newest build in the data, and estimates are for that build.
+DRIFT_PLATFORMS = ("llama.cpp/nvidia", "llama.cpp/nvidia-hbm")
+
+
+@cache
+def _reference_build() -> float:
+    builds = [_year(src.get("build")) for src in (calibration_data().get("sources") or {}).values()]
+    known = [b for b in builds if b is not None]
+    return max(known) if known else 0.0
+
+
+def _year(build: Any) -> float | None:
+    """'2025-08' → 2025.58; '2024' → 2024.5; None → None."""
+    if build is None:
+        return None
+    text = str(build)
+    year, _, month = text.partition("-")
+    return int(year) + ((int(month) - 0.5) / 12 if month else 0.5)
+
+
+def build_age(m: Measurement, group: str) -> float:
+    """Years between the row's build and the newest build in the data (0 where unknown or not CUDA llama.cpp)."""
+    if m.build is None or group not in DRIFT_PLATFORMS:
+        return 0.0
+    return max(_reference_build() - m.build, 0.0)
+
+
+def _fit_drift(
+    decode: list[tuple[Measurement, Any, float]], groups: list[str], inv_eta: dict[str, float], tau: dict[str, float],
+    omega: dict[str, float], kappa: dict[Any, float],
+) -> float:
+    """Relative slowdown per year of build age: measured seconds ≈ current-build seconds × (1 + drift × age)."""
+    num = den = 0.0
+    for m, f, y in decode:
+        age = build_age(m, f[0])
+        if age <= 0 or f[0] not in groups:
+            continue
+        c = GroupConstants(f[0], 1 / inv_eta[f[0]], tau[f[0]], omega[f[0]], None)
+        pred = 1 / predict_decode(m, f, c, kappa)
+        num += age * (y / pred - 1)
+        den += age * age
+    return max(num / den, 0.0) if den else 0.0
+
+
+def fit(rows: Iterable[Measurement]) -> Constants:
+    """Fit η and τ per group and κ per kernel family (shared by all groups) on decode; μ per group and
+    ρ per kernel family on prefill. Least squares on relative error, alternating between the group
+    constants (linear given κ) and κ (linear given the groups) until they settle."""
+    rows = [m for m in rows if m.in_fit]
+    every = [(m, decode_features(m), _target(m)) for m in rows if m.decode_tps]
+    # dense rows set the group constants; MoE rows then fit the routing cost on top of them
+    decode = [row for row in every if not row[0].model.is_moe]
+    groups = sorted({f[0] for _, f, _ in decode})
+    drift = 0.0
+    for _ in range(4):  # group constants on build-corrected targets, then the build drift on their residuals
+        adjusted = [(m, f, y / (1 + drift * build_age(m, f[0]))) for m, f, y in decode]
+        inv_eta, tau, omega, kappa = _fit_groups(adjusted, groups)
+        drift = _fit_drift(decode, groups, inv_eta, tau, omega, kappa)
+    decode = [(m, f, y / (1 + drift * build_age(m, f[0]))) for m, f, y in decode]
+    every = [(m, f, y / (1 + drift * build_age(m, f[0]))) for m, f, y in every]
     out: dict[str, GroupConstants] = {}
     for g in groups:
         group_rows = [(m, f) for m, f, _ in decode if f[0] == g]
         c = GroupConstants(g, 1 / inv_eta[g], tau[g], omega[g], None, len(group_rows), 0)
         errs = [abs(predict_decode(m, f, c, kappa) / float(m.decode_tps or 1) - 1) for m, f in group_rows]
         out[g] = replace(c, decode_error=sum(errs) / len(errs))
-    moe_layer_s, moe_points = _fit_moe(every, out, kappa)
+    moe_layer_s, moe_drift_s, moe_points = _fit_moe(every, out, kappa)
     # prefill: tokens/s = peak × μ_group × ρ_kernel → geometric means, alternating
     prefill = [(m, f) for m in rows if m.prefill_tps and m.count == 1 for f in [prefill_features(m)] if f[2]]
     rho = {k: 1.0 for k in {f[1] for _, f in prefill}}
@@ -338,7 +402,8 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
             out[g] = replace(c, decode_spread=min(spread, 0.5))
-    return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows}, moe_layer_s, moe_points)
+    return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows}, moe_layer_s, moe_points, drift,
+                     moe_drift_s)
 
 
 def _fit_ttft(rows: list[Measurement], groups: dict[str, GroupConstants], kappa: dict[Any, float], moe_layer_s: float) -> None:
@@ -378,21 +443,32 @@ def decode_inputs_for(m: Measurement, context: int) -> tuple[str, str, float, fl
                          count=m.count)
 
 
-def _fit_moe(rows: list[tuple[Measurement, Any, float]], groups: dict[str, GroupConstants], kappa: dict[Any, float]) -> tuple[float, int]:
+def _fit_moe(
+    rows: list[tuple[Measurement, Any, float]], groups: dict[str, GroupConstants], kappa: dict[Any, float]
+) -> tuple[float, float, int]:
     """Seconds per MoE layer per token that dense constants miss (router, top-k, expert gather and the
-    extra kernel launches): least squares on relative error over the MoE rows, at least 0."""
-    num = den = 0.0
-    n = 0
+    extra kernel launches) in the newest build, and how much more per year of build age (llama.cpp's MoE
+    kernels sped up several-fold in 2025–26): least squares on relative error over the MoE rows, both ≥ 0.
+    A single build date, or none, leaves the age term at 0."""
+    feats: list[list[float]] = []
+    target: list[float] = []
     for m, f, y in rows:
         if not m.model.is_moe or m.decode_context:
             continue  # long-context rows carry an attention cost the model does not price yet: keep them out
         c = groups.get(f[0]) or Constants({}, {}, {}).group(*f[0].split("/", 1))
         dense_s = 1 / predict_decode(m, f, c, kappa, 0.0)
-        a = f[3] / y  # layers ÷ measured seconds: the relative residual is (dense + L·t)/y − 1
-        num += a * (1 - dense_s / y)
-        den += a * a
-        n += 1
-    return (max(num / den, 0.0) if den else 0.0), n
+        # the relative residual (dense + L·(t + d·age))/y − 1 is linear in (t, d), in ms
+        feats.append([f[3] * 1e-3 / y, f[3] * build_age(m, f[0]) * 1e-3 / y])
+        target.append(1 - dense_s / y)
+    if not feats:
+        return 0.0, 0.0, 0
+    ages = {round(row[1] / row[0], 3) for row in feats if row[0]}
+    if len(ages) < 2:  # one build date: the age term cannot be told apart from the constant
+        num = sum(r[0] * t for r, t in zip(feats, target, strict=True))
+        den = sum(r[0] * r[0] for r in feats)
+        return max(num / den, 0.0) * 1e-3, 0.0, len(feats)
+    t, d = _nonneg_least_squares(feats, target, [1e-6, 1e-6], [0.0, 0.0], lower=[0.0, 0.0])
+    return t * 1e-3, d * 1e-3, len(feats)
 
 
 KAPPA_RIDGE = 0.5  # pull of each group's κ toward 1 (as if half a measurement said κ = 1)
