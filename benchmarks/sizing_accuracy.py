@@ -84,11 +84,13 @@ def _quantile(values: list[float], q: float) -> float:
 
 
 def ranges(loso: list[tuple[Measurement, float, float]]) -> dict[str, float]:
-    """Half-width of the stated range per device class: the 80th percentile of its held-out errors."""
+    """Half-width of the stated range per device class (and for MoE models): the 80th percentile of the held-out errors."""
     by: dict[str, list[float]] = {}
     for m, _, e in loso:
         by.setdefault(_class(m), []).append(abs(e))
         by.setdefault("all", []).append(abs(e))
+        if m.model.is_moe:
+            by.setdefault("moe", []).append(abs(e))
     return {cls: round(_quantile(errs, RANGE_QUANTILE), 3) for cls, errs in by.items() if len(errs) >= 3}
 
 
@@ -100,7 +102,10 @@ def coverage(loso: list[tuple[Measurement, float, float]]) -> tuple[int, int]:
         for m, _, e in loso:
             if m.source_key == source:
                 total += 1
-                inside += abs(e) <= widths.get(_class(m), widths["all"])
+                width = widths.get(_class(m), widths["all"])
+                if m.model.is_moe:
+                    width = max(width, widths.get("moe", 0.0))
+                inside += abs(e) <= width
     return inside, total
 
 
