@@ -242,7 +242,7 @@ def report() -> str:
         mm_, mx_ = _stats(moe)
         nm, nx = _stats(no_moe)
         lines.append(f"| decode, MoE (with the fitted expert-routing term) | {mm_:.1%} | {mx_:.1%} | {len(moe)} |")
-        lines.append(f"| decode, MoE without it (before) | {nm:.1%} | {nx:.1%} | {len(no_moe)} |")
+        lines.append(f"| decode, MoE without the routing term (otherwise the same model) | {nm:.1%} | {nx:.1%} | {len(no_moe)} |")
     bm, bx = _stats(base)
     lines.append(f"| decode, one-constant formula k × bandwidth ÷ size (for comparison) | {bm:.1%} | {bx:.1%} | {len(base)} |")
     pm, px = _stats(pre)
