@@ -16,7 +16,7 @@ def test_every_measurement_has_a_sourced_url_and_date() -> None:
     for row in data["measurements"]:
         src = sources[row["source"]]
         assert src["url"].startswith("https://") and src["as_of"]
-        assert row["decode_tps"] > 0
+        assert any((row.get(k) or 0) > 0 for k in ("decode_tps", "prefill_tps", "ttft_s"))
     for dev in data["devices"].values():
         assert dev["source"] in sources
         if dev.get("tflops_source"):
@@ -50,8 +50,8 @@ def test_groups_without_data_fall_back_to_a_sibling_or_the_prior() -> None:
     consts = constants()
     amd = consts.group("llama.cpp", "amd")
     assert amd.eta == consts.groups["llama.cpp/nvidia"].eta and not amd.calibrated
-    server = consts.group("server", "nvidia-hbm")
-    assert isinstance(server, GroupConstants) and server.decode_spread >= 0.35
+    server = consts.group("server", "amd-hbm")  # MI300X: the NVIDIA HBM server constants, with a wide range
+    assert isinstance(server, GroupConstants) and server.decode_spread >= 0.35 and not server.calibrated
 
 
 def test_supplementary_tflops_for_catalog_consumer_gpus() -> None:

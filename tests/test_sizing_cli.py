@@ -72,7 +72,7 @@ def test_estimate_moe_custom_and_concurrency() -> None:
     (["--params-b", "8", *CUSTOM_GPU, "--quantization", "awq-4bit"], "--quantization: llama-cpp cannot run awq-4bit"),
     (["--params-b", "8", *CUSTOM_GPU, "--quantization", "q4"], "--quantization: unknown"),
     (["--params-b", "8", *CUSTOM_GPU, "--runtime", "mlx-lm"], "--runtime: mlx-lm does not run on nvidia"),
-    (["--params-b", "8", *CUSTOM_GPU, "--runtime", "llamacpp"], "--runtime: unknown"),
+    (["--params-b", "8", *CUSTOM_GPU, "--runtime", "lamma"], "--runtime: unknown runtime 'lamma'; did you mean"),
     (["--params-b", "8", *CUSTOM_GPU, "--count", "0"], "--count"),
     (["--params-b", "8", *CUSTOM_GPU, "--context", "-1"], "--context"),
     (["--params-b", "8"], "--hardware"),
@@ -158,3 +158,36 @@ def test_estimate_shows_what_eval_measured_on_the_same_hardware(tmp_path: Path, 
     record_decode("rtx-4090", before["runtime"], "llama-3.1-8b-instruct", 118.5)
     after = json.loads(CliRunner().invoke(app, args).stdout)
     assert after["measured_decode_tokens_per_s"] == 118.5
+
+
+@pytest.mark.parametrize(("args", "shown"), [
+    (["--quantization", "Q4_K_M"], "gguf-q4_k_m"),
+    (["--quantization", "q4_k_m"], "gguf-q4_k_m"),
+    (["--runtime", "llama.cpp", "--quantization", "IQ4_XS"], "gguf-iq4_xs"),
+    (["--runtime", "vLLM", "--quantization", "FP8", "--kv-precision", "FP8"], "fp8"),
+])
+def test_estimate_takes_the_spellings_people_type(args: list[str], shown: str) -> None:
+    code, out = run("estimate", "--params-b", "8", *CUSTOM_GPU, *args, "--format", "json")
+    assert code == 0, out
+    assert json.loads(out)["quantization"] == shown
+
+
+def test_gpt_oss_120b_on_vllm_defaults_to_mxfp4_and_fits_one_h100() -> None:
+    code, out = run("estimate", "--model", "gpt-oss-120b", "--hardware", "h100-sxm-80gb", "--runtime", "vllm", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["quantization"] == "mxfp4" and data["fits"]
+    assert 58 < data["weights_gb"] < 63  # the 60.8 GiB checkpoint
+
+
+def test_a_custom_mac_can_say_it_is_an_m1() -> None:
+    args = ["--params-b", "8", "--memory-gb", "32", "--bandwidth-gb-s", "400", "--kind", "apple", "--format", "json"]
+    m1 = json.loads(run("estimate", *args, "--device-name", "Apple M1 Max")[1])
+    later = json.loads(run("estimate", *args, "--device-name", "Apple M3 Max")[1])
+    assert m1["decode_tokens_per_s"] != later["decode_tokens_per_s"]  # M1 chips have their own constants
+    assert any("apple-m1" in line for line in m1["basis"])
+
+
+@pytest.mark.parametrize("spelling", ["H100 SXM5 80GB", "NVIDIA H100 SXM5 80GB", "H100-SXM-80GB"])
+def test_hardware_by_its_name_with_or_without_the_vendor(spelling: str) -> None:
+    code, out = run("estimate", "--model", "gpt-oss-20b", "--hardware", spelling, "--format", "json")
+    assert code == 0 and json.loads(out)["device_id"] == "h100-sxm-80gb"

@@ -42,8 +42,8 @@ def test_quality_order_follows_the_issue() -> None:
     assert order.index("gguf-q3_k_m") < order.index("gguf-q2_k")
 
 
-def test_below_4bit_flags_only_q3_and_q2() -> None:
-    assert {f for f, q in formats().items() if q.below_4bit} == {"gguf-q3_k_m", "gguf-q2_k"}
+def test_below_4bit_flags_only_the_3_and_2_bit_gguf_types() -> None:
+    assert {f for f, q in formats().items() if q.below_4bit} == {"gguf-q3_k_m", "gguf-q2_k", "gguf-iq3_m", "gguf-iq2_m"}
 
 
 def test_kv_precisions() -> None:
@@ -61,3 +61,24 @@ def test_runtime_defaults_and_engines() -> None:
     assert runtime_info("vllm").multi_gpu == "tensor-parallel"
     with pytest.raises(EstimateError, match="--runtime: unknown runtime 'vlm'"):
         runtime_info("vlm")
+
+
+def test_mxfp4_is_offered_only_to_models_released_in_it() -> None:
+    from llmpick.sizing.quantization import by_quality, formats_for
+
+    ids = ["bf16", "gguf-q4_k_m", "mxfp4", "gguf-q3_k_m"]
+    assert "mxfp4" not in [f.id for f in by_quality(ids)]
+    assert "mxfp4" not in [f.id for f in formats_for("llama-3.1-8b-instruct", ids)]
+    assert [f.id for f in formats_for("gpt-oss-120b", ids)][0] == "mxfp4"
+
+
+def test_common_spellings_map_to_format_and_kv_ids() -> None:
+    from llmpick.sizing.ids import normalize_kv, normalize_quant, normalize_runtime
+
+    assert [normalize_quant(q) for q in ("Q4_K_M", "q4-k-m", "FP8", "MXFP4", "awq", "IQ3_M", "bfloat16")] == [
+        "gguf-q4_k_m", "gguf-q4_k_m", "fp8", "mxfp4", "awq-4bit", "gguf-iq3_m", "bf16"]
+    assert [normalize_runtime(r) for r in ("llama.cpp", "vLLM", "LM Studio", "TensorRT-LLM")] == [
+        "llama-cpp", "vllm", "lm-studio", "tensorrt-llm"]
+    assert normalize_kv("FP8_E4M3") == "fp8"
+    with pytest.raises(EstimateError, match="did you mean"):
+        normalize_kv("fp9")

@@ -34,7 +34,10 @@ def test_decode_8b_q4_k_m_is_bytes_over_effective_bandwidth_plus_fixed_cost() ->
     seconds = bytes_gb / (1008 * 0.8) + 32 * 40e-6
     assert est.decode_tokens_per_s == pytest.approx(1 / seconds)  # ≈ 130.5 tokens/s
     assert est.decode_tokens_per_s == pytest.approx(130.5, abs=0.2)
-    assert est.throughput_tokens_per_s == pytest.approx(est.decode_tokens_per_s)
+    # one stream: the reply's decode steps plus the prompt's prefill
+    reply = est.context - est.prompt_tokens
+    per_request = reply / est.decode_tokens_per_s + est.prompt_tokens / est.prefill_tokens_per_s
+    assert est.throughput_tokens_per_s == pytest.approx(reply / per_request)
     assert any("1008 GB/s × η 0.80" in line for line in est.basis)
 
 
@@ -137,9 +140,9 @@ def test_best_fit_goes_below_4bit_only_when_nothing_else_fits_and_says_so() -> N
 
 
 def test_best_fit_lowers_concurrency_when_the_peak_does_not_fit_one_set() -> None:
-    est = best_fit(LLAMA3_70B, DeviceSpec.custom(48, 768, kind="workstation-gpu"), concurrency=8, context=4096)
+    est = best_fit(LLAMA3_70B, DeviceSpec.custom(48, 768, kind="workstation-gpu"), concurrency=16, context=4096)
     assert est is not None and est.quantization == "gguf-q4_k_m"
-    assert 1 <= est.concurrency < 8 and est.fits
+    assert 1 <= est.concurrency < 16 and est.fits
     assert any("more replicas carry the rest" in line for line in est.basis)
 
 
@@ -150,3 +153,55 @@ def test_best_fit_server_runtime_on_hbm() -> None:
     busy = best_fit(LLAMA3_70B, H100, runtime="vllm", count=2, context=8192, concurrency=4)
     assert busy is not None and busy.quantization == "fp8" and busy.concurrency == 4
     assert best_fit(LLAMA3_70B, H100, runtime="vllm", count=1, context=2048).quantization in ("fp8", "int8")  # type: ignore[union-attr]
+
+
+H100_SXM = DeviceSpec(id="h100-sxm-80gb", name="H100 SXM 80GB", kind="datacenter-gpu", memory_gb=80,
+                      bandwidth_gb_s=3350, fp16_tflops=989.4, vendor="nvidia")
+A100 = DeviceSpec(id="a100-80gb", name="A100 80GB", kind="datacenter-gpu", memory_gb=80,
+                  bandwidth_gb_s=2039, fp16_tflops=312, vendor="nvidia")
+
+
+def test_fp8_prefills_at_the_fp8_rate_only_where_the_gpu_has_fp8_tensor_cores() -> None:
+    def ratio(device: DeviceSpec) -> float:
+        fp8 = estimate(LLAMA3_8B, device, runtime="vllm", quantization="fp8", context=4096)
+        bf16 = estimate(LLAMA3_8B, device, runtime="vllm", quantization="bf16", context=4096)
+        return fp8.prefill_tokens_per_s / bf16.prefill_tokens_per_s
+
+    assert ratio(H100_SXM) > 1.5 * ratio(A100)
+    fp8 = estimate(LLAMA3_8B, H100_SXM, runtime="vllm", quantization="fp8")
+    assert any("FP8 TFLOPS" in line for line in fp8.basis)
+
+
+def test_batched_throughput_pays_for_the_prefill_of_long_prompts() -> None:
+    short = estimate(LLAMA3_70B, H100_SXM, count=2, runtime="vllm", quantization="fp8", context=5500,
+                     prompt_tokens=500, concurrency=50)
+    long = estimate(LLAMA3_70B, H100_SXM, count=2, runtime="vllm", quantization="fp8", context=5500,
+                    prompt_tokens=5000, concurrency=50)
+    assert long.throughput_tokens_per_s < short.throughput_tokens_per_s / 2
+    assert any("prefills of 5000 tokens" in line for line in long.basis)
+
+
+def test_moe_decode_pays_an_expert_routing_cost_per_layer() -> None:
+    dense_like = ModelSpec(id=None, params_b=12.9, active_params_b=12.9, layers=32, hidden_size=4096,
+                           attention_heads=32, kv_heads=8, head_dim=128)
+    moe = estimate(MIXTRAL, DeviceSpec.custom(80, 1008), context=4096)
+    dense = estimate(dense_like, DeviceSpec.custom(80, 1008), context=4096)
+    assert moe.decode_tokens_per_s < dense.decode_tokens_per_s
+    assert any("expert routing" in line for line in moe.basis)
+
+
+def test_calibrated_estimates_state_the_held_out_range() -> None:
+    est = estimate(LLAMA3_8B, RTX, context=4096)
+    assert any("when their source was left out" in line for line in est.basis)
+    low, high = est.decode_range
+    assert low < est.decode_tokens_per_s < high
+
+
+def test_offload_splits_by_whole_layers_and_the_cpu_layers_set_the_pace() -> None:
+    auto = estimate(LLAMA3_70B, RTX, quantization="gguf-q4_k_m", context=4096, offload_gb=32)
+    line = next(line for line in auto.basis if line.startswith("layer split:"))
+    assert "of 80 layers on the GPU" in line
+    fewer = estimate(LLAMA3_70B, RTX, quantization="gguf-q4_k_m", context=4096, offload_gb=32, gpu_layers=20)
+    assert fewer.decode_tokens_per_s < auto.decode_tokens_per_s
+    too_many = estimate(LLAMA3_70B, RTX, quantization="gguf-q4_k_m", context=4096, offload_gb=32, gpu_layers=80)
+    assert not too_many.fits and any("-ngl 80" in line for line in too_many.basis)

@@ -6,6 +6,7 @@ import typer
 
 from llmpick import __version__
 from llmpick.cli import catalog, decisions, evaluate, profile, recommend, sizing, web
+from llmpick.cli import plan as plan_cli
 
 app = typer.Typer(
     name="llmpick",
@@ -32,3 +33,4 @@ def main(
 # Each command group lives in its own module; heavy dependencies (web server, SDKs) load inside the commands.
 for module in (recommend, profile, catalog, sizing, decisions, web, evaluate):
     module.register(app)
+plan_cli.register(app)  # `llmpick plan MODEL`

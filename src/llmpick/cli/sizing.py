@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,16 @@ from rich.table import Table
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Task
-from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, reports_errors, write_output
+from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, err_console, reports_errors, write_output
+from llmpick.engine import quality
+from llmpick.engine.policy import load_policy
 from llmpick.errors import EstimateError
 from llmpick.profile import check_against_catalog, load_profile
+from llmpick.sizing.detect import Machine, detect, match_catalog
 from llmpick.sizing.finetune import METHODS, finetune_estimate, hardware_that_can_finetune
+from llmpick.sizing.ids import UnknownChoiceError, normalize_hardware, normalize_kv, normalize_quant, normalize_runtime
 from llmpick.sizing.measured import measured_decode
-from llmpick.sizing.quantization import formats, kv_precisions, runtime_ids
+from llmpick.sizing.quantization import kv_precisions
 from llmpick.sizing.specs import HARDWARE_KINDS, DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate, best_fit, estimate
 
@@ -62,10 +67,11 @@ def _model_spec(
 
 def _device_spec(
     catalog: Catalog, hardware: str | None, memory_gb: float | None, bandwidth: float | None,
-    tflops: float | None, kind: str | None,
+    tflops: float | None, kind: str | None, name: str | None = None,
 ) -> DeviceSpec:
     if hardware is not None:
-        device = DeviceSpec.from_hardware(catalog.device(hardware), memory_gb=memory_gb)
+        hw_id = normalize_hardware(hardware, catalog.hardware, {h.id: h.name for h in catalog.hardware.values()})
+        device = DeviceSpec.from_hardware(catalog.device(hw_id), memory_gb=memory_gb)
         if memory_gb is not None and memory_gb <= 0:
             raise EstimateError(f"--memory-gb: must be positive (got {memory_gb:g})")
         return device
@@ -76,12 +82,16 @@ def _device_spec(
         )
     if kind is not None and kind not in HARDWARE_KINDS:
         raise EstimateError(f"--kind: unknown hardware kind {kind!r} (allowed: {', '.join(HARDWARE_KINDS)})")
-    return DeviceSpec.custom(memory_gb, bandwidth, kind=kind or "consumer-gpu", fp16_tflops=tflops)
+    return DeviceSpec.custom(memory_gb, bandwidth, kind=kind or "consumer-gpu", fp16_tflops=tflops, name=name)
 
 
 def _check_choice(option: str, value: str | None, allowed: list[str]) -> None:
     if value is not None and value.lower() not in allowed:
-        raise EstimateError(f"{option}: unknown value {value!r} (allowed: {', '.join(allowed)})")
+        raise UnknownChoiceError(option.removeprefix("--"), value, allowed)
+
+
+def _runtime_id(runtime: str | None) -> str | None:
+    return normalize_runtime(runtime) if runtime is not None else None
 
 
 def _emit(data: Any, output: Path | None) -> None:
@@ -103,12 +113,14 @@ def estimate_cmd(
     layers: int | None = typer.Option(None, "--layers", help="Custom model: transformer layers."),
     kv_heads: int | None = typer.Option(None, "--kv-heads", help="Custom model: key/value heads."),
     head_dim: int | None = typer.Option(None, "--head-dim", help="Custom model: dimension per head."),
+    attention_heads: int | None = typer.Option(None, "--attention-heads", help="Custom model: query heads (attention cost of long prompts)."),
     context_window: int | None = typer.Option(None, "--context-window", help="Custom model: longest context it handles."),
     hardware: str | None = typer.Option(None, "--hardware", "-H", help="Catalog hardware id."),
     memory_gb: float | None = typer.Option(None, "--memory-gb", help="Custom device memory (or override of the catalog's)."),
     bandwidth_gb_s: float | None = typer.Option(None, "--bandwidth-gb-s", help="Custom device memory bandwidth, GB/s."),
     tflops: float | None = typer.Option(None, "--tflops", help="Custom device dense FP16 TFLOPS."),
     kind: str | None = typer.Option(None, "--kind", help="Custom device kind: " + ", ".join(HARDWARE_KINDS)),
+    device_name: str | None = typer.Option(None, "--device-name", help="Custom device name (e.g. 'Apple M1 Max': M1 chips get their own constants)."),
     count: int = typer.Option(1, "--count", "-k", help="Number of devices (tensor parallel or layer split)."),
     quantization: str | None = typer.Option(None, "--quantization", "-q", help="Weight format (default: the runtime's)."),
     runtime: str | None = typer.Option(None, "--runtime", "-r", help="Runtime id (default: llama-cpp, vllm on data-centre GPUs)."),
@@ -117,25 +129,27 @@ def estimate_cmd(
     prompt_tokens: int | None = typer.Option(None, "--prompt-tokens", help="Prompt length for time to first token (default: half the context)."),
     kv_precision: str = typer.Option("fp16", "--kv-precision", help="KV cache precision: " + ", ".join(kv_precisions())),
     offload_gb: float = typer.Option(0.0, "--offload-gb", help="llama.cpp: system RAM for layers that do not fit on the GPU."),
+    gpu_layers: int | None = typer.Option(None, "--gpu-layers", "--ngl", help="llama.cpp -ngl: layers on the GPU, the rest on the CPU."),
+    host_bandwidth_gb_s: float = typer.Option(89.6, "--host-bandwidth-gb-s", help="System RAM bandwidth for offloaded layers."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """Memory, fit and speed of a model on hardware (catalog ids or custom specs)."""
     catalog = active_catalog(catalog_files)
-    _check_choice("--runtime", runtime, runtime_ids())
-    _check_choice("--quantization", quantization, list(formats()))
-    _check_choice("--kv-precision", kv_precision, kv_precisions())
+    runtime = _runtime_id(runtime)
+    quantization = normalize_quant(quantization) if quantization is not None else None
+    kv_precision = normalize_kv(kv_precision)
     spec = _model_spec(catalog, model, params_b, active_params_b, layers=layers, kv_heads=kv_heads, head_dim=head_dim,
-                       context_window=context_window, attention="gqa" if kv_heads else None)
-    device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
-    est = estimate(spec, device, count=count, quantization=quantization.lower() if quantization else None,
-                   runtime=runtime.lower() if runtime else None, context=context, concurrency=concurrency,
-                   prompt_tokens=prompt_tokens, kv_precision=kv_precision.lower(), offload_gb=offload_gb)
+                       attention_heads=attention_heads, context_window=context_window, attention="gqa" if kv_heads else None)
+    device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind, device_name)
+    est = estimate(spec, device, count=count, quantization=quantization, runtime=runtime, context=context,
+                   concurrency=concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision, offload_gb=offload_gb,
+                   gpu_layers=gpu_layers, host_bandwidth_gb_s=host_bandwidth_gb_s)
     best = best_fit(spec, device, count=count, runtime=est.runtime, context=min(context, spec.context_window or context),
                     concurrency=concurrency, prompt_tokens=prompt_tokens)
     # What `llmpick eval` measured on this very hardware, runtime and model, shown next to the estimate.
-    measured = measured_decode(hardware, est.runtime, model) if model and hardware else None
+    measured = measured_decode(device.id, est.runtime, model) if model and hardware else None
     if output_format is OutputFormat.JSON:
         data = est.to_json_dict() | {"model": spec.label, "device": device.name,
                                      "best_quantization": best.quantization if best else None,
@@ -180,7 +194,7 @@ def fit_cmd(
     bandwidth_gb_s: float | None = typer.Option(None, "--bandwidth-gb-s", help="Custom device bandwidth, GB/s."),
     tflops: float | None = typer.Option(None, "--tflops", help="Custom device dense FP16 TFLOPS."),
     kind: str | None = typer.Option(None, "--kind", help="Custom device kind: " + ", ".join(HARDWARE_KINDS)),
-    count: int = typer.Option(1, "--count", "-k", help="Number of devices."),
+    count: int | None = typer.Option(None, "--count", "-k", help="Number of devices (default: 1, or as many as were detected)."),
     task: Task | None = typer.Option(None, "--task", "-t", help="Only models that do this task."),
     runtime: str | None = typer.Option(None, "--runtime", "-r", help="Runtime id (default by hardware kind)."),
     context: int = typer.Option(4096, "--context", "-c", help="Tokens per sequence."),
@@ -189,14 +203,20 @@ def fit_cmd(
     output: Path | None = typer.Option(None, "--output", "-o"),
     catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
-    """Which catalog models run on this hardware: best quantization, speed, ranked."""
+    """Which catalog models run on this hardware, best first (quality index, then speed). Without
+    --hardware or a custom spec, the machine it runs on is detected (nvidia-smi, rocm-smi, sysctl, /proc)."""
     catalog = active_catalog(catalog_files)
-    _check_choice("--runtime", runtime, runtime_ids())
-    if count < 1:
+    runtime = _runtime_id(runtime)
+    if count is not None and count < 1:
         raise EstimateError(f"--count: must be at least 1 (got {count})")
     if context < 1:
         raise EstimateError(f"--context: must be at least 1 (got {context})")
-    device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
+    if hardware is None and memory_gb is None and bandwidth_gb_s is None:
+        device, found = _detected_device(catalog)
+        count = count or found
+    else:
+        device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
+    count = count or 1
     rows = fit_rows(catalog, device, count=count, task=task, runtime=runtime, context=context,
                     min_tokens_per_s=min_tokens_per_s)
     if output_format is OutputFormat.JSON:
@@ -207,12 +227,14 @@ def fit_cmd(
     table.add_column("#", justify="right")
     table.add_column("model", no_wrap=True)
     table.add_column("params")
+    table.add_column("quality")
     table.add_column("format", no_wrap=True)
     for col in ("GB", "tok/s", "TTFT s", "max ctx"):
         table.add_column(col, justify="right")
     table.add_column("note")
     for row in rows:
-        table.add_row(str(row["rank"]), row["model"], row["params"], row["quantization"].removeprefix("gguf-"),
+        quality_text = f"{row['quality']:.2f} {row['quality_tier']}" if row["quality"] is not None else "unrated"
+        table.add_row(str(row["rank"]), row["model"], row["params"], quality_text, row["quantization"].removeprefix("gguf-"),
                       f"{row['memory_gb']:.1f}", _fmt_tps(row["decode_tokens_per_s"]),
                       f"{row['time_to_first_token_s']:.2f}", f"{row['max_context']:,}", row["note"])
     console.print(table)
@@ -220,11 +242,40 @@ def fit_cmd(
         console.print("no open model in the catalog fits this hardware at any quantization its runtime runs")
 
 
+def _detected_device(catalog: Catalog, machine: Machine | None = None) -> tuple[DeviceSpec, int]:
+    """The catalog device this machine has (and how many), as detected; asks when the catalog does not
+    know it and a person is at the terminal, else exits 2 saying what was found."""
+    machine = machine or detect()
+    for line in machine.describe():
+        err_console.print(f"detected: {line}", markup=False)
+    rows = [(h.id, h.name, h.spec.memory_gb) for h in catalog.hardware.values()]
+    found = machine.accelerators[0] if machine.accelerators else None
+    if found is None and machine.ram_gb and "cpu-only" in catalog.hardware:
+        err_console.print(f"using cpu-only with {machine.ram_gb:.0f} GB of RAM", markup=False)
+        return DeviceSpec.from_hardware(catalog.device("cpu-only"), memory_gb=round(machine.ram_gb)), 1
+    hw_id = match_catalog(found, rows) if found is not None else None
+    if hw_id is not None and found is not None:
+        err_console.print(f"using {hw_id}" + (f" × {found.count}" if found.count > 1 else ""), markup=False)
+        memory = round(found.memory_gb) if found.vendor == "apple" else None  # a Mac's own memory size
+        return DeviceSpec.from_hardware(catalog.device(hw_id), memory_gb=memory), found.count
+    what = found.name if found is not None else "no GPU"
+    if sys.stdin.isatty():
+        answer = typer.prompt(f"found {what}, which the catalog does not list; its catalog hardware id")
+        hw_id = normalize_hardware(answer, catalog.hardware, {h.id: h.name for h in catalog.hardware.values()})
+        return DeviceSpec.from_hardware(catalog.device(hw_id)), found.count if found is not None else 1
+    raise EstimateError(
+        f"--hardware: detected {what}, which the catalog does not list; give --hardware ID "
+        f"(known: {', '.join(sorted(catalog.hardware))}) or --memory-gb and --bandwidth-gb-s"
+    )
+
+
 def fit_rows(
     catalog: Catalog, device: DeviceSpec, *, count: int = 1, task: Task | None = None, runtime: str | None = None,
     context: int = 4096, min_tokens_per_s: float = 5.0,
 ) -> list[dict[str, Any]]:
-    """Open catalog models that fit, best quantization each, ranked: usable speed and ≥4-bit first, then size."""
+    """Open catalog models that fit, best quantization each, ranked: usable speed and ≥4-bit first, then
+    the quality index (engine.quality.rate; unrated models after rated ones), then decode speed."""
+    policy = load_policy()
     found: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     for model in catalog.filter_models(task=task, include_retired=False):
         if not model.is_open:
@@ -250,7 +301,11 @@ def fit_rows(
             "max_context": est.max_context, "tasks": [t.value for t in model.tasks], "note": note,
         }
         capped = est.context < context
-        found.append(((slow, est.below_4bit, capped, -spec.params_b, -est.decode_tokens_per_s), row))
+        rating = quality.rate(model, policy, catalog)
+        row["quality"] = round(rating.score, 3) if rating.score is not None else None
+        row["quality_tier"] = rating.tier
+        unrated = rating.score is None
+        found.append(((slow, est.below_4bit, capped, unrated, -(rating.score or 0.0), -est.decode_tokens_per_s), row))
     ranked = [row for _, row in sorted(found, key=lambda item: item[0])]
     for rank, row in enumerate(ranked, start=1):
         row["rank"] = rank

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache, partial
 
-from llmpick.sizing.quantization import by_quality, get_format
+from llmpick.sizing.quantization import formats_for, get_format
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate, estimate
 
@@ -30,7 +30,7 @@ def choose_estimate(
     speed_need: float,
 ) -> Estimate | None:
     context = min(context, spec.context_window or context)
-    ordered = by_quality(list(formats))
+    ordered = formats_for(spec.id, list(formats))  # a model's native release format (MXFP4) first
     fitting: list[Estimate] = []
     for fmt in ordered:
         if fmt.id == "fp32" or (fmt.id.startswith("mlx-") and device.platform != "apple"):

@@ -32,6 +32,8 @@ from llmpick.yamlio import load_yaml
 PRIOR_ETA = {"llama.cpp": 0.80, "mlx": 0.80, "server": 0.75}
 PRIOR_TAU_S = {"nvidia": 40e-6, "amd": 60e-6, "apple": 40e-6, "cpu": 20e-6}
 PRIOR_MU = {"llama.cpp": 0.55, "mlx": 0.50, "server": 0.55}
+# Fixed cost per request before prefill starts; 0 where no TTFT measurements exist (the basis says "prior")
+PRIOR_REQUEST_OVERHEAD_S = 0.0
 PRIOR_KAPPA = {"legacy": 1.0, "kquant": 0.9, "float": 1.0, "int": 0.9, "mlx": 1.0}
 # Constants of a class with no measurements come from its sibling (AMD → NVIDIA, M1 → later Apple)
 SIBLINGS = {"amd": "nvidia", "amd-hbm": "nvidia-hbm", "nvidia-hbm": "nvidia", "apple-m1": "apple", "apple": "apple-m1"}
@@ -52,6 +54,8 @@ class GroupConstants:
     prefill_points: int = 0
     decode_error: float | None = None  # in-sample mean absolute % error of the fit
     decode_spread: float = 0.35  # relative half-width of the uncertainty range
+    request_overhead_s: float = PRIOR_REQUEST_OVERHEAD_S  # per request before prefill (fitted on TTFT rows)
+    ttft_points: int = 0
 
     @property
     def calibrated(self) -> bool:
@@ -65,6 +69,10 @@ class Constants:
     rho: dict[str, float]  # prefill factor by kernel family
     total_points: int = 0
     sources: dict[str, str] = field(default_factory=dict)
+    moe_layer_s: float = 0.0  # expert routing/gather cost per MoE layer per token (fitted on MoE rows)
+    moe_points: int = 0
+    build_drift: float = 0.0  # decode slowdown per year of llama.cpp CUDA build age (estimates are for the newest)
+    moe_drift_s: float = 0.0  # extra MoE routing seconds per layer per year of build age
 
     def kernel_factor(self, group: str, kernel: str) -> float:
         """κ of a kernel family in a group (falling back to the sibling group, then 1)."""
@@ -99,6 +107,18 @@ def calibration_data() -> dict[str, Any]:
     return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 
+@cache
+def stated_ranges() -> dict[str, float]:
+    """Half-width of the decode range per device class, from held-out errors (``data/ranges.yaml``,
+    written by benchmarks/sizing_accuracy.py); empty if the file is missing."""
+    path = resources.files("llmpick.sizing") / "data" / "ranges.yaml"
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return {}
+    return {str(k): float(v) for k, v in (data.get("decode") or {}).items()}
+
+
 def supplementary_tflops(hardware_id: str) -> tuple[float, str] | None:
     """A sourced FP16 TFLOPS figure for a catalog device whose record has none (consumer GPUs)."""
     data = calibration_data()
@@ -126,6 +146,15 @@ class Measurement:
     source: str
     label: str
     count: int = 1
+    decode_context: int | None = None  # tokens already in the KV cache while decoding (a long prompt)
+    source_key: str = ""
+    ttft_s: float | None = None  # time to first token at concurrency 1, for a prompt of ttft_prompt tokens
+    ttft_prompt: int = 0
+    output_tokens: int = 0  # reply length of a serving benchmark (throughput rows)
+    throughput: tuple[tuple[int, float], ...] = ()  # (concurrency, output tokens/s) of a serving benchmark
+    kv_precision: str = "fp16"
+    in_fit: bool = True  # False: checked by the benchmark, kept out of the fit for the reason its row gives
+    build: float | None = None  # when the runtime build was made (year, fractional), where the source says
 
 
 def measurements() -> list[Measurement]:
@@ -142,7 +171,8 @@ def measurements() -> list[Measurement]:
         )
     models = {}
     for key, m in (data.get("models") or {}).items():
-        arch = {k: m[k] for k in ("layers", "hidden_size", "attention_heads", "kv_heads", "head_dim", "attention") if k in m}
+        arch = {k: m[k] for k in ("layers", "hidden_size", "attention_heads", "kv_heads", "head_dim", "attention",
+                                  "sliding_window", "sliding_window_layers") if k in m}
         models[key] = ModelSpec(id=key, params_b=float(m["params_b"]), active_params_b=float(m.get("active_params_b", m["params_b"])), **arch)
     out = []
     for i, row in enumerate(data.get("measurements") or []):
@@ -162,6 +192,15 @@ def measurements() -> list[Measurement]:
                 source=src.get("url", row["source"]),
                 label=f"{row['model']} {row['quantization']} on {count}× {row['device']}".replace("1× ", ""),
                 count=count,
+                decode_context=row.get("decode_context"),
+                source_key=row["source"],
+                ttft_s=row.get("ttft_s"),
+                ttft_prompt=int(row.get("ttft_prompt", 0)),
+                output_tokens=int(row.get("output_tokens", 0)),
+                throughput=tuple((int(c), float(t)) for c, t in row.get("throughput") or []),
+                kv_precision=row.get("kv_precision", "fp16"),
+                in_fit=not row.get("not_fitted"),
+                build=_year(src.get("build")),
             )
         )
     return out
@@ -224,24 +263,23 @@ def decode_features(m: Measurement) -> tuple[str, str, float, float, float]:
     """(group, kernel, bytes ÷ bandwidth in s, layers, billions of weights per token) of a measurement."""
     from llmpick.sizing.speed import decode_inputs
 
-    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=max(m.gen_tokens // 2, 1))
+    context = (m.decode_context or 0) + max(m.gen_tokens // 2, 1)
+    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=context, kv_precision=m.kv_precision,
+                         count=m.count)
 
 
 def _target(m: Measurement) -> float:
-    """Measured seconds per token, less the known layer-split hand-over cost of multi-GPU rows."""
-    from llmpick.sizing.speed import LAYER_SPLIT_HOP_S
+    """Measured seconds per token, less the known multi-GPU cost (layer-split hand-overs, all-reduces)."""
+    from llmpick.sizing.speed import multi_gpu_fixed_s
 
     assert m.decode_tps
-    return 1 / m.decode_tps - (m.count - 1) * LAYER_SPLIT_HOP_S
+    return 1 / m.decode_tps - multi_gpu_fixed_s(m.runtime, m.count, decode_features(m)[3])
 
 
-def fit(rows: Iterable[Measurement]) -> Constants:
-    """Fit η and τ per group and κ per kernel family (shared by all groups) on decode; μ per group and
-    ρ per kernel family on prefill. Least squares on relative error, alternating between the group
-    constants (linear given κ) and κ (linear given the groups) until they settle."""
-    rows = list(rows)
-    decode = [(m, decode_features(m), _target(m)) for m in rows if m.decode_tps]
-    groups = sorted({f[0] for _, f, _ in decode})
+def _fit_groups(
+    decode: list[tuple[Measurement, Any, float]], groups: list[str]
+) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[Any, float]]:
+    """η⁻¹, τ, ω per group and κ per (group, kernel): alternating least squares on relative error."""
     kernels = sorted({f[1] for _, f, _ in decode})
     kappa: dict[Any, float] = {}  # by (group, kernel); legacy (Q4_0/Q8_0) is the reference: κ = 1
     inv_eta = {g: 1 / PRIOR_ETA.get(g.split("/")[0], 0.75) for g in groups}
@@ -269,12 +307,78 @@ def fit(rows: Iterable[Measurement]) -> Constants:
                 den = sum(v * v for v in a) + KAPPA_RIDGE
                 inv_k = (sum(u * v for u, v in zip(a, b, strict=True)) + KAPPA_RIDGE) / den
                 kappa[(g, k)] = min(max(1 / inv_k, 0.4), 1.6) if inv_k > 0 else 1.0
+    return inv_eta, tau, omega, kappa
+
+
+# Builds get faster: llama.cpp CUDA decode, same GPU and model, measured in 2024 and 2025–26 differs by
+# 10–15% (issue 12). Rows with a build date (calibration.yaml sources: `build`) are corrected to the
+# newest build in the data, and estimates are for that build.
+DRIFT_PLATFORMS = ("llama.cpp/nvidia", "llama.cpp/nvidia-hbm")
+
+
+@cache
+def _reference_build() -> float:
+    builds = [_year(src.get("build")) for src in (calibration_data().get("sources") or {}).values()]
+    known = [b for b in builds if b is not None]
+    return max(known) if known else 0.0
+
+
+def _year(build: Any) -> float | None:
+    """'2025-08' → 2025.58; '2024' → 2024.5; None → None."""
+    if build is None:
+        return None
+    text = str(build)
+    year, _, month = text.partition("-")
+    return int(year) + ((int(month) - 0.5) / 12 if month else 0.5)
+
+
+def build_age(m: Measurement, group: str) -> float:
+    """Years between the row's build and the newest build in the data (0 where unknown or not CUDA llama.cpp)."""
+    if m.build is None or group not in DRIFT_PLATFORMS:
+        return 0.0
+    return max(_reference_build() - m.build, 0.0)
+
+
+def _fit_drift(
+    decode: list[tuple[Measurement, Any, float]], groups: list[str], inv_eta: dict[str, float], tau: dict[str, float],
+    omega: dict[str, float], kappa: dict[Any, float],
+) -> float:
+    """Relative slowdown per year of build age: measured seconds ≈ current-build seconds × (1 + drift × age)."""
+    num = den = 0.0
+    for m, f, y in decode:
+        age = build_age(m, f[0])
+        if age <= 0 or f[0] not in groups:
+            continue
+        c = GroupConstants(f[0], 1 / inv_eta[f[0]], tau[f[0]], omega[f[0]], None)
+        pred = 1 / predict_decode(m, f, c, kappa)
+        num += age * (y / pred - 1)
+        den += age * age
+    return max(num / den, 0.0) if den else 0.0
+
+
+def fit(rows: Iterable[Measurement]) -> Constants:
+    """Fit η and τ per group and κ per kernel family (shared by all groups) on decode; μ per group and
+    ρ per kernel family on prefill. Least squares on relative error, alternating between the group
+    constants (linear given κ) and κ (linear given the groups) until they settle."""
+    rows = [m for m in rows if m.in_fit]
+    every = [(m, decode_features(m), _target(m)) for m in rows if m.decode_tps]
+    # dense rows set the group constants; MoE rows then fit the routing cost on top of them
+    decode = [row for row in every if not row[0].model.is_moe]
+    groups = sorted({f[0] for _, f, _ in decode})
+    drift = 0.0
+    for _ in range(4):  # group constants on build-corrected targets, then the build drift on their residuals
+        adjusted = [(m, f, y / (1 + drift * build_age(m, f[0]))) for m, f, y in decode]
+        inv_eta, tau, omega, kappa = _fit_groups(adjusted, groups)
+        drift = _fit_drift(decode, groups, inv_eta, tau, omega, kappa)
+    decode = [(m, f, y / (1 + drift * build_age(m, f[0]))) for m, f, y in decode]
+    every = [(m, f, y / (1 + drift * build_age(m, f[0]))) for m, f, y in every]
     out: dict[str, GroupConstants] = {}
     for g in groups:
         group_rows = [(m, f) for m, f, _ in decode if f[0] == g]
         c = GroupConstants(g, 1 / inv_eta[g], tau[g], omega[g], None, len(group_rows), 0)
         errs = [abs(predict_decode(m, f, c, kappa) / float(m.decode_tps or 1) - 1) for m, f in group_rows]
         out[g] = replace(c, decode_error=sum(errs) / len(errs))
+    moe_layer_s, moe_drift_s, moe_points = _fit_moe(every, out, kappa)
     # prefill: tokens/s = peak × μ_group × ρ_kernel → geometric means, alternating
     prefill = [(m, f) for m in rows if m.prefill_tps and m.count == 1 for f in [prefill_features(m)] if f[2]]
     rho = {k: 1.0 for k in {f[1] for _, f in prefill}}
@@ -292,12 +396,79 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         base = out.get(g) or Constants({}, {}, {}).group(*g.split("/"))
         n = sum(1 for _, f in prefill if f[0] == g)
         out[g] = replace(base, mu=value, prefill_points=n)
+    _fit_ttft(rows, out, kappa, moe_layer_s)
     # uncertainty: twice the in-sample mean error, at least 10%, wider for small groups
     for g, c in list(out.items()):
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
             out[g] = replace(c, decode_spread=min(spread, 0.5))
-    return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows})
+    return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows}, moe_layer_s, moe_points, drift,
+                     moe_drift_s)
+
+
+def _fit_ttft(rows: list[Measurement], groups: dict[str, GroupConstants], kappa: dict[Any, float], moe_layer_s: float) -> None:
+    """Per group with time-to-first-token rows: ttft = overhead + prompt ÷ (peak × μ) + one decode step.
+    Least squares on relative error for (overhead, 1/μ) when the rows have two or more prompt lengths,
+    else the overhead alone with μ from the prefill fit (or the prior). Updates ``groups`` in place."""
+    by: dict[str, list[tuple[float, float, float]]] = {}
+    for m in rows:
+        if not m.ttft_s or not m.ttft_prompt:
+            continue
+        from llmpick.sizing.speed import prefill_inputs
+
+        g, _, peak = prefill_inputs(m.model, m.device, m.quantization, m.runtime, m.ttft_prompt, m.count)
+        if not peak:
+            continue
+        c = groups.get(g) or Constants({}, {}, {}).group(*g.split("/", 1))
+        f = decode_inputs_for(m, m.ttft_prompt)
+        step = 1 / predict_decode(m, f, c, kappa, moe_layer_s)
+        by.setdefault(g, []).append((m.ttft_s, m.ttft_prompt / peak, step))
+    for g, pts in by.items():
+        base = groups.get(g) or Constants({}, {}, {}).group(*g.split("/", 1))
+        inv_mu_prior = 1 / (base.mu or PRIOR_MU.get(g.split("/")[0], 0.5))
+        if len({round(a, 9) for _, a, _ in pts}) >= 2:
+            feats = [[1 / t, a / t] for t, a, _ in pts]
+            target = [1 - d / t for t, _, d in pts]
+            overhead, inv_mu = _nonneg_least_squares(feats, target, [1e-6, 1e-6], [0.0, inv_mu_prior], lower=[0.0, 1.0])
+        else:
+            inv_mu = inv_mu_prior
+            overhead = max(sum(t - a * inv_mu - d for t, a, d in pts) / len(pts), 0.0)
+        groups[g] = replace(base, mu=1 / inv_mu, request_overhead_s=overhead, ttft_points=len(pts))
+
+
+def decode_inputs_for(m: Measurement, context: int) -> tuple[str, str, float, float, float]:
+    from llmpick.sizing.speed import decode_inputs
+
+    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=context, kv_precision=m.kv_precision,
+                         count=m.count)
+
+
+def _fit_moe(
+    rows: list[tuple[Measurement, Any, float]], groups: dict[str, GroupConstants], kappa: dict[Any, float]
+) -> tuple[float, float, int]:
+    """Seconds per MoE layer per token that dense constants miss (router, top-k, expert gather and the
+    extra kernel launches) in the newest build, and how much more per year of build age (llama.cpp's MoE
+    kernels sped up several-fold in 2025–26): least squares on relative error over the MoE rows, both ≥ 0.
+    A single build date, or none, leaves the age term at 0."""
+    feats: list[list[float]] = []
+    target: list[float] = []
+    for m, f, y in rows:
+        if not m.model.is_moe or m.decode_context:
+            continue  # long-context rows carry an attention cost the model does not price yet: keep them out
+        c = groups.get(f[0]) or Constants({}, {}, {}).group(*f[0].split("/", 1))
+        dense_s = 1 / predict_decode(m, f, c, kappa, 0.0)
+        # the relative residual (dense + L·(t + d·age))/y − 1 is linear in (t, d), in ms
+        feats.append([f[3] * 1e-3 / y, f[3] * build_age(m, f[0]) * 1e-3 / y])
+        target.append(1 - dense_s / y)
+    if not feats:
+        return 0.0, 0.0, 0
+    ages = {round(row[1] / row[0], 3) for row in feats if row[0]}
+    if len(ages) < 2:  # one build date: the age term cannot be told apart from the constant
+        num = sum(r[0] * t for r, t in zip(feats, target, strict=True))
+        den = sum(r[0] * r[0] for r in feats)
+        return max(num / den, 0.0) * 1e-3, 0.0, len(feats)
+    t, d = _nonneg_least_squares(feats, target, [1e-6, 1e-6], [0.0, 0.0], lower=[0.0, 0.0])
+    return t * 1e-3, d * 1e-3, len(feats)
 
 
 KAPPA_RIDGE = 0.5  # pull of each group's κ toward 1 (as if half a measurement said κ = 1)
@@ -305,13 +476,15 @@ RIDGE = 0.05  # weak pull of η⁻¹, ω and τ (ms) toward the prior: keeps sma
 
 
 def predict_decode(
-    m: Measurement, f: tuple[str, str, float, float, float], c: GroupConstants, kappa: dict[Any, float]
+    m: Measurement, f: tuple[str, str, float, float, float], c: GroupConstants, kappa: dict[Any, float],
+    moe_layer_s: float = 0.0,
 ) -> float:
     """Tokens/s the model gives for a measurement's configuration."""
-    from llmpick.sizing.speed import LAYER_SPLIT_HOP_S
+    from llmpick.sizing.speed import multi_gpu_fixed_s
 
     k = kappa.get((f[0], f[1]), 1.0)
-    seconds = f[2] / (c.eta * k) + f[4] * c.per_weight_s + c.tau_s * f[3] + (m.count - 1) * LAYER_SPLIT_HOP_S
+    moe = moe_layer_s * f[3] if m.model.is_moe else 0.0
+    seconds = f[2] / (c.eta * k) + f[4] * c.per_weight_s + c.tau_s * f[3] + multi_gpu_fixed_s(m.runtime, m.count, f[3]) + moe
     return 1 / seconds
 
 
@@ -321,7 +494,7 @@ def prefill_features(m: Measurement) -> tuple[str, str, float | None]:
 
     if not m.device.fp16_tflops:
         return ("", "", None)  # no sourced TFLOPS: not used for the prefill fit
-    return prefill_inputs(m.model, m.device, m.quantization, m.runtime, m.prompt_tokens)
+    return prefill_inputs(m.model, m.device, m.quantization, m.runtime, m.prompt_tokens, m.count)
 
 
 @cache

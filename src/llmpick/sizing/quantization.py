@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from llmpick.errors import EstimateError
+from llmpick.sizing.ids import normalize_kv, normalize_quant, normalize_runtime
 from llmpick.yamlio import load_yaml
 
 
@@ -27,6 +27,7 @@ class QuantFormat:
     family: str  # float | gguf | mlx | server
     source_url: str
     note: str | None = None
+    native_only: bool = False  # checkpoints exist only where a model was released in it (MXFP4: gpt-oss)
 
     @property
     def bytes_per_param(self) -> float:
@@ -76,35 +77,71 @@ def formats() -> dict[str, QuantFormat]:
             family=row["family"],
             source_url=sources[row["source"]]["url"],
             note=row.get("note"),
+            native_only=bool(row.get("native_only", False)),
         )
     return out
 
 
 def get_format(format_id: str) -> QuantFormat:
-    """The format with this id; EstimateError naming the allowed ids otherwise."""
+    """The format with this id or a common spelling of it (``Q4_K_M``, ``FP8``); an error with "did you mean" otherwise."""
     table = formats()
-    key = format_id.strip().lower()
-    if key not in table:
-        raise EstimateError(f"--quantization: unknown format {format_id!r} (allowed: {', '.join(table)})")
-    return table[key]
+    if format_id in table:
+        return table[format_id]
+    return table[normalize_quant(format_id)]
 
 
 def kv_bytes_per_element(precision: str) -> float:
     table: dict[str, float] = _data()["kv_cache"]
-    key = precision.strip().lower()
-    if key not in table:
-        raise EstimateError(f"--kv-precision: unknown KV cache precision {precision!r} (allowed: {', '.join(table)})")
-    return float(table[key])
+    return float(table[precision] if precision in table else table[normalize_kv(precision)])
+
+
+@dataclass(frozen=True)
+class NativeFormat:
+    """A model released in a quantized format (gpt-oss in MXFP4): its checkpoint size is the weight memory."""
+
+    model_id: str
+    format: str
+    weights_gib: float | None
+    source_url: str
+    gguf_gib: float | None = None  # the GGUF file llama.cpp-based runtimes load
+
+
+@cache
+def native_formats() -> dict[str, NativeFormat]:
+    data = _data()
+    sources = data["sources"]
+    return {
+        row["model"]: NativeFormat(row["model"], row["format"], row.get("weights_gib"), sources[row["source"]]["url"],
+                                   row.get("gguf_gib"))
+        for row in data.get("native") or []
+    }
+
+
+def native_format(model_id: str | None) -> NativeFormat | None:
+    return native_formats().get(model_id) if model_id else None
+
+
+def formats_for(model_id: str | None, ids: list[str] | tuple[str, ...]) -> list[QuantFormat]:
+    """The formats worth trying for this model, best first: its native format first (no quality lost),
+    then the others by quality; formats that exist only as a model's own release (MXFP4) are left out
+    for models not released in them."""
+    native = native_format(model_id)
+    ordered = [f for f in by_quality(ids, native_only=True) if not (f.native_only and (native is None or native.format != f.id))]
+    if native is not None and native.format in ids:
+        ordered.sort(key=lambda f: f.id != native.format)
+    return ordered
 
 
 def kv_precisions() -> list[str]:
     return list(_data()["kv_cache"])
 
 
-def by_quality(ids: list[str] | tuple[str, ...]) -> list[QuantFormat]:
-    """The given formats, best quality first (FP32 last: it costs twice FP16 for no gain in serving)."""
+def by_quality(ids: list[str] | tuple[str, ...], *, native_only: bool = False) -> list[QuantFormat]:
+    """The given formats, best quality first (FP32 last: it costs twice FP16 for no gain in serving).
+    Formats that exist only as some models' own release (MXFP4) are left out unless ``native_only``:
+    :func:`formats_for` adds them for the models released in them."""
     table = formats()
-    known = [table[i] for i in ids if i in table]
+    known = [table[i] for i in ids if i in table and (native_only or not table[i].native_only)]
     return sorted(known, key=lambda f: (f.id == "fp32", -f.quality, -f.bits_per_weight))
 
 
@@ -132,11 +169,9 @@ def _catalog_runtimes() -> dict[str, Any]:
 
 def runtime_info(runtime_id: str) -> RuntimeInfo:
     """Formats and hardware of a runtime: catalog first, the built-in table as fallback."""
-    key = runtime_id.strip().lower()
+    key = runtime_id if runtime_id in _fallback_runtimes() else normalize_runtime(runtime_id)
     fallback = _fallback_runtimes().get(key)
     catalog = _catalog_runtimes().get(key)
-    if fallback is None and catalog is None:
-        raise EstimateError(f"--runtime: unknown runtime {runtime_id!r} (allowed: {', '.join(runtime_ids())})")
     if catalog is not None:
         formats_ = tuple(catalog.support.formats)
         kinds = tuple(catalog.support.hardware_kinds)
@@ -157,3 +192,8 @@ def runtime_info(runtime_id: str) -> RuntimeInfo:
         hardware_kinds=kinds,
         multi_gpu=base.get("multi_gpu", "tensor-parallel" if engine == "server" else "layer-split"),
     )
+
+
+def fp8_compute_rule() -> str:
+    """Regular expression over a device's id and name: GPUs whose tensor cores run FP8."""
+    return str(_data()["fp8_compute"]["pattern"])

@@ -118,6 +118,15 @@ class DeviceSpec:
     vendor: str | None = None  # nvidia | amd | apple | intel | generic
     tdp_w: float | None = None
     tflops_source: str | None = None
+    fp8_tflops: float | None = None  # dense FP8 tensor TFLOPS where the catalog has a figure
+
+    @property
+    def fp8_capable(self) -> bool:
+        """FP8 tensor cores: NVIDIA Ada, Hopper and Blackwell, AMD CDNA 3 and later (the rule in quantization.yaml)."""
+        from llmpick.sizing.quantization import fp8_compute_rule
+
+        label = f"{self.id} {self.name}".lower()
+        return self.platform in ("nvidia", "amd") and re.search(fp8_compute_rule(), label) is not None
 
     def __post_init__(self) -> None:
         if self.memory_gb <= 0:
@@ -197,4 +206,5 @@ class DeviceSpec:
             vendor=hw.vendor,
             tdp_w=hw.spec.tdp_w,
             tflops_source=tflops_source,
+            fp8_tflops=getattr(hw.spec, "fp8_tflops", None),
         )

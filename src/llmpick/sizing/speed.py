@@ -18,8 +18,15 @@ from dataclasses import asdict, dataclass, field, replace
 
 from llmpick.errors import EstimateError
 from llmpick.sizing import memory as mem
-from llmpick.sizing.calibrate import FLOPS_PER_BYTE, Constants, GroupConstants, constants
-from llmpick.sizing.quantization import QuantFormat, RuntimeInfo, by_quality, get_format, runtime_info
+from llmpick.sizing.calibrate import FLOPS_PER_BYTE, Constants, GroupConstants, constants, stated_ranges
+from llmpick.sizing.quantization import (
+    QuantFormat,
+    RuntimeInfo,
+    formats_for,
+    get_format,
+    native_format,
+    runtime_info,
+)
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 
 TP_EFFICIENCY = 0.85  # tensor parallel: share of the summed bandwidth reached (all-reduce, imbalance)
@@ -71,6 +78,8 @@ class Estimate:
     calibrated: bool = False
     offload_gb: float = 0.0
     below_4bit: bool = False
+    batch_decode_tokens_per_s: float = 0.0  # each sequence's decode speed with `concurrency` in the batch
+    request_overhead_s: float = 0.0
 
     def to_json_dict(self) -> dict[str, object]:
         """JSON-ready dict; floats rounded for display."""
@@ -109,12 +118,17 @@ def usable_formats(info: RuntimeInfo, device: DeviceSpec) -> list[str]:
     return [f for f in info.formats if not (f.startswith("mlx-") and device.platform != "apple")]
 
 
-def resolve_format(info: RuntimeInfo, device: DeviceSpec, quantization: str | None) -> QuantFormat:
+def resolve_format(
+    info: RuntimeInfo, device: DeviceSpec, quantization: str | None, model: ModelSpec | None = None
+) -> QuantFormat:
+    """The asked format (any common spelling), else the model's native release format where the runtime
+    runs it (gpt-oss: MXFP4), else the runtime's default."""
     allowed = usable_formats(info, device)
     if quantization is None:
-        default = info.default_format
+        native = native_format(model.id if model else None)
+        default = native.format if native is not None and native.format in allowed else info.default_format
         if default not in allowed:
-            default = next((f.id for f in by_quality(allowed)), default)
+            default = next((f.id for f in formats_for(model.id if model else None, allowed)), default)
         return get_format(default)
     fmt = get_format(quantization)
     if fmt.id not in allowed:
@@ -123,6 +137,26 @@ def resolve_format(info: RuntimeInfo, device: DeviceSpec, quantization: str | No
             f"(allowed: {', '.join(allowed)})"
         )
     return fmt
+
+
+def effective_format(model: ModelSpec, fmt: QuantFormat, engine: str | None = None) -> tuple[QuantFormat, str | None]:
+    """The format as this model's files have it: a model released quantized (gpt-oss, MXFP4) is sized
+    from its checkpoint (its GGUF file on llama.cpp engines), and its GGUF files keep those tensors, so
+    none is larger than the release."""
+    native = native_format(model.id)
+    if native is None or native.weights_gib is None:
+        return fmt, None
+    gib, what = native.weights_gib, "checkpoint"
+    if engine == "llama.cpp" and native.gguf_gib:
+        gib, what = native.gguf_gib, "GGUF file"
+    bits = gib * 2**30 * 8 / (model.params_b * 1e9)
+    if fmt.id == native.format:
+        return replace(fmt, bits_per_weight=bits), f"{gib:g} GiB {what} ({native.source_url})"
+    if fmt.family == "gguf" and fmt.bits_per_weight > bits:
+        return replace(fmt, bits_per_weight=bits), (
+            f"its GGUF files keep the released {native.format.upper()} tensors: no larger than the {gib:g} GiB {what}"
+        )
+    return fmt, None
 
 
 def engine_of(info: RuntimeInfo, fmt: QuantFormat) -> str:
@@ -145,21 +179,42 @@ def _kv_read_context(context: int, prompt_tokens: int | None) -> int:
 
 
 def decode_inputs(
-    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, *, context: int, kv_precision: str = "fp16"
+    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, *, context: int, kv_precision: str = "fp16",
+    count: int = 1,
 ) -> tuple[str, str, float, float, float]:
     """What the decode fit needs of one configuration:
-    (group, kernel, bytes ÷ bandwidth in s, layers, billions of weights used per token)."""
+    (group, kernel, bytes ÷ bandwidth in s, layers, billions of weights each device processes per token).
+    Tensor parallel splits both over the devices (at TP_EFFICIENCY of the summed bandwidth)."""
     info = runtime_info(runtime)
-    fmt = get_format(quantization)
-    engine = engine_of(info, fmt)
+    engine = engine_of(info, get_format(quantization))
+    fmt, _ = effective_format(model, get_format(quantization), engine)
     active_bytes = model.active_params_b * fmt.bytes_per_param * 1e9
     kv_bytes = mem.kv_layout(model, kv_precision).bytes_per_sequence(context)
     layers, _ = layers_of(model)
     total = active_bytes + kv_bytes
-    return f"{engine}/{device.speed_class}", fmt.kernel, total / (device.bandwidth_gb_s * 1e9), float(layers), model.active_params_b
+    tp = count if info.multi_gpu == "tensor-parallel" and count > 1 else 1
+    bandwidth = device.bandwidth_gb_s * 1e9 * (tp * TP_EFFICIENCY if tp > 1 else 1)
+    return f"{engine}/{device.speed_class}", fmt.kernel, total / bandwidth, float(layers), model.active_params_b / tp
 
 
-def _tflops(device: DeviceSpec) -> tuple[float, str]:
+def multi_gpu_fixed_s(runtime: str, count: int, layers: float) -> float:
+    """Per-token cost of spreading a model over ``count`` devices: all-reduces (tensor parallel) or hand-overs (layer split)."""
+    if count <= 1:
+        return 0.0
+    if runtime_info(runtime).multi_gpu == "tensor-parallel":
+        return 2 * layers * TP_ALLREDUCE_S
+    return (count - 1) * LAYER_SPLIT_HOP_S
+
+
+def _tflops(device: DeviceSpec, fmt: QuantFormat | None = None) -> tuple[float, str]:
+    """Dense tensor TFLOPS prefill runs at: FP8 rates for W8A8 FP8 on GPUs with FP8 tensor cores."""
+    if fmt is not None and fmt.id == "fp8" and device.fp8_capable:
+        if device.fp8_tflops:
+            return device.fp8_tflops, f"{device.fp8_tflops:g} FP8 TFLOPS"
+        if device.fp16_tflops:
+            return 2 * device.fp16_tflops, (
+                f"{2 * device.fp16_tflops:g} FP8 TFLOPS (2 × FP16: FP8 tensor cores on {device.name}; no FP8 figure in the catalog)"
+            )
     if device.fp16_tflops:
         return device.fp16_tflops, f"{device.fp16_tflops:g} FP16 TFLOPS"
     guess = device.bandwidth_gb_s * FLOPS_PER_BYTE.get(device.kind, 100.0) / 1000
@@ -175,14 +230,15 @@ def _flops_per_token(model: ModelSpec, context: int) -> float:
 
 
 def prefill_inputs(
-    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, prompt_tokens: int
+    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, prompt_tokens: int, count: int = 1
 ) -> tuple[str, str, float | None]:
     """(group, kernel, tokens/s at 100% of peak TFLOPS) for the prefill fit."""
     info = runtime_info(runtime)
     fmt = get_format(quantization)
     engine = engine_of(info, fmt)
-    tflops, _ = _tflops(device)
-    peak = tflops * 1e12 / _flops_per_token(model, prompt_tokens)
+    tflops, _ = _tflops(device, fmt)
+    tp = count if info.multi_gpu == "tensor-parallel" and count > 1 else 1
+    peak = tflops * 1e12 * (tp * TP_EFFICIENCY if tp > 1 else 1) / _flops_per_token(model, prompt_tokens)
     return f"{engine}/{device.speed_class}", fmt.kernel, peak
 
 
@@ -203,21 +259,28 @@ def estimate(
     offload_gb: float = 0.0,
     host_bandwidth_gb_s: float = 89.6,
     fitted: Constants | None = None,
+    gpu_layers: int | None = None,
 ) -> Estimate:
     """Memory and speed of ``model`` on ``count`` × ``device``.
 
-    quantization None → the runtime's default (GGUF Q4_K_M for llama.cpp/Ollama/LM Studio, BF16 for
+    quantization (any common spelling) None → the model's release format where the runtime runs it
+    (gpt-oss: MXFP4), else the runtime's default (GGUF Q4_K_M for llama.cpp/Ollama/LM Studio, BF16 for
     vLLM/SGLang/TGI/TensorRT-LLM, MLX 4-bit for mlx-lm); runtime None → llama.cpp on consumer,
     workstation, Apple and CPU machines, vLLM on data-centre GPUs. ``prompt_tokens`` (default: half
     the context) sets the time to first token. ``offload_gb``: system RAM llama.cpp may hold weights
-    in when they do not fit on the GPU (read at ``host_bandwidth_gb_s``).
+    in when they do not fit on the GPU (read at ``host_bandwidth_gb_s``); the split is by whole layers,
+    as many on the GPU as fit, or ``gpu_layers`` of them (llama.cpp ``-ngl``).
     """
     _check_sizes(count=count, context=context, concurrency=concurrency, prompt_tokens=prompt_tokens, offload_gb=offload_gb)
     info = resolve_runtime(device, runtime)
-    fmt = resolve_format(info, device, quantization)
-    engine = engine_of(info, fmt)
-    if offload_gb and engine != "llama.cpp":
-        raise EstimateError(f"--offload-gb: only llama.cpp-based runtimes offload weights to system RAM, not {info.id}")
+    asked = resolve_format(info, device, quantization, model)
+    engine = engine_of(info, asked)
+    fmt, native_note = effective_format(model, asked, engine)
+    if (offload_gb or gpu_layers is not None) and engine != "llama.cpp":
+        option = "--offload-gb" if offload_gb else "--gpu-layers"
+        raise EstimateError(f"{option}: only llama.cpp-based runtimes offload layers to system RAM, not {info.id}")
+    if gpu_layers is not None and gpu_layers < 0:
+        raise EstimateError(f"--gpu-layers: must be zero or more (got {gpu_layers})")
     if context > (model.context_window or context):
         raise EstimateError(f"--context: {model.label} handles at most {model.context_window} tokens (asked {context})")
     prompt = prompt_tokens if prompt_tokens is not None else max(1, context // 2)
@@ -230,8 +293,9 @@ def estimate(
     fit = mem.memory_fit(model, fmt, device, info, count=count, context=context, concurrency=concurrency,
                          kv_precision=kv_precision, extra_gb=offload_gb)
     basis.append(
-        f"weights = {model.params_b:g}B params × {fmt.bits_per_weight:g} bits ({fmt.name}) = {fit.weights_gb:.1f} GB"
+        f"weights = {model.params_b:g}B params × {fmt.bits_per_weight:.3g} bits ({fmt.name}) = {fit.weights_gb:.1f} GB"
         + (" (all experts stay in memory)" if model.is_moe else "")
+        + (f"; {native_note}" if native_note else "")
     )
     basis.append(
         f"KV cache = {fit.kv.description} per token × {context} tokens × {concurrency} sequence(s) = {fit.kv_cache_gb:.2f} GB"
@@ -242,68 +306,32 @@ def estimate(
     max_ctx = mem.max_context(fit, model, concurrency)
     max_conc = mem.max_concurrency(fit, context)
 
-    # ---- decode
-    layers, layers_guessed = layers_of(model)
-    kv_ctx = _kv_read_context(context, prompt_tokens)
-    active_gb = model.active_params_b * fmt.bytes_per_param
-    kv_read_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9
-    kappa = consts.kernel_factor(group.group, fmt.kernel)
-    eff_bw, fixed_s, layout = _bandwidth(info, device, count, group, kappa, layers)
-    gpu_share = 1.0
-    host_s = 0.0
-    if offload_gb and fit.weights_gb + fit.overhead_gb + fit.kv_cache_gb > fit.available_gb - offload_gb:
-        on_gpu = max(fit.available_gb - offload_gb - fit.overhead_gb - fit.kv_cache_gb, 0.0)
-        gpu_share = min(on_gpu / fit.weights_gb, 1.0) if fit.weights_gb else 1.0
-        host_s = (1 - gpu_share) * active_gb / (host_bandwidth_gb_s * group.eta * kappa)
-        basis.append(f"{(1 - gpu_share):.0%} of the weights run from system RAM at {host_bandwidth_gb_s:g} GB/s")
-    bytes_gb = active_gb * gpu_share + kv_read_gb
-    tp = count if info.multi_gpu == "tensor-parallel" else 1
-    weight_s = model.active_params_b * group.per_weight_s / tp
-    seconds = bytes_gb / eff_bw + weight_s + fixed_s + host_s
-    decode = 1 / seconds
-    spread = group.decode_spread
-    weight_text = (
-        f" + {weight_s * 1e3:.2f} ms per-weight cost ({model.active_params_b:g}B × ω {group.per_weight_s * 1e3:.2f} ms/B)"
-        if group.per_weight_s else ""
-    )
+    setup = _Setup(model, device, count, info, fmt, consts, group, fit, context, concurrency, prompt,
+                   _kv_read_context(context, prompt_tokens), offload_gb, gpu_layers, host_bandwidth_gb_s)
+    split = _layer_split(setup, basis)
+    dec = _decode(setup, split, basis)
+    spread, spread_text = _spread(group, device, model)
+    basis.append(spread_text)
+    prefill, compute_per_s, flops = _prefill(setup, split, basis)
+    overhead_s = group.request_overhead_s
+    ttft = overhead_s + prompt / prefill + dec.seconds
     basis.append(
-        f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective{weight_text} + {fixed_s * 1e3:.2f} ms fixed) "
-        f"= {decode:.1f} tokens/s; effective = {layout} × η {group.eta:.2f} × κ {kappa:.2f} ({fmt.kernel} kernels); "
-        f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
+        f"time to first token = {overhead_s * 1e3:.0f} ms per request ({info.id}: scheduling, tokenizing, first "
+        f"launch{'; fitted' if group.ttft_points else '; prior'}) + {prompt} prompt tokens ÷ prefill + one decode step = {ttft:.2f} s"
     )
-    if model.is_moe:
-        basis.append(f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token")
-    if group.calibrated:
-        err = f", in-sample error {group.decode_error:.0%}" if group.decode_error is not None else ""
-        basis.append(f"η, τ fitted on {group.decode_points} published {group.group} measurements{err} (calibration.yaml)")
-    else:
-        basis.append(f"η, τ: prior values — no published {group.group} measurements in calibration.yaml; range widened")
-
-    # ---- prefill
-    tflops, tflops_text = _tflops(device)
-    parallel = count if info.multi_gpu == "tensor-parallel" else 1
-    mu = group.mu if group.mu is not None else Constants({}, {}, {}).group(engine, device.speed_class).mu or 0.5
-    rho = consts.rho.get(fmt.kernel, 1.0)
-    flops = _flops_per_token(model, prompt)
-    prefill = tflops * 1e12 * parallel * (TP_EFFICIENCY if parallel > 1 else 1.0) * mu * rho / flops
-    if offload_gb and gpu_share < 1:
-        prefill *= gpu_share + (1 - gpu_share) * 0.1  # offloaded layers run on the CPU
-    ttft = prompt / prefill + seconds
-    basis.append(
-        f"prefill = {tflops_text}{f' × {parallel} GPUs' if parallel > 1 else ''} × μ {mu:.2f} × ρ {rho:.2f} "
-        f"÷ {flops / 1e9:.1f} GFLOP per token = {prefill:.0f} tokens/s"
-        + (f" (μ fitted on {group.prefill_points} measurements)" if group.prefill_points else " (μ: prior)")
-    )
-    basis.append(f"time to first token = {prompt} prompt tokens ÷ prefill + one decode step = {ttft:.2f} s")
 
     # ---- batched throughput
-    throughput = _throughput(model, fmt, fit, kv_ctx, concurrency, eff_bw, fixed_s, tflops * 1e12 * parallel * mu * rho, flops,
-                             weight_s)
-    if concurrency > 1:
-        basis.append(
-            f"throughput at {concurrency} concurrent sequences = {throughput:.0f} tokens/s "
-            f"(weights read once per step for all sequences; limited by compute at high batch)"
-        )
+    step = _step_seconds(model, fmt, fit, setup.kv_ctx, concurrency, dec.eff_bw, dec.fixed_s + dec.moe_s + split.host_s,
+                         compute_per_s, flops, dec.weight_s)
+    output = max(context - prompt, 1)
+    # a batch of `concurrency` requests: each prefills its prompt (the GPU does nothing else meanwhile),
+    # then all decode `output` tokens together
+    throughput = concurrency * output / (output * step + concurrency * (prompt / prefill + overhead_s))
+    basis.append(
+        f"throughput at {concurrency} concurrent sequence(s) = {concurrency} × {output} output tokens ÷ "
+        f"({output} steps × {step * 1e3:.1f} ms + {concurrency} prefills of {prompt} tokens) = {throughput:.0f} tokens/s "
+        "(weights read once per step for all sequences; prefill of new requests takes its share)"
+    )
     if not fit.fits:
         basis.append(f"does not fit: needs {fit.total_gb:.1f} GB, {fit.available_gb:.1f} GB usable")
     return Estimate(
@@ -319,9 +347,9 @@ def estimate(
         overhead_gb=fit.overhead_gb,
         memory_gb=fit.total_gb,
         available_gb=fit.available_gb,
-        fits=fit.fits,
-        decode_tokens_per_s=decode,
-        decode_range=(decode * (1 - spread), decode * (1 + spread)),
+        fits=fit.fits and split.layers_fit,
+        decode_tokens_per_s=dec.tokens_per_s,
+        decode_range=(dec.tokens_per_s * (1 - spread), dec.tokens_per_s * (1 + spread)),
         prefill_tokens_per_s=prefill,
         time_to_first_token_s=ttft,
         throughput_tokens_per_s=throughput,
@@ -333,7 +361,164 @@ def estimate(
         calibrated=group.calibrated,
         offload_gb=offload_gb,
         below_4bit=fmt.below_4bit,
+        batch_decode_tokens_per_s=1 / step,
+        request_overhead_s=overhead_s,
     )
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What one estimate has resolved before it prices decode, prefill and throughput."""
+
+    model: ModelSpec
+    device: DeviceSpec
+    count: int
+    info: RuntimeInfo
+    fmt: QuantFormat
+    consts: Constants
+    group: GroupConstants
+    fit: mem.MemoryFit
+    context: int
+    concurrency: int
+    prompt: int
+    kv_ctx: int  # tokens in the KV cache, on average, while a reply is generated
+    offload_gb: float
+    gpu_layers: int | None
+    host_bandwidth_gb_s: float
+
+    @property
+    def layers(self) -> int:
+        return layers_of(self.model)[0]
+
+
+@dataclass(frozen=True)
+class _Split:
+    gpu_share: float  # share of the layers on the GPU(s)
+    host_s: float  # seconds per token the CPU's layers take
+    layers_fit: bool  # the GPU's layers (and their KV cache) fit beside the runtime
+
+
+@dataclass(frozen=True)
+class _Decode:
+    seconds: float
+    eff_bw: float
+    fixed_s: float
+    weight_s: float
+    moe_s: float
+
+    @property
+    def tokens_per_s(self) -> float:
+        return 1 / self.seconds
+
+
+def _layer_split(s: _Setup, basis: list[str]) -> _Split:
+    """llama.cpp / Ollama offload: whole layers, each with its KV cache, run where their weights are."""
+    fit, layers = s.fit, s.layers
+    on_gpu = _gpu_layers(fit, layers, s.offload_gb, s.gpu_layers) if (s.offload_gb or s.gpu_layers is not None) else layers
+    share = on_gpu / layers
+    room = fit.available_gb - s.offload_gb - fit.overhead_gb
+    layers_fit = share * (fit.weights_gb + fit.kv_cache_gb) <= room + 1e-9
+    if s.gpu_layers is not None and not layers_fit:
+        basis.append(f"-ngl {s.gpu_layers}: those layers need {share * (fit.weights_gb + fit.kv_cache_gb):.1f} GB "
+                     f"of GPU memory, {max(room, 0):.1f} GB is free beside the runtime")
+    if share >= 1:
+        return _Split(1.0, 0.0, layers_fit)
+    cpu = s.consts.group("llama.cpp", "cpu")
+    off = 1 - share
+    active_gb = s.model.active_params_b * s.fmt.bytes_per_param
+    kv_read_gb = fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
+    host_s = (off * (active_gb + kv_read_gb) / (s.host_bandwidth_gb_s * cpu.eta)
+              + (layers - on_gpu) * cpu.tau_s + off * s.model.active_params_b * cpu.per_weight_s + LAYER_SPLIT_HOP_S)
+    basis.append(
+        f"layer split: {on_gpu} of {layers} layers on the GPU ("
+        + (f"-ngl {s.gpu_layers}" if s.gpu_layers is not None else "as many as fit, as Ollama and llama.cpp --fit place them")
+        + f"), {layers - on_gpu} on the CPU reading system RAM at {s.host_bandwidth_gb_s:g} GB/s × η "
+        f"{cpu.eta:.2f} + {cpu.tau_s * 1e6:.0f} µs per layer ({'fitted on CPU-only measurements' if cpu.calibrated else 'prior'})"
+        f" = {host_s * 1e3:.1f} ms per token"
+    )
+    return _Split(share, host_s, layers_fit)
+
+
+def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
+    """Single-stream decode: bytes ÷ effective bandwidth + per-weight + fixed per-layer + MoE routing (+ the CPU's layers)."""
+    model, group, consts, fmt = s.model, s.group, s.consts, s.fmt
+    layers, layers_guessed = layers_of(model)
+    kappa = consts.kernel_factor(group.group, fmt.kernel)
+    eff_bw, fixed_s, layout = _bandwidth(s.info, s.device, s.count, group, kappa, layers)
+    fixed_s *= split.gpu_share
+    bytes_gb = (model.active_params_b * fmt.bytes_per_param + s.fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9) * split.gpu_share
+    tp = s.count if s.info.multi_gpu == "tensor-parallel" else 1
+    weight_s = model.active_params_b * group.per_weight_s / tp * split.gpu_share
+    moe_s = layers * consts.moe_layer_s if model.is_moe else 0.0
+    out = _Decode(bytes_gb / eff_bw + weight_s + fixed_s + split.host_s + moe_s, eff_bw, fixed_s, weight_s, moe_s)
+    weight_text = (
+        f" + {weight_s * 1e3:.2f} ms per-weight cost ({model.active_params_b:g}B × ω {group.per_weight_s * 1e3:.2f} ms/B)"
+        if group.per_weight_s else ""
+    )
+    basis.append(
+        f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective{weight_text} + {fixed_s * 1e3:.2f} ms fixed) "
+        f"= {out.tokens_per_s:.1f} tokens/s; effective = {layout} × η {group.eta:.2f} × κ {kappa:.2f} ({fmt.kernel} kernels); "
+        f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
+    )
+    if model.is_moe:
+        basis.append(
+            f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token, plus "
+            f"{moe_s * 1e3:.2f} ms expert routing ({layers} layers × {consts.moe_layer_s * 1e6:.0f} µs, "
+            f"fitted on {consts.moe_points} published MoE measurements)"
+        )
+    if group.calibrated:
+        err = f", in-sample error {group.decode_error:.0%}" if group.decode_error is not None else ""
+        basis.append(f"η, τ fitted on {group.decode_points} published {group.group} measurements{err} (calibration.yaml)")
+    else:
+        basis.append(f"η, τ: prior values — no published {group.group} measurements in calibration.yaml; range widened")
+    return out
+
+
+def _prefill(s: _Setup, split: _Split, basis: list[str]) -> tuple[float, float, float]:
+    """(prefill tokens/s, FLOP/s the prefill reaches, FLOPs per prompt token): TFLOPS × μ × ρ ÷ FLOPs per token,
+    the CPU's layers (when offloaded) at CPU compute, times adding up."""
+    group, consts, fmt, engine = s.group, s.consts, s.fmt, engine_of(s.info, s.fmt)
+    tflops, tflops_text = _tflops(s.device, fmt)
+    parallel = s.count if s.info.multi_gpu == "tensor-parallel" else 1
+    mu = group.mu if group.mu is not None else Constants({}, {}, {}).group(engine, s.device.speed_class).mu or 0.5
+    rho = consts.rho.get(fmt.kernel, 1.0)
+    flops = _flops_per_token(s.model, s.prompt)
+    prefill = tflops * 1e12 * parallel * (TP_EFFICIENCY if parallel > 1 else 1.0) * mu * rho / flops
+    if split.gpu_share < 1:
+        cpu_rate = s.host_bandwidth_gb_s * FLOPS_PER_BYTE["cpu"] * 1e9 * (consts.group("llama.cpp", "cpu").mu or 0.5) / flops
+        prefill = 1 / (split.gpu_share / prefill + (1 - split.gpu_share) / cpu_rate)
+    basis.append(
+        f"prefill = {tflops_text}{f' × {parallel} GPUs' if parallel > 1 else ''} × μ {mu:.2f} × ρ {rho:.2f} "
+        f"÷ {flops / 1e9:.1f} GFLOP per token = {prefill:.0f} tokens/s"
+        + (f" (μ fitted on {group.prefill_points} measurements)" if group.prefill_points else " (μ: prior)")
+    )
+    return prefill, tflops * 1e12 * parallel * mu * rho, flops
+
+
+def _gpu_layers(fit: mem.MemoryFit, layers: int, offload_gb: float, asked: int | None) -> int:
+    """Layers on the GPU: the asked count (capped), else as many whole layers (weights + their KV cache)
+    as fit in GPU memory beside the runtime overhead."""
+    if asked is not None:
+        return min(asked, layers)
+    gpu_gb = fit.available_gb - offload_gb - fit.overhead_gb
+    per_layer = (fit.weights_gb + fit.kv_cache_gb) / layers
+    return max(0, min(layers, math.floor(gpu_gb / per_layer))) if per_layer > 0 else layers
+
+
+def _spread(group: GroupConstants, device: DeviceSpec, model: ModelSpec) -> tuple[float, str]:
+    """Relative half-width of the decode range: the held-out error of the device class where measured
+    (of MoE models, if wider)."""
+    ranges = stated_ranges()
+    held_out = ranges.get(device.speed_class)
+    what = device.speed_class
+    if held_out and model.is_moe and ranges.get("moe", 0.0) > held_out:
+        held_out, what = ranges["moe"], "MoE"
+    if group.calibrated and held_out:
+        return held_out, (
+            f"range ±{held_out:.0%}: 80% of published {what} measurements fell within it when their "
+            "source was left out of the fit (BENCHMARKS.md, sizing accuracy)"
+        )
+    return group.decode_spread, f"range ±{group.decode_spread:.0%}: no held-out measurements for {device.speed_class}; a wide prior range"
 
 
 def _check_sizes(**values: float | int | None) -> None:
@@ -375,18 +560,18 @@ def _bandwidth(
     )
 
 
-def _throughput(
+def _step_seconds(
     model: ModelSpec, fmt: QuantFormat, fit: mem.MemoryFit, kv_ctx: int, concurrency: int,
     eff_bw: float, fixed_s: float, flops_per_s: float, flops_per_token: float, weight_s: float = 0.0,
 ) -> float:
-    """Aggregate decode tokens/s with ``concurrency`` sequences in one batch."""
+    """Seconds of one decode step for ``concurrency`` sequences in one batch."""
     share = model.active_params_b / model.params_b
     touched = 1 - (1 - share) ** concurrency  # MoE: experts hit by at least one sequence of the batch
     weights_gb = model.params_b * fmt.bytes_per_param * touched
     kv_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9 * concurrency
     memory_s = (weights_gb + kv_gb) / eff_bw + weight_s * touched
     compute_s = concurrency * flops_per_token / flops_per_s
-    return concurrency / (max(memory_s, compute_s) + fixed_s)
+    return max(memory_s, compute_s) + fixed_s
 
 
 # ---------------------------------------------------------------- best fit
@@ -413,9 +598,11 @@ def best_fit(
     info = resolve_runtime(device, runtime)
     if context > (model.context_window or context):
         context = model.context_window or context
+    native = native_format(model.id)
     ordered = sorted(
-        by_quality(usable_formats(info, device)),
-        key=lambda f: (f.id == "fp32", -f.quality, f.id != info.default_format, -f.bits_per_weight),
+        formats_for(model.id, usable_formats(info, device)),
+        key=lambda f: (native is None or f.id != native.format, f.id == "fp32", -f.quality,
+                       f.id != info.default_format, -f.bits_per_weight),
     )
     ordered = [f for f in ordered if f.id != "fp32"]
     upper = [f for f in ordered if not f.below_4bit]
