@@ -33,7 +33,7 @@ def run(folder: Path | None, ctx: Context) -> None:
 
 def _enrich(record: dict[str, Any], found: list[dict[str, Any]], ctx: Context) -> None:
     record["sources"]["md"] = source(URL, ctx.today, "models.dev api.json")
-    dates = sorted(m["release_date"] for m in found if m.get("release_date"))
+    dates = sorted(str(m["release_date"])[:10] for m in found if _full_date(m.get("release_date")))
     if dates and not record["release"].get("date"):
         record["release"] = {"date": dates[0][:10], "status": "active", "source": "md"}
     # hosts often leave open_weights false by default; one entry saying true is the informative one
@@ -55,3 +55,9 @@ def _enrich(record: dict[str, Any], found: list[dict[str, Any]], ctx: Context) -
     if first.get("tool_call") is not None:
         caps["tool_calling"] = bool(first["tool_call"])
     caps["source"] = "md" if caps["source"] == "gp" else caps["source"]
+
+
+def _full_date(value: object) -> bool:
+    """models.dev sometimes gives only a year or a month; those say too little for a release date."""
+    full = isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-"
+    return full and str(value) >= "2015"  # some entries carry the Unix epoch as a placeholder
