@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import version
 from typing import Any
 
@@ -61,6 +61,7 @@ def _snapshot() -> Any:
     return data_snapshot.get_snapshot()
 
 
+@cache
 def genai_prices_lookup(provider_id: str, model_id: str) -> tuple[Any, Any] | None:
     """(provider, model) records of genai-prices, or None when it does not know them."""
     try:
@@ -94,7 +95,9 @@ def _moment(at: dt.date) -> dt.datetime:
 
 
 def _time_of_day(model: Any) -> str | None:
-    prices = model.prices if isinstance(model.prices, list) else []
+    if not isinstance(model.prices, list):
+        return None  # one flat price: no time windows
+    prices = model.prices
     windows = [
         p for p in prices if type(p.constraint).__name__ == "TimeOfDateConstraint"
     ]  # genai-prices' time-window constraint
@@ -108,6 +111,7 @@ def _time_of_day(model: Any) -> str | None:
     )
 
 
+@lru_cache(maxsize=8192)  # quotes are immutable; the engine asks for the same ones many times per run
 def quote_from_genai_prices(
     provider_id: str, model_id: str, at: dt.date, *, prompt_tokens: int | None = None
 ) -> PriceQuote | None:
