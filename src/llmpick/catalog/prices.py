@@ -136,7 +136,9 @@ def quote_from_genai_prices(
     batch_out = _at_tier(getattr(batch, "output_mtok", None), prompt_tokens)[0]
     urls = list(getattr(provider, "pricing_urls", None) or [])
     return PriceQuote(
-        **fields,
+        input_per_mtok=fields["input_per_mtok"],
+        output_per_mtok=fields["output_per_mtok"],
+        cached_input_per_mtok=fields["cached_input_per_mtok"],
         batch_input_per_mtok=batch_in if batch_in != fields["input_per_mtok"] else None,
         batch_output_per_mtok=batch_out if batch_out != fields["output_per_mtok"] else None,
         per_audio_minute=audio_hours / 60 if audio_hours is not None else None,
