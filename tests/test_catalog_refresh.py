@@ -33,22 +33,25 @@ def test_refresh_writes_the_expected_overlay_and_diff(cli: Callable[..., Any], u
     result = cli("catalog", "refresh", "--from", str(FIXTURES), *ENRICHERS, "--as-of", "2026-12-02")
     assert result.exit_code == 0, result.output
     assert "2026.12.1+refresh.20261202" in result.output
-    assert "models updated (3): glm-4.5, kimi-k2, kimi-k2-instruct" in result.output
+    assert "models updated (3): glm-5.3, gpt-6-sol, kimi-k2-0905" in result.output
     data = yaml.safe_load(user_overlay.read_text(encoding="utf-8"))
     assert data["version"] == "2026.12.1+refresh.20261202" and str(data["as_of"]) == "2026-12-02"
     models = {m["id"]: m for m in data["models"]}
-    assert set(models) == {"glm-4.5", "kimi-k2", "kimi-k2-instruct"}
+    assert set(models) == {"glm-5.3", "gpt-6-sol", "kimi-k2-0905"}  # glm-4.5 and kimi-k2-instruct are curated: untouched
     assert all(m["curation"] == "imported" for m in models.values())
-    glm = models["glm-4.5"]  # models.dev: open weights, first listing date, context
-    assert glm["components"] == {"weights": True, "source": "md"}
-    assert str(glm["release"]["date"]) == "2025-07-28" and glm["sources"]["md"]["url"] == "https://models.dev/api.json"
-    kimi = models["kimi-k2"]  # OpenRouter names the HF repo; its config.json gives the architecture
-    assert kimi["hf_repo"] == "moonshotai/Kimi-K2-Instruct"
+    sol = models["gpt-6-sol"]  # models.dev: release date and image input
+    assert str(sol["release"]["date"]) == "2026-09-22" and sol["release"]["source"] == "md"
+    assert sol["capabilities"]["input_modalities"] == ["text", "image"] and "vision" in sol["capabilities"]["tasks"]
+    assert sol["sources"]["md"]["url"] == "https://models.dev/api.json"
+    glm = models["glm-5.3"]  # the open-weights flag; a placeholder date is not taken
+    assert glm["components"]["weights"] is True and glm["release"].get("date") is None
+    kimi = models["kimi-k2-0905"]  # OpenRouter names the HF repo; its config.json gives the architecture
+    assert kimi["hf_repo"] == "moonshotai/Kimi-K2-Instruct-0905"
     assert kimi["architecture"]["attention"] == "mla" and kimi["architecture"]["experts"] == 384
-    assert kimi["sources"]["config"]["url"].startswith("https://huggingface.co/moonshotai/Kimi-K2-Instruct/")
+    assert kimi["sources"]["config"]["url"].startswith("https://huggingface.co/moonshotai/Kimi-K2-Instruct-0905/")
     # the overlay is what the commands load now
     assert load_active_catalog().version == "2026.12.1+refresh.20261202"
-    assert load_active_catalog().model("glm-4.5").is_open
+    assert load_active_catalog().model("glm-5.3").is_open
 
 
 def test_curated_records_win_over_imported_ones(tmp_path: Path) -> None:

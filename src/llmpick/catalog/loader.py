@@ -82,7 +82,7 @@ def _load_cached(data_dir: Path, overrides: tuple[Path, ...]) -> Catalog:
         inputs = sorted(data_dir.rglob("*.yaml")) + list(overrides)
         stamp = [str(Path(data_dir).resolve()), package_version("llmpick"), package_version("pydantic")]
         stamp += [f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in inputs]
-    except (OSError, ValueError):
+    except Exception:  # an unreadable input, or llmpick run from a source tree without metadata: no cache
         return load_catalog(data_dir, overrides)
     key = hashlib.sha256("\n".join(stamp).encode()).hexdigest()[:24]
     from platformdirs import user_cache_dir

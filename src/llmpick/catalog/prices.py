@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import version
 from typing import Any
 
@@ -61,6 +61,7 @@ def _snapshot() -> Any:
     return data_snapshot.get_snapshot()
 
 
+@cache
 def genai_prices_lookup(provider_id: str, model_id: str) -> tuple[Any, Any] | None:
     """(provider, model) records of genai-prices, or None when it does not know them."""
     try:
@@ -94,7 +95,9 @@ def _moment(at: dt.date) -> dt.datetime:
 
 
 def _time_of_day(model: Any) -> str | None:
-    prices = model.prices if isinstance(model.prices, list) else []
+    if not isinstance(model.prices, list):
+        return None  # one flat price: no time windows
+    prices = model.prices
     windows = [
         p for p in prices if type(p.constraint).__name__ == "TimeOfDateConstraint"
     ]  # genai-prices' time-window constraint
@@ -108,6 +111,7 @@ def _time_of_day(model: Any) -> str | None:
     )
 
 
+@lru_cache(maxsize=8192)  # quotes are immutable; the engine asks for the same ones many times per run
 def quote_from_genai_prices(
     provider_id: str, model_id: str, at: dt.date, *, prompt_tokens: int | None = None
 ) -> PriceQuote | None:
@@ -132,7 +136,9 @@ def quote_from_genai_prices(
     batch_out = _at_tier(getattr(batch, "output_mtok", None), prompt_tokens)[0]
     urls = list(getattr(provider, "pricing_urls", None) or [])
     return PriceQuote(
-        **fields,
+        input_per_mtok=fields["input_per_mtok"],
+        output_per_mtok=fields["output_per_mtok"],
+        cached_input_per_mtok=fields["cached_input_per_mtok"],
         batch_input_per_mtok=batch_in if batch_in != fields["input_per_mtok"] else None,
         batch_output_per_mtok=batch_out if batch_out != fields["output_per_mtok"] else None,
         per_audio_minute=audio_hours / 60 if audio_hours is not None else None,

@@ -52,7 +52,9 @@ def _model_spec(
         spec = ModelSpec.from_model(model)
         if spec is None:
             raise EstimateError(
-                f"--model: {model_id} has no published parameter count (its weights are not public); "
+                f"--model: {model_id} has no parameter count in the catalog"
+                + (" (its weights are not public)" if not model.is_open else "")
+                + "; "
                 "size a custom model with --params-b"
             )
         return spec

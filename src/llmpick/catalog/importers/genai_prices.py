@@ -41,6 +41,23 @@ VENDOR_PREFIX: dict[str, tuple[str, str | None]] = {
 }
 FIRST_PARTY = {"openai": "openai", "anthropic": "anthropic", "google": "google", "x-ai": "xai", "mistral": "mistral",
                "deepseek": "deepseek", "cohere": "cohere", "elevenlabs": "elevenlabs"}
+# a model's vendor from the start of its name, where the id carries no "org/" prefix
+NAME_VENDOR = [
+    (r"claude", "anthropic"), (r"gpt|o\d|chatgpt|dall-e|whisper|tts-|text-embedding|codex|sora", "openai"),
+    (r"gemini|gemma|imagen|veo|nano-banana|learnlm", "google"), (r"grok", "xai"),
+    (r"mistral|mixtral|ministral|codestral|devstral|magistral|pixtral|voxtral|open-mistral", "mistral"),
+    (r"deepseek", "deepseek"), (r"command|c4ai|aya|embed-(english|multilingual)|rerank", "cohere"),
+    (r"llama|meta-llama|muse", "meta"), (r"qwen|qwq", "qwen"), (r"kimi", "moonshot"), (r"glm|zai-glm|chatglm", "zhipu"),
+    (r"minimax", "minimax"), (r"nemotron", "nvidia"), (r"phi-", "microsoft"), (r"nova|titan", "amazon"),
+    (r"jamba", "ai21"), (r"olmo|molmo|tulu", "ai2"), (r"granite", "ibm"), (r"eleven", "elevenlabs"),
+]
+
+
+def vendor_from_name(model_id: str) -> str | None:
+    low = model_id.lower()
+    return next((v for pattern, v in NAME_VENDOR if re.match(pattern, low)), None)
+
+
 # vendors whose models are API-only (checked on the vendor's own models pages), except these open releases
 CLOSED = {"openai": r"gpt-oss|whisper", "anthropic": None, "xai": r"grok-1|grok-2\.5", "amazon": None}
 CLOSED_GOOGLE = re.compile(r"^(gemini|imagen|veo|nano-banana)")
@@ -54,8 +71,8 @@ def run(_: Path | None, ctx: Context) -> None:
         provider = by_id.get(gp_id)
         if provider is None:
             continue
-        target = targets[0]  # e.g. google → google-ai-studio (Vertex keeps its curated offerings)
         for info in provider.models:
+            target = _target(gp_id, info.id, targets)
             if info.deprecated or re.search(r":[a-z]+$|^ft:", info.id):
                 continue  # retired, a variant (":free", ":batch") or a fine-tune price
             if genai_prices_lookup(gp_id, info.id) is None:
@@ -74,6 +91,14 @@ def run(_: Path | None, ctx: Context) -> None:
             }
 
 
+def _target(gp_id: str, model_id: str, targets: list[str]) -> str:
+    """The catalog provider of a genai-prices offering: Google's list holds both the Gemini API (Google's own
+    models) and Vertex (partner models such as Claude)."""
+    if gp_id == "google" and "google-vertex" in targets and vendor_from_name(model_id) not in ("google", None):
+        return "google-vertex"
+    return targets[0]
+
+
 def _model_for(info: Any, provider: Any, by_id: dict[str, Any], ctx: Context, note: str) -> str:
     prefix, _, rest = info.id.lstrip("~").rpartition("/")
     prefix = prefix.lower().rsplit("/", 1)[-1]
@@ -82,7 +107,8 @@ def _model_for(info: Any, provider: Any, by_id: dict[str, Any], ctx: Context, no
         head = bare.split(".", 1)[0]
         if head in VENDOR_PREFIX or head in ("amazon", "mistral", "meta", "cohere", "qwen", "moonshot", "minimax"):
             prefix, rest = head, strip_bedrock(bare)
-    vendor, home = VENDOR_PREFIX.get(prefix, (prefix or FIRST_PARTY.get(provider.id, "unknown"), None))
+    named = vendor_from_name(rest or info.id)
+    vendor, home = VENDOR_PREFIX.get(prefix, (prefix or named or FIRST_PARTY.get(provider.id, "unknown"), None))
     canonical = info
     if home and home in by_id and home != provider.id:
         try:

@@ -22,22 +22,34 @@ def run(folder: Path | None, ctx: Context) -> None:
         return
     data = json.loads(path.read_text(encoding="utf-8"))
     entries: dict[str, list[dict[str, Any]]] = {}
-    for provider in data.values():
+    for provider_id, provider in data.items():
         for model in (provider.get("models") or {}).values():
-            entries.setdefault(key_of(model.get("id", "")), []).append(model)
+            entries.setdefault(key_of(model.get("id", "")), []).append(model | {"_provider": provider_id})
     for model_id in ctx.enrichable():
         found = entries.get(key_of(model_id))
         if found:
             _enrich(ctx.editable(model_id), found, ctx)
 
 
+# catalog vendor → models.dev provider ids of that vendor's own API (their entries are preferred)
+VENDOR_PROVIDERS = {
+    "openai": {"openai"}, "anthropic": {"anthropic"}, "google": {"google"}, "xai": {"xai"}, "mistral": {"mistral"},
+    "deepseek": {"deepseek"}, "moonshot": {"moonshotai"}, "zhipu": {"zai", "zhipuai"}, "minimax": {"minimax"},
+    "qwen": {"alibaba"}, "nvidia": {"nvidia"}, "meta": {"llama"}, "cohere": {"cohere"},
+}
+
+
 def _enrich(record: dict[str, Any], found: list[dict[str, Any]], ctx: Context) -> None:
     record["sources"]["md"] = source(URL, ctx.today, "models.dev api.json")
-    dates = sorted(m["release_date"] for m in found if m.get("release_date"))
-    if dates and not record["release"].get("date"):
-        record["release"] = {"date": dates[0][:10], "status": "active", "source": "md"}
-    # hosts often leave open_weights false by default; one entry saying true is the informative one
-    if record["components"].get("weights") is None and any(m.get("open_weights") for m in found):
+    own = [m for m in found if m["_provider"] in VENDOR_PROVIDERS.get(record.get("vendor", ""), set())]
+    dated = [str(m["release_date"])[:10] for m in (own or found) if _full_date(m.get("release_date"))]
+    if dated and not record["release"].get("date"):
+        # the vendor's own entry, else the date most hosts give (one host's early or odd date is not taken)
+        day = max(sorted(set(dated)), key=dated.count)
+        record["release"] = {"date": day, "status": "active", "source": "md"}
+    # hosts often leave open_weights false by default; the vendor's entry, else one entry saying true, informs
+    said_open = any(m.get("open_weights") for m in own) if own else any(m.get("open_weights") for m in found)
+    if record["components"].get("weights") is None and said_open:
         record["components"] = {"weights": True, "source": "md"}
     caps = record["capabilities"]
     first = found[0]
@@ -55,3 +67,9 @@ def _enrich(record: dict[str, Any], found: list[dict[str, Any]], ctx: Context) -
     if first.get("tool_call") is not None:
         caps["tool_calling"] = bool(first["tool_call"])
     caps["source"] = "md" if caps["source"] == "gp" else caps["source"]
+
+
+def _full_date(value: object) -> bool:
+    """models.dev sometimes gives only a year or a month; those say too little for a release date."""
+    full = isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-"
+    return full and str(value) >= "2015"  # some entries carry the Unix epoch as a placeholder
