@@ -225,12 +225,14 @@ def _license(c: Candidate, ctx: RuleContext) -> list[str]:
     needs = ctx.profile.license
     reasons = []
     # A host's API may carry its own commercial terms for open weights; running the weights yourself may not.
-    if (
-        needs.commercial_use
-        and (not lic.commercial_use or lic.research_only)
-        and (c.deployment in SELF_RUN or not c.model.is_open)
-    ):
-        reasons.append(f"license.commercial_use: the {lic.name} does not allow commercial use")
+    # Imported records may not say (commercial_use null): an API route is then governed by the provider's terms,
+    # a self-run route needs the licence read first.
+    governs = c.deployment in SELF_RUN or not c.model.is_open
+    if needs.commercial_use and governs:
+        if lic.commercial_use is None and c.deployment in SELF_RUN:
+            reasons.append(f"license.commercial_use: the catalog has not recorded whether the {lic.name} allows commercial use")
+        elif lic.commercial_use is False or lic.research_only:
+            reasons.append(f"license.commercial_use: the {lic.name} does not allow commercial use")
     if lic.mau_limit is not None and needs.monthly_active_users > lic.mau_limit:
         reasons.append(
             f"license.monthly_active_users {needs.monthly_active_users:,} exceeds the {lic.name}'s {lic.mau_limit:,} limit (a separate licence is needed)"

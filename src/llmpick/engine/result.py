@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA = "llmpick.recommendation/1"
 
 OpennessChoice = Literal["open-source", "open-weight", "proprietary"]
+# A route's model may be an imported record whose release of weights nobody has checked yet.
+RouteOpenness = Literal["open-source", "open-weight", "proprietary", "unknown"]
 PrecisionChoice = Literal["prompting", "rag", "lora", "qlora", "full-fine-tune", "pretrain"]
 DeploymentChoice = Literal["local", "saas-api", "hosted-open", "self-hosted"]
 SpeedChoice = Literal["ultra-fast", "fast", "moderate", "slow"]
@@ -88,7 +90,7 @@ class Route(Out):
     rank: int
     model: str
     name: str
-    openness: OpennessChoice
+    openness: RouteOpenness
     license: str
     tasks: list[str]
     deployment: DeploymentChoice

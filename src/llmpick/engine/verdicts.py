@@ -133,6 +133,9 @@ def openness_verdict(profile: Profile, top_openness: str | None, top_name: str |
         asked = [k for k, v in custom.model_dump().items() if v]
         reasons.append(f"customization ({', '.join(asked)}) needs weights, training code and data: open-source")
         choice = "open-source"
+    elif top_openness == "unknown":
+        choice = "proprietary"
+        reasons.append("the catalog does not record whether the best route's weights are released: treated as API-only")
     elif top_openness is not None:
         choice = top_openness
     elif _must_self_run(profile):
