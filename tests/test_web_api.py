@@ -20,7 +20,7 @@ PROBLEM = "application/problem+json"
 
 @pytest.fixture()
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite'}")) as c:
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite'}"), base_url="http://localhost") as c:
         yield c
 
 
@@ -137,7 +137,7 @@ def test_decision_create_errors_point_into_the_profile(client: TestClient) -> No
 
 
 def test_body_size_limit(tmp_path: Path) -> None:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'l.sqlite'}", max_body=2048)) as small:
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'l.sqlite'}", max_body=2048), base_url="http://localhost") as small:
         r = small.post("/api/v1/validate", content=b"x" * 4096, headers={"content-type": "application/json"})
         assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
 
@@ -152,7 +152,7 @@ def test_body_size_limit(tmp_path: Path) -> None:
 def test_cross_site_writes_are_refused(client: TestClient) -> None:
     r = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "https://evil.example"})
     assert r.status_code == 403
-    same = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "http://testserver"})
+    same = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "http://localhost"})
     assert same.status_code == 200
 
 

@@ -29,7 +29,7 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture()
 def client(db_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(db_url)) as c:
+    with TestClient(create_app(db_url), base_url="http://localhost") as c:
         yield c
 
 
@@ -162,10 +162,10 @@ def test_decisions_list_rerun_delete(client: TestClient) -> None:
 
 
 def test_decisions_survive_a_restart(db_url: str) -> None:
-    with TestClient(create_app(db_url)) as first:
+    with TestClient(create_app(db_url), base_url="http://localhost") as first:
         location = submit(first, load_preset("startup"))
     dispose_engines()  # as if the process had ended
-    with TestClient(create_app(db_url)) as second:
+    with TestClient(create_app(db_url), base_url="http://localhost") as second:
         page = second.get(location)
         assert page.status_code == 200 and 'data-verdict="openness"' in page.text
         assert second.get("/api/v1/decisions").json()["total"] == 1

@@ -28,6 +28,7 @@ from llmpick.web.schemas import (
     Validated,
 )
 from llmpick.web.state import AppState, state
+from llmpick.yamlio import MAX_DEPTH, echo
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=responses(400, 413, 422))
 State = Annotated[AppState, Depends(state)]
@@ -50,11 +51,23 @@ async def read_profile(request: Request) -> Profile:
     if "yaml" in request.headers.get("content-type", ""):
         data = parse_yaml(raw.decode("utf-8", errors="replace"), "body")
     else:
-        try:
-            data = json.loads(raw or b"null")
-        except ValueError as exc:
-            raise ProfileError([f"body: not valid JSON ({exc.__class__.__name__})"], "body") from None
+        data = parse_json(raw)
     return parse_profile(data, "body")
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON with the limits YAML has: no NaN/Infinity, numbers within bounds, bounded nesting."""
+    try:
+        data = json.loads(raw or b"null", parse_constant=_no_constant)
+    except RecursionError:
+        raise ProfileError([f"nested more than {MAX_DEPTH} levels deep"], "body") from None
+    except ValueError as exc:
+        raise ProfileError([f"not valid JSON ({echo(str(exc), 120)})"], "body") from None
+    return service.checked(data, "body")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number (numbers must be finite)")
 
 
 @router.get("/health", response_model=Health)
@@ -159,7 +172,7 @@ def fit(body: FitRequest, st: State) -> dict[str, Any]:
 @router.post("/cost", summary="Monthly cost of every suitable route at a profile's workload", responses=responses(404))
 async def cost(body: CostRequest, st: State) -> dict[str, Any]:
     """What `llmpick cost` reports: routes with their cost breakdown, the break-even volume, the assumptions."""
-    profile = parse_profile(body.profile, "body.profile")
+    profile = parse_profile(service.checked(body.profile, "body.profile"), "body.profile")
     try:
         service.check_hardware(st, profile)
     except ProfileError as exc:
@@ -186,7 +199,7 @@ def list_decisions(
     responses=responses(404),
 )
 async def create_decision(body: DecisionCreate, response: Response, st: State) -> Any:
-    profile = parse_profile(body.profile, "body.profile")
+    profile = parse_profile(service.checked(body.profile, "body.profile"), "body.profile")
     try:
         rec = await run_in_threadpool(service.recommend, st, profile, body.top)
     except ProfileError as exc:

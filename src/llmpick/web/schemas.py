@@ -44,12 +44,12 @@ class FitRequest(Body):
 
 
 class CostRequest(Body):
-    profile: dict[str, Any] = Field(description="a requirements profile (see the Profile schema): its workload is costed")
+    profile: dict[str, Any] = Field(description="a requirements profile: its workload is costed")
     model: str | None = Field(None, max_length=200, description="only this catalog model, all its routes")
 
 
 class DecisionCreate(Body):
-    profile: dict[str, Any] = Field(description="a requirements profile (see the Profile schema)")
+    profile: dict[str, Any] = Field(description="a requirements profile")
     top: int = Field(5, ge=1, le=50)
     name: str | None = Field(None, max_length=200, description="label for the record (default: the profile's name)")
 
