@@ -86,4 +86,5 @@ def serve(
         log_level="info",
         access_log=False,
         server_header=False,
+        timeout_worker_healthcheck=30,  # a worker busy with the engine may answer the supervisor's ping late
     )
