@@ -18,6 +18,7 @@ from llmpick.catalog.schema import Hardware, HardwareKind, Model, Task
 from llmpick.cli.common import OutputFormat, reports_errors, write_output
 from llmpick.errors import EstimateError
 from llmpick.profile import Profile, check_against_catalog, load_profile
+from llmpick.render.columns import Column, width_table
 from llmpick.sizing.cost import (
     Assumptions,
     CostBreakdown,
@@ -34,6 +35,17 @@ from llmpick.sizing.specs import HARDWARE_KINDS, DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate, best_fit, estimate
 
 console = Console(highlight=False)
+FIT_COLUMNS = [  # `fit` at any terminal width: model ids whole, the note and context limit give way first
+    Column("#", keep=9, justify="right"),
+    Column("model", keep=10),
+    Column("params", keep=5, shrink_to=8),
+    Column("format", keep=8),
+    Column("GB", keep=8, justify="right"),
+    Column("tok/s", keep=9, justify="right"),
+    Column("TTFT s", keep=4, justify="right"),
+    Column("max ctx", keep=3, justify="right"),
+    Column("note", keep=2, shrink_to=10),
+]
 SERVER_RUNTIME = "vllm"
 COUNTS = (1, 2, 4, 8)
 VOLUMES = [10 * 10 ** (i / 4) for i in range(21)]  # 10 … 1,000,000 requests/day
@@ -213,19 +225,11 @@ def fit_cmd(
         _emit({"hardware": device.id, "count": count, "context": context, "models": rows}, output)
         return
     on = f"{count}× {device.name}" if count > 1 else device.name
-    table = Table(title=f"Models that run on {on} ({context:,}-token context), best first")
-    table.add_column("#", justify="right")
-    table.add_column("model", no_wrap=True)
-    table.add_column("params")
-    table.add_column("format", no_wrap=True)
-    for col in ("GB", "tok/s", "TTFT s", "max ctx"):
-        table.add_column(col, justify="right")
-    table.add_column("note")
-    for row in rows:
-        table.add_row(str(row["rank"]), row["model"], row["params"], row["quantization"].removeprefix("gguf-"),
-                      f"{row['memory_gb']:.1f}", _fmt_tps(row["decode_tokens_per_s"]),
-                      f"{row['time_to_first_token_s']:.2f}", f"{row['max_context']:,}", row["note"])
-    console.print(table)
+    cells = [[str(row["rank"]), row["model"], row["params"], row["quantization"].removeprefix("gguf-"),
+              f"{row['memory_gb']:.1f}", _fmt_tps(row["decode_tokens_per_s"]),
+              f"{row['time_to_first_token_s']:.2f}", f"{row['max_context']:,}", row["note"]] for row in rows]
+    console.print(width_table(FIT_COLUMNS, cells, width=console.width,
+                              title=f"Models that run on {on} ({context:,}-token context), best first"))
     if not rows:
         console.print("no open model in the catalog fits this hardware at any quantization its runtime runs")
 
