@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from llmpick import __version__
-from llmpick.catalog.schema import Openness, Task
+from llmpick.catalog.schema import Hardware, Openness, Provider, Task
 from llmpick.engine.result import Recommendation
 from llmpick.errors import EstimateError, ProfileError
 from llmpick.profile import Profile, parse_profile, parse_yaml, profile_to_yaml
@@ -24,6 +24,8 @@ from llmpick.web.schemas import (
     EstimateRequest,
     FitRequest,
     Health,
+    ModelDetailOut,
+    ModelSummaryOut,
     Rerun,
     Validated,
 )
@@ -118,7 +120,7 @@ async def validate(request: Request, st: State) -> Validated:
     return Validated(profile=profile.model_dump(mode="json"), yaml=profile_to_yaml(profile))
 
 
-@router.get("/models", summary="List models, filtered", responses=responses(404))
+@router.get("/models", response_model=list[ModelSummaryOut], summary="List models, filtered", responses=responses(404))
 def list_models(
     st: State,
     openness: Openness | None = None,
@@ -139,17 +141,22 @@ def list_models(
     return [model_summary(m, st.catalog) for m in filter_models(st.catalog, filters)]
 
 
-@router.get("/models/{model_id}", summary="Every fact about a model, with sources and prices", responses=responses(404))
+@router.get(
+    "/models/{model_id}",
+    response_model=ModelDetailOut,
+    summary="Every fact about a model, with sources and prices",
+    responses=responses(404),
+)
 def get_model(model_id: str, st: State) -> dict[str, Any]:
     return model_detail(st.catalog.model(model_id), st.catalog)
 
 
-@router.get("/providers", summary="Providers and their compliance facts")
+@router.get("/providers", response_model=list[Provider], summary="Providers and their compliance facts")
 def providers(st: State) -> list[dict[str, Any]]:
     return [p.model_dump(mode="json") for p in sorted(st.catalog.providers.values(), key=lambda p: p.id)]
 
 
-@router.get("/hardware", summary="Hardware: memory, bandwidth, prices")
+@router.get("/hardware", response_model=list[Hardware], summary="Hardware: memory, bandwidth, prices")
 def hardware(st: State) -> list[dict[str, Any]]:
     return [h.model_dump(mode="json") for h in sorted(st.catalog.hardware.values(), key=lambda h: h.id)]
 
