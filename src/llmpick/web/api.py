@@ -98,18 +98,18 @@ def health(st: State) -> Health:
     responses=responses(404),
 )
 async def recommend(
-    request: Request, response: Response, st: State, top: Annotated[int, Query(ge=1, le=50)] = 5, save: bool = False
+    request: Request, st: State, top: Annotated[int, Query(ge=1, le=50)] = 5, save: bool = False
 ) -> Any:
     """The profile in, the recommendation contract (`llmpick.recommendation/1`) out.
 
     `save=true` keeps a decision record (its URL in `Location`)."""
     profile = await read_profile(request)
-    rec = await run_in_threadpool(service.recommend, st, profile, top)
+    found = await run_in_threadpool(service.answer, st, profile, top)
+    headers = {}
     if save:
-        decision_id = await run_in_threadpool(st.store.save, profile, rec)
-        response.headers["Location"] = f"/api/v1/decisions/{decision_id}"
-        response.headers["X-Decision-Id"] = decision_id
-    return rec.to_json_dict()
+        decision_id = await run_in_threadpool(st.store.save, profile, found.rec)
+        headers = {"Location": f"/api/v1/decisions/{decision_id}", "X-Decision-Id": decision_id}
+    return Response(found.body, media_type="application/json", headers=headers)  # serialised once, when computed
 
 
 @router.post("/validate", response_model=Validated, openapi_extra=PROFILE_BODY, summary="Validate a profile")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Path
@@ -30,7 +31,15 @@ def check_hardware(st: AppState, profile: Profile) -> None:
     check_against_catalog(profile, st.catalog.hardware, "body")
 
 
-def recommend(st: AppState, profile: Profile, top: int = 5) -> Recommendation:
+@dataclass(frozen=True)
+class Answer:
+    """A recommendation and its JSON document, serialised once (a cache hit sends the bytes as they are)."""
+
+    rec: Recommendation
+    body: bytes
+
+
+def answer(st: AppState, profile: Profile, top: int = 5) -> Answer:
     """The engine's answer, from the app's cache when the same profile was asked before (the engine is
     deterministic for a profile, a catalog and a day)."""
     from llmpick.engine import recommend as run_engine
@@ -42,7 +51,16 @@ def recommend(st: AppState, profile: Profile, top: int = 5) -> Recommendation:
         st.catalog.as_of.isoformat(),
         dt.date.today().isoformat(),
     )
-    return st.results.get_or_compute(key, lambda: run_engine(profile, st.catalog, top=top))
+
+    def compute() -> Answer:
+        rec = run_engine(profile, st.catalog, top=top)
+        return Answer(rec, json.dumps(rec.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode())
+
+    return st.results.get_or_compute(key, compute)  # type: ignore[no-any-return]
+
+
+def recommend(st: AppState, profile: Profile, top: int = 5) -> Recommendation:
+    return answer(st, profile, top).rec
 
 
 def cost(st: AppState, profile: Profile, model_id: str | None = None) -> dict[str, Any]:
