@@ -144,3 +144,22 @@ def test_skip_link_is_first_and_moves_focus(browser: Any, server: str) -> None: 
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content"
     context.close()
+
+
+def test_every_model_page_holds_on_a_phone(browser: Any, server: str) -> None:  # noqa: F811
+    """The review found 33 of 139 model pages squeezing their facts into one-character columns."""
+    ids = [m["id"] for m in httpx.get(f"{server}/api/v1/models", timeout=30).json()]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    broken = []
+    for model_id in ids:
+        page.goto(f"{server}/models/{model_id}", wait_until="domcontentloaded")
+        overflow, narrowest, height = page.evaluate(
+            "() => [document.documentElement.scrollWidth - window.innerWidth,"
+            " Math.min(...[...document.querySelectorAll('dl.facts dd')].map(e => e.getBoundingClientRect().width)),"
+            " document.documentElement.scrollHeight]"
+        )
+        if overflow > 1 or narrowest < 60 or height > 12000:
+            broken.append(f"{model_id}: {overflow}px too wide, narrowest fact {narrowest:.0f}px, {height}px tall")
+    context.close()
+    assert len(ids) > 100 and not broken, broken
