@@ -5,6 +5,7 @@
 #     executable_path; `playwright install` is never run: no browser download)
 #   - libcairo2 for PNG export of the charts (cairosvg)
 #   - Python: playwright, schemathesis (OpenAPI fuzzing), cairosvg, httpx
+#   - axe-core (npm) into .ci/axe: the accessibility checks of tests/test_web_browser.py inject axe.min.js
 set -euo pipefail
 VENV="${1:?usage: web-setup.sh VENV}"
 PY="$VENV/bin/python"
@@ -33,5 +34,15 @@ if has playwright && has schemathesis && has cairosvg && has httpx; then
   echo "web-setup: python packages present"
 else
   "$PY" -m pip install --quiet "playwright>=1.45" "schemathesis>=4" "cairosvg>=2.7" "httpx>=0.27"
+fi
+AXE_DIR="$(dirname "$0")/axe"
+if [ -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
+  echo "web-setup: axe-core present"
+elif command -v npm >/dev/null; then
+  mkdir -p "$AXE_DIR"
+  (cd "$AXE_DIR" && npm install --silent --no-audit --no-fund "axe-core@^4.10" >/dev/null)
+  echo "web-setup: axe-core installed into $AXE_DIR"
+else
+  echo "web-setup: WARNING npm is missing (apt-get install npm): the accessibility checks will skip"
 fi
 echo "web-setup: done"

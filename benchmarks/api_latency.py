@@ -1,26 +1,35 @@
-"""Latency of POST /api/v1/recommend under concurrent clients on loopback.
+"""Latency of POST /api/v1/recommend under concurrent clients on loopback, and the CLI's start-up time.
 
-Starts `uvicorn` (the real server, its own process) on 127.0.0.1:<free port> over a throw-away
-SQLite database, sends a bounded number of requests (the shipped presets in turn) from N
-concurrent clients, stops at the count or the time limit, and writes p50/p95 latency, throughput
-and errors into BENCHMARKS.md between <!-- api:start --> and <!-- api:end -->.
+Starts `llmpick serve --workers N` (the real server, its own processes) on 127.0.0.1:<free port> over a
+throw-away SQLite database, then measures, each bounded by a request count and a time limit:
 
-    .venv/bin/python benchmarks/api_latency.py [--clients 20] [--requests 400] [--seconds 120] [--no-write]
+* one request at a time over distinct profiles (nothing cached): the engine's own latency;
+* N concurrent clients sending the shipped presets in turn (repeated profiles: the result cache answers);
+* N concurrent clients sending profiles that all differ (a fresh volume each time: the engine answers);
+
+and the wall time of `llmpick --help` and `llmpick recommend --preset startup` (median of 5). Writes the
+figures into BENCHMARKS.md between <!-- api:start --> and <!-- api:end -->.
+
+    .venv/bin/python benchmarks/api_latency.py [--clients 20] [--workers 2] [--requests 300] [--seconds 90] [--no-write]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import platform
+import resource
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sections import write_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
@@ -37,15 +46,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, db: Path) -> subprocess.Popen[bytes]:
-    code = (
-        "import uvicorn; from llmpick.web.app import create_app; "
-        f"uvicorn.run(create_app({f'sqlite:///{db}'!r}), host='127.0.0.1', port={port}, log_level='warning')"
-    )
-    return subprocess.Popen([sys.executable, "-c", code])
+def start_server(port: int, db: Path, workers: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "llmpick", "serve", "--port", str(port), "--db", f"sqlite:///{db}"]
+    return subprocess.Popen([*command, "--workers", str(workers)], stderr=subprocess.DEVNULL)
 
 
-async def wait_ready(base: str, seconds: float = 30) -> None:
+async def wait_ready(base: str, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
@@ -54,12 +60,37 @@ async def wait_ready(base: str, seconds: float = 30) -> None:
                     return
             except httpx.TransportError:
                 pass
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.2)
     raise SystemExit("the server did not start")
 
 
-async def run(base: str, clients: int, total: int, seconds: float) -> dict[str, object]:
-    bodies = [p.profile.model_dump(mode="json") for p in list_presets()]
+def presets() -> list[dict[str, Any]]:
+    return [p.profile.model_dump(mode="json") for p in list_presets()]
+
+
+_VOLUMES = itertools.count()  # shared by every load, so that no profile is ever sent twice
+
+
+def distinct_profiles() -> Callable[[], dict[str, Any]]:
+    """Every call a profile no one sent before: a preset with a volume of its own (never a cache hit)."""
+    counter = _VOLUMES
+    bodies = presets()
+
+    def next_profile() -> dict[str, Any]:
+        i = next(counter)
+        body = {**bodies[i % len(bodies)]}
+        body["workload"] = {**body.get("workload", {}), "requests_per_day": 1000 + 7 * i}
+        return body
+
+    return next_profile
+
+
+def repeated_profiles() -> Callable[[], dict[str, Any]]:
+    cycle = itertools.cycle(presets())
+    return lambda: next(cycle)
+
+
+async def load(base: str, clients: int, total: int, seconds: float, bodies: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     latencies: list[float] = []
     errors: dict[str, int] = {}
     issued = 0
@@ -68,7 +99,7 @@ async def run(base: str, clients: int, total: int, seconds: float) -> dict[str, 
     async def client_loop(client: httpx.AsyncClient) -> None:
         nonlocal issued
         while issued < total and time.monotonic() < stop_at:
-            body = bodies[issued % len(bodies)]
+            body = bodies()
             issued += 1
             started = time.perf_counter()
             try:
@@ -89,80 +120,137 @@ async def run(base: str, clients: int, total: int, seconds: float) -> dict[str, 
     latencies.sort()
     q = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) >= 2 else latencies * 99
     return {
-        "clients": clients,
         "sent": issued,
         "ok": len(latencies),
         "errors": errors,
-        "wall_s": wall,
-        "p50_ms": q[49] * 1000 if q else None,
-        "p95_ms": q[94] * 1000 if q else None,
-        "mean_ms": statistics.fmean(latencies) * 1000 if latencies else None,
-        "max_ms": latencies[-1] * 1000 if latencies else None,
-        "throughput_rps": len(latencies) / wall if wall else 0.0,
+        "p50_ms": q[49] * 1000,
+        "p95_ms": q[94] * 1000,
+        "max_ms": latencies[-1] * 1000,
+        "rps": len(latencies) / wall if wall else 0.0,
     }
 
 
-def section(result: dict[str, object], single_ms: float) -> str:
-    errors = result["errors"] or {}
-    err_text = "none" if not errors else ", ".join(f"{k}: {v}" for k, v in errors.items())  # type: ignore[union-attr]
-    return "\n".join(
-        [
-            START,
-            "## Web API: `POST /api/v1/recommend` under concurrent clients",
-            "",
-            f"`benchmarks/api_latency.py`, {time.strftime('%Y-%m-%d')}: one uvicorn process on 127.0.0.1, "
-            f"{result['clients']} concurrent clients over loopback, the {len(list_presets())} shipped presets in turn "
-            f"({platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}).",
-            "",
-            "| requests ok / sent | errors | p50 | p95 | mean | max | throughput | one at a time (median) |",
-            "|---|---|---|---|---|---|---|---|",
-            f"| {result['ok']} / {result['sent']} | {err_text} | {result['p50_ms']:.0f} ms | {result['p95_ms']:.0f} ms | "
-            f"{result['mean_ms']:.0f} ms | {result['max_ms']:.0f} ms | {result['throughput_rps']:.1f} req/s | {single_ms:.0f} ms |",
-            "",
-            "The engine is CPU-bound Python, so one process answers about one recommendation at a time: under "
-            "concurrency the latency is mostly queueing (p50 ≈ clients ÷ throughput). More throughput needs more "
-            "worker processes (`uvicorn --workers N` with the app factory), not more threads.",
-            END,
-        ]
-    )
-
-
-async def single(base: str, rounds: int = 1) -> float:
-    """Median latency of one request at a time, over every preset."""
-    bodies = [p.profile.model_dump(mode="json") for p in list_presets()]
+async def one_at_a_time(base: str, count: int) -> dict[str, float]:
+    """Median and p95 of single requests over distinct profiles (each one computed by the engine)."""
+    next_profile = distinct_profiles()
     times = []
     async with httpx.AsyncClient(timeout=120) as client:
-        for body in bodies * rounds:
+        for _ in range(count):
             started = time.perf_counter()
-            (await client.post(f"{base}/api/v1/recommend", json=body)).raise_for_status()
+            (await client.post(f"{base}/api/v1/recommend", json=next_profile())).raise_for_status()
             times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+    times.sort()
+    return {"median_ms": statistics.median(times) * 1000, "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000}
+
+
+def cli_seconds(*args: str, runs: int = 5) -> tuple[float, float]:
+    """Median wall time and CPU time (user + system) of a fresh `llmpick …` process."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "llmpick", *args], check=True, capture_output=True)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server and its worker processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid, *(int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def measured(pid: int, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``run()``'s figures plus the server's CPU time per successful request (less sensitive to a busy machine)."""
+    before = server_cpu_s(pid)
+    result = run()
+    result["cpu_ms"] = (server_cpu_s(pid) - before) / max(result["ok"], 1) * 1000
+    return result
+
+
+def section(workers: int, clients: int, single: dict[str, float], rows: dict[str, dict[str, Any]],
+            cli: dict[str, tuple[float, float]], load_avg: str) -> str:
+    lines = [
+        "## Web API: `POST /api/v1/recommend`, and the CLI's start-up",
+        "",
+        f"`benchmarks/api_latency.py`, {time.strftime('%Y-%m-%d')}: `llmpick serve --workers {workers}` on 127.0.0.1, "
+        f"{clients} concurrent clients over loopback ({platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs shared with other work, load average {load_avg} at the start: treat the figures as "
+        "order of magnitude).",
+        "",
+        f"One request at a time, distinct profiles (the engine every time): median {single['median_ms']:.0f} ms, "
+        f"p95 {single['p95_ms']:.0f} ms.",
+        "",
+        "| load | requests ok / sent | errors | p50 | p95 | max | throughput | server CPU per request |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in rows.items():
+        errors = "none" if not r["errors"] else ", ".join(f"{k}: {v}" for k, v in r["errors"].items())
+        lines.append(
+            f"| {name} | {r['ok']} / {r['sent']} | {errors} | {r['p50_ms']:.0f} ms | {r['p95_ms']:.0f} ms | "
+            f"{r['max_ms']:.0f} ms | {r['rps']:.1f} req/s | {r['cpu_ms']:.1f} ms |"
+        )
+    lines += [
+        "",
+        "| command (fresh process, median of 5) | wall time | CPU time |",
+        "|---|---|---|",
+        *(f"| `llmpick {command}` | {wall:.2f} s | {cpu:.2f} s |" for command, (wall, cpu) in cli.items()),
+        "",
+        "Server CPU per request is the CPU time the server's processes used during the load, divided by the "
+        "requests answered: it depends far less on other work on the machine than the latencies do. "
+        "Repeated profiles are answered from the app's result cache (keyed by the profile, the catalog version, "
+        "its as-of date and the day; 512 entries, least recently used out). Distinct profiles run the engine, "
+        "CPU-bound Python: throughput grows with worker processes (`--workers`, one per core), and under "
+        "concurrency the latency is mostly queueing (p50 ≈ clients ÷ throughput).",
+    ]
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=400, help="stop after this many requests")
-    parser.add_argument("--seconds", type=float, default=120, help="…or after this long")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=300, help="stop each load after this many requests")
+    parser.add_argument("--seconds", type=float, default=90, help="…or after this long")
+    parser.add_argument("--single", type=int, default=30, help="single requests to time")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
+    load_avg = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(port, Path(tmp) / "bench.sqlite")
-        base = f"http://127.0.0.1:{port}"
+        server = start_server(port, Path(tmp) / "bench.sqlite", args.workers)
         try:
             asyncio.run(wait_ready(base))
-            asyncio.run(single(base))  # warm up: catalog and price tables load on first use
-            alone = asyncio.run(single(base, 2))
-            result = asyncio.run(run(base, args.clients, args.requests, args.seconds))
+            # warm every worker (catalog, price tables), and put the presets in each worker's cache
+            asyncio.run(load(base, args.workers * 2, args.workers * 20, 120, distinct_profiles()))
+            asyncio.run(load(base, args.workers * 2, len(presets()) * args.workers * 4, 120, repeated_profiles()))
+            single = asyncio.run(one_at_a_time(base, args.single))
+            rows = {
+                "repeated profiles (presets in turn, cached)": measured(server.pid, lambda: asyncio.run(
+                    load(base, args.clients, args.requests, args.seconds, repeated_profiles()))),
+                "distinct profiles (the engine every time)": measured(server.pid, lambda: asyncio.run(
+                    load(base, args.clients, args.requests, args.seconds, distinct_profiles()))),
+            }
         finally:
             server.terminate()
-            server.wait(timeout=15)
-    text = section(result, alone)
+            server.wait(timeout=30)
+    cli = {"--help": cli_seconds("--help"), "recommend --preset startup": cli_seconds("recommend", "--preset", "startup")}
+    text = section(args.workers, args.clients, single, rows, cli, load_avg)
     print(text)
     if not args.no_write:
-        write_section("api", text.replace(START, "").replace(END, ""), args.output)
+        write_section("api", text, args.output)
         print(f"wrote {args.output}")
 
 

@@ -108,3 +108,14 @@ def test_diff_reports_price_changes_and_added_routes(startup, catalog: Catalog) 
     assert change.route == route_key(first) and change.change_pct == pytest.approx(-50, abs=0.2)
     assert diff.routes_added == [route_key(dropped)]
     assert any("-50.0%" in line for line in diff.summary)
+
+
+def test_a_new_best_route_is_reported_with_both_costs(catalog: Catalog) -> None:
+    fresh = recommend(load_preset("startup"), catalog, top=3)
+    old = fresh.to_json_dict()
+    old["recommendations"] = list(reversed(old["recommendations"]))  # yesterday another route came first
+    old["catalog_version"] = "2000.1.1"
+    diff = diff_results(old, fresh, catalog)
+    assert diff.best_changed
+    first = diff.summary[0]
+    assert first.startswith("new best route: ") and first.count("/month") == 2 and "(was " in first

@@ -20,7 +20,7 @@ PROBLEM = "application/problem+json"
 
 @pytest.fixture()
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite'}")) as c:
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'api.sqlite'}"), base_url="http://localhost") as c:
         yield c
 
 
@@ -137,7 +137,7 @@ def test_decision_create_errors_point_into_the_profile(client: TestClient) -> No
 
 
 def test_body_size_limit(tmp_path: Path) -> None:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'l.sqlite'}", max_body=2048)) as small:
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'l.sqlite'}", max_body=2048), base_url="http://localhost") as small:
         r = small.post("/api/v1/validate", content=b"x" * 4096, headers={"content-type": "application/json"})
         assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
 
@@ -152,7 +152,7 @@ def test_body_size_limit(tmp_path: Path) -> None:
 def test_cross_site_writes_are_refused(client: TestClient) -> None:
     r = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "https://evil.example"})
     assert r.status_code == 403
-    same = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "http://testserver"})
+    same = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "http://localhost"})
     assert same.status_code == 200
 
 
@@ -181,3 +181,23 @@ def test_cost(client: TestClient) -> None:
     assert unknown.status_code == 404 and unknown.headers["content-type"] == PROBLEM
     bad = client.post("/api/v1/cost", json={"profile": {"name": "x", "tasks": ["text"], "workload": {"input_tokens": -1}}})
     assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "profile.workload.input_tokens"
+
+
+def test_openapi_types_profiles_and_catalog_responses(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    for body in ("CostRequest", "DecisionCreate"):
+        assert schemas[body]["properties"]["profile"]["$ref"] == "#/components/schemas/Profile"
+    for path in ("/api/v1/models", "/api/v1/models/{model_id}", "/api/v1/providers", "/api/v1/hardware"):
+        assert "schema" in spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"], path
+    workload = schemas["Workload"]["properties"]["requests_per_day"]
+    assert workload["maximum"] == 1e9
+
+
+def test_rerun_diff_reports_cost_and_no_standing_deprecation(client: TestClient) -> None:
+    location = client.post("/api/v1/decisions", json={"profile": startup(), "top": 3}).headers["location"]
+    diff = client.post(f"{location}/rerun").json()["diff"]
+    assert diff["models_changed"] == [] and diff["summary"] == [
+        "nothing changed: same routes, same costs, no model retired"
+    ]
+    assert diff["old_best_usd"] == diff["new_best_usd"] is not None

@@ -16,9 +16,11 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 
 from llmpick.web.app import create_app
+from llmpick.web.security import Access
 
 _DB = Path(tempfile.mkdtemp(prefix="llmpick-fuzz-")) / "fuzz.sqlite"
-app = create_app(f"sqlite:///{_DB}")
+# schemathesis's ASGI client sends Host: testserver; the Host check itself is tested in test_web_security
+app = create_app(f"sqlite:///{_DB}", access=Access(allowed_hosts=frozenset({"testserver", "localhost"})))
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 
 

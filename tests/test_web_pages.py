@@ -29,7 +29,7 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture()
 def client(db_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(db_url)) as c:
+    with TestClient(create_app(db_url), base_url="http://localhost") as c:
         yield c
 
 
@@ -162,10 +162,10 @@ def test_decisions_list_rerun_delete(client: TestClient) -> None:
 
 
 def test_decisions_survive_a_restart(db_url: str) -> None:
-    with TestClient(create_app(db_url)) as first:
+    with TestClient(create_app(db_url), base_url="http://localhost") as first:
         location = submit(first, load_preset("startup"))
     dispose_engines()  # as if the process had ended
-    with TestClient(create_app(db_url)) as second:
+    with TestClient(create_app(db_url), base_url="http://localhost") as second:
         page = second.get(location)
         assert page.status_code == 200 and 'data-verdict="openness"' in page.text
         assert second.get("/api/v1/decisions").json()["total"] == 1
@@ -180,8 +180,14 @@ def test_catalog_pages(client: TestClient) -> None:
     assert client.get("/models/gpt-17").status_code == 404
     compare = client.get("/compare", params=[("ids", "qwen3-30b-a3b"), ("ids", "gpt-5-mini"), ("ids", "gemma-4-31b-it")])
     assert compare.status_code == 200 and 'id="comparison"' in compare.text and "Context window" in compare.text
-    one = client.get("/compare", params={"ids": "qwen3-30b-a3b"})
-    assert one.status_code == 422 and "choose 2 to 4" in one.text
+    one = client.get("/compare", params={"ids": "qwen3-30b-a3b"})  # "Compare with…" on a model page
+    assert one.status_code == 200 and "Pick one to three more" in one.text
+    assert '<option value="qwen3-30b-a3b" selected>' in one.text
+    commas = client.get("/compare?ids=qwen3-30b-a3b,gpt-5-mini")  # the documented link form
+    assert commas.status_code == 200 and 'id="comparison"' in commas.text
+    five = ",".join(list(client.app.state.llmpick.catalog.models)[:5])  # type: ignore[attr-defined]
+    assert client.get(f"/compare?ids={five}").status_code == 422
+    assert client.get("/compare?ids=nope,gpt-5-mini").status_code == 422
     assert "l40s" in client.get("/hardware").text
     assert 'id="endpoints"' in client.get("/api").text
 
@@ -201,3 +207,34 @@ def test_static_assets_come_from_the_package(client: TestClient) -> None:
         assert ref.startswith(("/", "#", "?")), ref  # nothing from another host
     for asset in ("/static/app.css", "/static/app.js", "/static/report.css", "/static/favicon.svg"):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_models_list_sorts_by_any_column_with_a_quality_column(client: TestClient) -> None:
+    page = client.get("/models", params={"sort": "quality", "order": "desc"}).text
+    assert 'aria-sort="descending"' in page and ">Quality" in page
+    scores = [float(x) for x in re.findall(r'<td class="num" title="[^"]*">(\d\.\d\d)', page)]
+    assert len(scores) > 20 and scores == sorted(scores, reverse=True)
+    by_name = client.get("/models", params={"sort": "name", "task": "code"}).text
+    assert "task=code" in by_name  # sort links keep the filters
+
+
+def test_model_pages_read_as_facts_and_link_only_urls(client: TestClient) -> None:
+    page = client.get("/models/qwen3-30b-a3b").text
+    assert 'class="facts"' in page and "True" not in page and "False" not in page
+    for href in re.findall(r'href="([^"]+)"', page):
+        assert href.startswith(("/", "https://", "http://", "#")) and " " not in href, href
+
+
+def test_result_page_source_links_are_urls(client: TestClient) -> None:
+    r = client.post("/recommend", data={"name": "links", "tasks": "text"}, follow_redirects=True)
+    assert r.status_code == 200
+    for href in re.findall(r'href="([^"]+)"', r.text):
+        assert href.startswith(("/", "https://", "http://", "#")) and " " not in href, href
+
+
+def test_decision_buttons_have_distinct_names(client: TestClient) -> None:
+    for name in ("first", "second"):
+        client.post("/api/v1/decisions", json={"profile": {"name": name, "tasks": ["text"]}, "top": 1})
+    page = client.get("/decisions").text
+    labels = re.findall(r'aria-label="(Re-run [^"]+)"', page)
+    assert len(labels) == 2 and len(set(labels)) == 2 and "<th></th>" not in page

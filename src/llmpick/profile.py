@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmpick.catalog.schema import Task
 from llmpick.errors import ProfileError
-from llmpick.yamlio import load_yaml
+from llmpick.yamlio import echo, load_yaml
 
 
 class Section(BaseModel):
@@ -98,23 +98,23 @@ class Workload(Section):
         description="who the service answers: personal | internal | customer-facing; null: judged from the volume "
         "and concurrency (decides which hardware suits it and whether it needs a spare server)",
     )
-    requests_per_day: float = Field(1000, ge=0, description="average requests a day")
-    input_tokens: int = Field(1000, ge=0, description="prompt tokens per request, RAG context included")
-    output_tokens: int = Field(300, ge=0, description="generated tokens per request")
-    peak_concurrency: int = Field(4, ge=1, description="requests in flight at the busiest moment")
+    requests_per_day: float = Field(1000, ge=0, le=1e9, description="average requests a day")
+    input_tokens: int = Field(1000, ge=0, le=100_000_000, description="prompt tokens per request, RAG context included")
+    output_tokens: int = Field(300, ge=0, le=10_000_000, description="generated tokens per request")
+    peak_concurrency: int = Field(4, ge=1, le=1_000_000, description="requests in flight at the busiest moment")
     context_tokens: int | None = Field(
-        None, ge=1, description="longest context a request needs (default: input + output)"
+        None, ge=1, le=100_000_000, description="longest context a request needs (default: input + output)"
     )
     hours_per_day: float = Field(24, gt=0, le=24, description="hours a day the service must be up")
     cacheable_input_fraction: float = Field(
         0.0, ge=0, le=1, description="share of input tokens a prompt cache can serve"
     )
     batch_fraction: float = Field(0.0, ge=0, le=1, description="share of requests that can wait for a batch API")
-    audio_minutes_per_request: float = Field(1.0, ge=0, description="speech-to-text: audio minutes per request")
+    audio_minutes_per_request: float = Field(1.0, ge=0, le=10_000, description="speech-to-text: audio minutes per request")
     characters_per_request: int | None = Field(
-        None, ge=0, description="text-to-speech: characters spoken per request (default: 4 per output token)"
+        None, ge=0, le=10_000_000, description="text-to-speech: characters spoken per request (default: 4 per output token)"
     )
-    images_per_request: float = Field(1.0, ge=0, description="image generation: images per request")
+    images_per_request: float = Field(1.0, ge=0, le=1_000, description="image generation: images per request")
 
     @property
     def needed_context(self) -> int:
@@ -147,8 +147,8 @@ class Customization(Section):
 
 
 class Budget(Section):
-    monthly_usd: float | None = Field(None, ge=0, description="running cost ceiling a month; null = no limit")
-    upfront_usd: float | None = Field(None, ge=0, description="hardware you may buy up front; null = no limit")
+    monthly_usd: float | None = Field(None, ge=0, le=1e12, description="running cost ceiling a month; null = no limit")
+    upfront_usd: float | None = Field(None, ge=0, le=1e12, description="hardware you may buy up front; null = no limit")
 
 
 class Team(Section):
@@ -283,8 +283,8 @@ def _describe(error: Any) -> str:
         return f"{field}: required field is missing"
     if kind in ("enum", "literal_error"):
         expected = error.get("ctx", {}).get("expected", "")
-        return f"{field}: {error['input']!r} is not allowed (allowed: {expected.replace(chr(39), '')})"
-    return f"{field}: {error['msg']} (got {error.get('input')!r})"
+        return f"{field}: {echo(error['input'])} is not allowed (allowed: {expected.replace(chr(39), '')})"
+    return f"{field}: {error['msg']} (got {echo(error.get('input'))})"
 
 
 def _allowed_keys(location: tuple[Any, ...]) -> list[str]:

@@ -25,6 +25,18 @@ from llmpick.cli.common import (
     reports_errors,
     write_output,
 )
+from llmpick.render.columns import Column, width_table
+
+MODEL_COLUMNS = [  # ids are never cut (they are what you type); the rest give way at narrow widths
+    Column("id", keep=10),
+    Column("openness", keep=8),
+    Column("licence", keep=4, shrink_to=12),
+    Column("tasks", keep=6, shrink_to=10),
+    Column("params (B)", keep=7, justify="right", shrink_to=10),
+    Column("context", keep=5, justify="right"),
+    Column("released", keep=2),
+    Column("status", keep=3),
+]
 
 catalog_app = typer.Typer(help="Browse the catalog: models, their facts and their sources.", no_args_is_help=True)
 quality_cli.register(catalog_app)
@@ -123,9 +135,7 @@ def list_models(
     if output_format is OutputFormat.JSON:
         write_output(json.dumps([model_summary(m, catalog) for m in models], indent=2), None)
         return
-    table = Table(title=f"{len(models)} models (catalog {catalog.version}, as of {catalog.as_of})")
-    for col in ("id", "openness", "licence", "tasks", "params (B)", "context", "released", "status"):
-        table.add_column(col, overflow="fold")
+    rows = []
     for m in models:
         s = model_summary(m, catalog)
         params = (
@@ -138,17 +148,13 @@ def list_models(
                 else ""
             )
         )
-        table.add_row(
-            m.id,
-            s["openness"],
-            s["license"],
-            ", ".join(s["tasks"]),
-            params,
-            f"{s['context_window'] or ''}",
-            s["release_date"] or "",
-            s["status"],
-        )
-    Console().print(table)
+        context = f"{s['context_window']:,}" if s["context_window"] else ""
+        rows.append([m.id, s["openness"], s["license"], ", ".join(s["tasks"]), params, context,
+                     s["release_date"] or "", s["status"]])
+    console = Console()
+    table = width_table(MODEL_COLUMNS, rows, width=console.width,
+                        title=f"{len(models)} models (catalog {catalog.version}, as of {catalog.as_of})")
+    console.print(table)
 
 
 @catalog_app.command("show")

@@ -18,6 +18,7 @@ from llmpick.engine import quality
 from llmpick.engine.policy import load_policy
 from llmpick.errors import EstimateError
 from llmpick.profile import check_against_catalog, load_profile
+from llmpick.render.columns import Column, width_table
 from llmpick.sizing.detect import Machine, detect, match_catalog
 from llmpick.sizing.finetune import METHODS, finetune_estimate, hardware_that_can_finetune
 from llmpick.sizing.ids import UnknownChoiceError, normalize_hardware, normalize_kv, normalize_quant, normalize_runtime
@@ -27,9 +28,18 @@ from llmpick.sizing.specs import HARDWARE_KINDS, DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate, best_fit, estimate
 
 console = Console(highlight=False)
-SERVER_RUNTIME = "vllm"
-COUNTS = (1, 2, 4, 8)
-VOLUMES = [10 * 10 ** (i / 4) for i in range(21)]  # 10 … 1,000,000 requests/day
+FIT_COLUMNS = [  # `fit` at any terminal width: model ids whole, the note and context limit give way first
+    Column("#", keep=9, justify="right"),
+    Column("model", keep=10),
+    Column("params", keep=5, shrink_to=8),
+    Column("quality", keep=7, shrink_to=10),
+    Column("format", keep=8),
+    Column("GB", keep=8, justify="right"),
+    Column("tok/s", keep=9, justify="right"),
+    Column("TTFT s", keep=4, justify="right"),
+    Column("max ctx", keep=3, justify="right"),
+    Column("note", keep=2, shrink_to=10),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -225,21 +235,13 @@ def fit_cmd(
         _emit({"hardware": device.id, "count": count, "context": context, "models": rows}, output)
         return
     on = f"{count}× {device.name}" if count > 1 else device.name
-    table = Table(title=f"Models that run on {on} ({context:,}-token context), best first")
-    table.add_column("#", justify="right")
-    table.add_column("model", no_wrap=True)
-    table.add_column("params")
-    table.add_column("quality")
-    table.add_column("format", no_wrap=True)
-    for col in ("GB", "tok/s", "TTFT s", "max ctx"):
-        table.add_column(col, justify="right")
-    table.add_column("note")
-    for row in rows:
-        quality_text = f"{row['quality']:.2f} {row['quality_tier']}" if row["quality"] is not None else "unrated"
-        table.add_row(str(row["rank"]), row["model"], row["params"], quality_text, row["quantization"].removeprefix("gguf-"),
-                      f"{row['memory_gb']:.1f}", _fmt_tps(row["decode_tokens_per_s"]),
-                      f"{row['time_to_first_token_s']:.2f}", f"{row['max_context']:,}", row["note"])
-    console.print(table)
+    cells = [[str(row["rank"]), row["model"], row["params"],
+              f"{row['quality']:.2f} {row['quality_tier']}" if row["quality"] is not None else "unrated",
+              row["quantization"].removeprefix("gguf-"),
+              f"{row['memory_gb']:.1f}", _fmt_tps(row["decode_tokens_per_s"]),
+              f"{row['time_to_first_token_s']:.2f}", f"{row['max_context']:,}", row["note"]] for row in rows]
+    console.print(width_table(FIT_COLUMNS, cells, width=console.width,
+                              title=f"Models that run on {on} ({context:,}-token context), best first"))
     if not rows:
         console.print("no open model in the catalog fits this hardware at any quantization its runtime runs")
 

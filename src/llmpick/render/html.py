@@ -6,6 +6,7 @@ The same building blocks (templates/_result.html, templates/report.css) render t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -93,7 +94,17 @@ def environment() -> Any:
     return env
 
 
+_URL = re.compile(r"https?://[^\s;,<>\"']+")
+
+
+def source_href(text: str) -> str | None:
+    """The web address in a source note ('genai-prices 0.2.3 (openai/x); https://…' → 'https://…'), if any."""
+    found = _URL.search(str(text))
+    return found.group(0).rstrip(").") if found else None
+
+
 def add_filters(env: Any) -> None:
+    env.filters["source_href"] = source_href
     env.filters["money"] = money
     env.filters["speed"] = speed
     env.filters["where"] = where

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from llmpick.engine.result import Route
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing llmpick.engine would load the whole engine for `llmpick decisions --help`
+    from llmpick.engine.result import Route
 
 
 def money(value: float | None) -> str:

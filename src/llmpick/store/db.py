@@ -40,12 +40,20 @@ def resolve_url(url: str | None = None) -> str:
     return f"sqlite:///{default_db_path()}"
 
 
+_SECRET_PARAMS = ("password", "passwd", "pwd", "secret", "token", "key", "sslpassword", "passfile")
+
+
 def safe_url(url: str) -> str:
-    """The URL with any password masked, for messages."""
+    """The URL with any password masked, in the user part and in query parameters (``?password=``)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except ArgumentError:
         return "<invalid database URL>"
+    query = {
+        name: ("***" if any(secret in name.lower() for secret in _SECRET_PARAMS) else value)
+        for name, value in parsed.query.items()
+    }
+    return parsed.set(query=query).render_as_string(hide_password=True)
 
 
 def get_engine(url: str | None = None) -> Engine:

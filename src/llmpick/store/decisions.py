@@ -84,17 +84,30 @@ class Decision(DecisionSummary):
 _SUMMARY_COLUMNS = [c for c in decisions.c if c.name not in ("profile_json", "result_json")]
 
 
+class ReadOnlyStore(StoreError):
+    """A write to a store opened read-only (``llmpick serve --read-only``)."""
+
+    def __init__(self) -> None:
+        super().__init__("this llmpick instance is read-only: decisions cannot be saved, changed or deleted")
+
+
 class DecisionStore:
     """Decisions in one database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
+        self.read_only = read_only
 
     @classmethod
-    def open(cls, db_url: str | None = None) -> DecisionStore:
-        return cls(get_engine(db_url))
+    def open(cls, db_url: str | None = None, *, read_only: bool = False) -> DecisionStore:
+        return cls(get_engine(db_url), read_only=read_only)
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyStore()
 
     def save(self, profile: Profile, rec: Recommendation, name: str | None = None) -> str:
+        self._writable()
         decision_id = uuid.uuid4().hex[:12]
         result_json = json.dumps(rec.to_json_dict(), ensure_ascii=False, sort_keys=True)
         best, cost = summarise(result_json)
@@ -117,10 +130,13 @@ class DecisionStore:
 
     def list(self, *, limit: int = 100, offset: int = 0, search: str | None = None) -> list[DecisionSummary]:
         query = select(*_SUMMARY_COLUMNS).order_by(decisions.c.created_at.desc(), decisions.c.id)
-        if search:
-            like = f"%{search.lower()}%"
+        if search:  # a literal search: autoescape makes % and _ match themselves
+            needle = search.lower()
             query = query.where(
-                or_(func.lower(decisions.c.name).like(like), func.lower(decisions.c.best_route).like(like))
+                or_(
+                    func.lower(decisions.c.name).contains(needle, autoescape=True),
+                    func.lower(decisions.c.best_route).contains(needle, autoescape=True),
+                )
             )
         with self.engine.connect() as conn:
             rows = conn.execute(query.limit(limit).offset(offset)).mappings().all()
@@ -143,6 +159,7 @@ class DecisionStore:
         )
 
     def delete(self, decision_id: str) -> None:
+        self._writable()
         with self.engine.begin() as conn:
             if conn.execute(delete(decisions).where(decisions.c.id == decision_id)).rowcount == 0:
                 raise DecisionNotFound(decision_id)

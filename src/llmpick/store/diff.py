@@ -31,6 +31,8 @@ class Diff(BaseModel):
     old_best: str | None
     new_best: str | None
     best_changed: bool
+    old_best_usd: float | None = Field(None, description="monthly cost of the old best route")
+    new_best_usd: float | None = Field(None, description="monthly cost of the new best route")
     price_changes: list[PriceChange] = Field(default_factory=list)
     models_changed: list[ModelStatusChange] = Field(default_factory=list)
     routes_added: list[str] = Field(default_factory=list)
@@ -75,13 +77,16 @@ def diff_results(old: dict[str, Any], new: Recommendation, catalog: Catalog, *, 
             PriceChange(route=key, old_usd=before, new_usd=after, change_pct=None if pct is None else round(pct, 1))
         )
     prices.sort(key=lambda p: -abs(p.change_pct or 0))
-    changed = _model_changes(old, catalog)
+    same_catalog = (old.get("catalog_version"), old.get("catalog_as_of")) == (new.catalog_version, new.catalog_as_of)
+    changed = [] if same_catalog else _model_changes(old, catalog)  # a standing deprecation is no change
     diff = Diff(
         old_catalog=f"{old.get('catalog_version', '?')} ({old.get('catalog_as_of', '?')})",
         new_catalog=f"{new.catalog_version} ({new.catalog_as_of})",
         old_best=old_best,
         new_best=new_best,
         best_changed=old_best != new_best,
+        old_best_usd=old_routes[old_best].get("monthly_cost_usd") if old_best else None,
+        new_best_usd=new_routes[new_best].get("monthly_cost_usd") if new_best else None,
         price_changes=prices,
         models_changed=changed,
         routes_added=[k for k in new_routes if k not in old_routes],
@@ -122,7 +127,10 @@ def _model_changes(old: dict[str, Any], catalog: Catalog) -> list[ModelStatusCha
 def _summary(diff: Diff) -> list[str]:
     lines: list[str] = []
     if diff.best_changed:
-        lines.append(f"new best route: {diff.new_best or 'none'} (was {diff.old_best or 'none'})")
+        lines.append(
+            f"new best route: {diff.new_best or 'none'}{_cost(diff.new_best, diff.new_best_usd)} "
+            f"(was {diff.old_best or 'none'}{_cost(diff.old_best, diff.old_best_usd)})"
+        )
     lines += [m.note for m in diff.models_changed]
     for p in diff.price_changes:
         if p.change_pct is None:
@@ -134,6 +142,10 @@ def _summary(diff: Diff) -> list[str]:
     if not lines:
         lines.append("nothing changed: same routes, same costs, no model retired")
     return lines
+
+
+def _cost(route: str | None, usd: float | None) -> str:
+    return f" at {_usd(usd)}/month" if route else ""
 
 
 def _usd(value: float | None) -> str:

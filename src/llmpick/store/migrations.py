@@ -110,9 +110,19 @@ def _version(conn: Connection) -> int:
     return max(versions, default=0)
 
 
+_LOCK_ID = 0x6C6C6D70  # "llmp": the advisory lock that lets one process at a time migrate a PostgreSQL database
+
+
+def _serialise(conn: Connection) -> None:
+    """On PostgreSQL, hold a transaction-scoped lock, so that workers starting together migrate one by one."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+
+
 def migrate(engine: Engine) -> list[int]:
     """Apply every migration newer than the database; returns the versions applied."""
     with engine.begin() as conn:
+        _serialise(conn)
         schema_table.create(conn, checkfirst=True)
         found = _version(conn)
     if found > LATEST:
@@ -124,6 +134,7 @@ def migrate(engine: Engine) -> list[int]:
     applied: list[int] = []
     for step in MIGRATIONS:
         with engine.begin() as conn:
+            _serialise(conn)
             if _version(conn) >= step.version:
                 continue
             step.apply(conn)

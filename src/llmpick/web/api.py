@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from llmpick import __version__
-from llmpick.catalog.schema import Openness, Task
+from llmpick.catalog.schema import Hardware, Openness, Provider, Task
 from llmpick.engine.result import Recommendation
 from llmpick.errors import EstimateError, ProfileError
 from llmpick.profile import Profile, parse_profile, parse_yaml, profile_to_yaml
@@ -24,10 +24,13 @@ from llmpick.web.schemas import (
     EstimateRequest,
     FitRequest,
     Health,
+    ModelDetailOut,
+    ModelSummaryOut,
     Rerun,
     Validated,
 )
 from llmpick.web.state import AppState, state
+from llmpick.yamlio import MAX_DEPTH, echo
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=responses(400, 413, 422))
 State = Annotated[AppState, Depends(state)]
@@ -50,11 +53,23 @@ async def read_profile(request: Request) -> Profile:
     if "yaml" in request.headers.get("content-type", ""):
         data = parse_yaml(raw.decode("utf-8", errors="replace"), "body")
     else:
-        try:
-            data = json.loads(raw or b"null")
-        except ValueError as exc:
-            raise ProfileError([f"body: not valid JSON ({exc.__class__.__name__})"], "body") from None
+        data = parse_json(raw)
     return parse_profile(data, "body")
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON with the limits YAML has: no NaN/Infinity, numbers within bounds, bounded nesting."""
+    try:
+        data = json.loads(raw or b"null", parse_constant=_no_constant)
+    except RecursionError:
+        raise ProfileError([f"nested more than {MAX_DEPTH} levels deep"], "body") from None
+    except ValueError as exc:
+        raise ProfileError([f"not valid JSON ({echo(str(exc), 120)})"], "body") from None
+    return service.checked(data, "body")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number (numbers must be finite)")
 
 
 @router.get("/health", response_model=Health)
@@ -83,18 +98,18 @@ def health(st: State) -> Health:
     responses=responses(404),
 )
 async def recommend(
-    request: Request, response: Response, st: State, top: Annotated[int, Query(ge=1, le=50)] = 5, save: bool = False
+    request: Request, st: State, top: Annotated[int, Query(ge=1, le=50)] = 5, save: bool = False
 ) -> Any:
     """The profile in, the recommendation contract (`llmpick.recommendation/1`) out.
 
     `save=true` keeps a decision record (its URL in `Location`)."""
     profile = await read_profile(request)
-    rec = await run_in_threadpool(service.recommend, st, profile, top)
+    found = await run_in_threadpool(service.answer, st, profile, top)
+    headers = {}
     if save:
-        decision_id = await run_in_threadpool(st.store.save, profile, rec)
-        response.headers["Location"] = f"/api/v1/decisions/{decision_id}"
-        response.headers["X-Decision-Id"] = decision_id
-    return rec.to_json_dict()
+        decision_id = await run_in_threadpool(st.store.save, profile, found.rec)
+        headers = {"Location": f"/api/v1/decisions/{decision_id}", "X-Decision-Id": decision_id}
+    return Response(found.body, media_type="application/json", headers=headers)  # serialised once, when computed
 
 
 @router.post("/validate", response_model=Validated, openapi_extra=PROFILE_BODY, summary="Validate a profile")
@@ -105,7 +120,7 @@ async def validate(request: Request, st: State) -> Validated:
     return Validated(profile=profile.model_dump(mode="json"), yaml=profile_to_yaml(profile))
 
 
-@router.get("/models", summary="List models, filtered", responses=responses(404))
+@router.get("/models", response_model=list[ModelSummaryOut], summary="List models, filtered", responses=responses(404))
 def list_models(
     st: State,
     openness: Openness | None = None,
@@ -126,17 +141,22 @@ def list_models(
     return [model_summary(m, st.catalog) for m in filter_models(st.catalog, filters)]
 
 
-@router.get("/models/{model_id}", summary="Every fact about a model, with sources and prices", responses=responses(404))
+@router.get(
+    "/models/{model_id}",
+    response_model=ModelDetailOut,
+    summary="Every fact about a model, with sources and prices",
+    responses=responses(404),
+)
 def get_model(model_id: str, st: State) -> dict[str, Any]:
     return model_detail(st.catalog.model(model_id), st.catalog)
 
 
-@router.get("/providers", summary="Providers and their compliance facts")
+@router.get("/providers", response_model=list[Provider], summary="Providers and their compliance facts")
 def providers(st: State) -> list[dict[str, Any]]:
     return [p.model_dump(mode="json") for p in sorted(st.catalog.providers.values(), key=lambda p: p.id)]
 
 
-@router.get("/hardware", summary="Hardware: memory, bandwidth, prices")
+@router.get("/hardware", response_model=list[Hardware], summary="Hardware: memory, bandwidth, prices")
 def hardware(st: State) -> list[dict[str, Any]]:
     return [h.model_dump(mode="json") for h in sorted(st.catalog.hardware.values(), key=lambda h: h.id)]
 
@@ -159,7 +179,7 @@ def fit(body: FitRequest, st: State) -> dict[str, Any]:
 @router.post("/cost", summary="Monthly cost of every suitable route at a profile's workload", responses=responses(404))
 async def cost(body: CostRequest, st: State) -> dict[str, Any]:
     """What `llmpick cost` reports: routes with their cost breakdown, the break-even volume, the assumptions."""
-    profile = parse_profile(body.profile, "body.profile")
+    profile = parse_profile(service.checked(body.profile, "body.profile"), "body.profile")
     try:
         service.check_hardware(st, profile)
     except ProfileError as exc:
@@ -186,7 +206,7 @@ def list_decisions(
     responses=responses(404),
 )
 async def create_decision(body: DecisionCreate, response: Response, st: State) -> Any:
-    profile = parse_profile(body.profile, "body.profile")
+    profile = parse_profile(service.checked(body.profile, "body.profile"), "body.profile")
     try:
         rec = await run_in_threadpool(service.recommend, st, profile, body.top)
     except ProfileError as exc:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 
@@ -18,11 +21,11 @@ from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.loader import load_active_catalog
 from llmpick.errors import LlmpickError
 from llmpick.profile import Profile
-from llmpick.store.db import resolve_url, safe_url
+from llmpick.store.db import resolve_url
 from llmpick.store.decisions import DecisionStore
 from llmpick.web import api, pages
 from llmpick.web.problems import problem, to_problem
-from llmpick.web.security import DEFAULT_MAX_BODY, Guard
+from llmpick.web.security import TOKEN_ENV, Access, Guard
 from llmpick.web.state import AppState
 from llmpick.web.templating import templates
 
@@ -30,9 +33,19 @@ log = logging.getLogger("llmpick.web")
 
 
 def create_app(
-    db_url: str | None = None, catalog: Catalog | None = None, *, max_body: int = DEFAULT_MAX_BODY
+    db_url: str | None = None,
+    catalog: Catalog | None = None,
+    *,
+    access: Access | None = None,
+    max_body: int | None = None,
 ) -> FastAPI:
-    """A new app over the decision database at ``db_url`` (default: $LLMPICK_DB, else the user data folder)."""
+    """A new app over the decision database at ``db_url`` (default: $LLMPICK_DB, else the user data folder).
+
+    ``access`` says which Host names it answers to and which token guards it (default: loopback names only,
+    no token); ``max_body`` overrides its body limit."""
+    access = access or Access()
+    if max_body is not None:
+        access = replace(access, max_body=max_body)
     url = resolve_url(db_url)
     app = FastAPI(
         title="llmpick",
@@ -45,9 +58,9 @@ def create_app(
     )
     app.state.llmpick = AppState(
         catalog=catalog or load_active_catalog(),
-        store=DecisionStore.open(url),
+        store=DecisionStore.open(url, read_only=access.read_only),
         templates=templates(),
-        db_label=safe_url(url),
+        access=access,
     )
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -55,18 +68,39 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _errors(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(Guard, max_body=max_body)
+    app.add_middleware(Guard, access=access)
     return app
+
+
+CONFIG_ENV = "LLMPICK_WEB_CONFIG"
+
+
+def app_from_env() -> FastAPI:
+    """The app factory uvicorn's worker processes call (``llmpick serve --workers N``): the settings come
+    from $LLMPICK_WEB_CONFIG (JSON, written by `serve`), the token from $LLMPICK_TOKEN."""
+    config = json.loads(os.environ.get(CONFIG_ENV) or "{}")
+    access = Access(
+        allowed_hosts=frozenset(config.get("allowed_hosts") or Access().allowed_hosts),
+        token=os.environ.get(TOKEN_ENV) or None,
+        token_reads=bool(config.get("token_reads")),
+        read_only=bool(config.get("read_only")),
+    )
+    return create_app(config.get("db"), access=access)
 
 
 def _errors(app: FastAPI) -> None:
     async def handle(request: Request, exc: Exception) -> Response:
-        if not isinstance(exc, LlmpickError | RequestValidationError | StarletteHTTPException):
+        if not isinstance(exc, LlmpickError | RequestValidationError | StarletteHTTPException | RecursionError):
             log.exception("unexpected error on %s %s", request.method, request.url.path)
         if not request.url.path.startswith("/api/"):
-            return pages.error_page(request, exc)
+            page = pages.error_page(request, exc)
+            if isinstance(exc, StarletteHTTPException):
+                page.headers.update(exc.headers or {})
+            return page
         if isinstance(exc, StarletteHTTPException):
-            return problem(exc.status_code, _title(exc.status_code), str(exc.detail), instance=request.url.path)
+            response = problem(exc.status_code, _title(exc.status_code), str(exc.detail), instance=request.url.path)
+            response.headers.update(exc.headers or {})  # 405 keeps its Allow
+            return response
         return to_problem(request, exc)
 
     for kind in (LlmpickError, RequestValidationError, StarletteHTTPException, Exception):
@@ -92,5 +126,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     for name, definition in profile_schema.pop("$defs", {}).items():
         schemas.setdefault(name, definition)
     schemas["Profile"] = profile_schema
+    for body in ("CostRequest", "DecisionCreate"):  # read as a mapping (errors name each field), typed in the spec
+        if body in schemas:
+            described = schemas[body]["properties"]["profile"].get("description", "a requirements profile")
+            schemas[body]["properties"]["profile"] = {"$ref": "#/components/schemas/Profile", "description": described}
     app.openapi_schema = spec
     return spec

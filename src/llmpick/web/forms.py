@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from llmpick.profile import GpuPool, Profile
+from llmpick.yamlio import number_problem
 
 Kind = Literal["text", "int", "float", "bool", "select", "multi", "list", "gpus", "device"]
 
@@ -215,12 +216,23 @@ def _read(form: FormLike, f: FormField) -> Any:
         if not model:
             return None
         memory = str(form.get(f"{f.path}.memory_gb") or "").strip()
-        return {"model": model, "memory_gb": memory or None}
+        return {"model": model, "memory_gb": _out_of_bounds(memory) if memory else None}
     raw = form.get(f.path)
     text = "" if raw is None else str(raw).strip()
     if text == "":
         return None if f.optional else (_OMIT if not f.required else "")
+    if f.kind in ("int", "float"):
+        return _out_of_bounds(text)
     return text
+
+
+def _out_of_bounds(text: str) -> Any:
+    """'inf', 'nan' or '1e308' as the number it is, so the input limits name the field; else the text."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if number_problem(number) else text
 
 
 def values_of(data: dict[str, Any]) -> dict[str, Any]:

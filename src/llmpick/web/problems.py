@@ -99,8 +99,10 @@ def to_problem(request: Request, exc: Exception) -> ProblemResponse:
             errors=profile_problems(exc, prefix),
             instance=path,
         )
-    from llmpick.store.decisions import DecisionNotFound
+    from llmpick.store.decisions import DecisionNotFound, ReadOnlyStore
 
+    if isinstance(exc, ReadOnlyStore):
+        return problem(403, "Read-only instance", str(exc), kind="read-only", instance=path)
     if isinstance(exc, DecisionNotFound):
         return problem(404, "Decision not found", str(exc), kind="not-found", instance=path)
     if isinstance(exc, UnknownIdError):
@@ -116,6 +118,15 @@ def to_problem(request: Request, exc: Exception) -> ProblemResponse:
         field = split_problem(str(exc))
         field.path = field.path.lstrip("-").replace("-", "_")
         return problem(422, "Impossible estimate", str(exc), kind="invalid-estimate", errors=[field], instance=path)
+    if isinstance(exc, RecursionError):  # a body nested deeper than Python's parser goes
+        return problem(
+            422,
+            "Invalid request",
+            "the body is nested too deeply",
+            kind="invalid-request",
+            errors=[FieldProblem(path="body", message="nested too deeply")],
+            instance=path,
+        )
     if isinstance(exc, LlmpickError):
         return problem(400, "Cannot do that", str(exc), kind="bad-request", instance=path)
     return problem(500, "Internal error", "the server hit an unexpected error; it has been logged", instance=path)

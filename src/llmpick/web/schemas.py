@@ -44,12 +44,12 @@ class FitRequest(Body):
 
 
 class CostRequest(Body):
-    profile: dict[str, Any] = Field(description="a requirements profile (see the Profile schema): its workload is costed")
+    profile: dict[str, Any] = Field(description="a requirements profile: its workload is costed")
     model: str | None = Field(None, max_length=200, description="only this catalog model, all its routes")
 
 
 class DecisionCreate(Body):
-    profile: dict[str, Any] = Field(description="a requirements profile (see the Profile schema)")
+    profile: dict[str, Any] = Field(description="a requirements profile")
     top: int = Field(5, ge=1, le=50)
     name: str | None = Field(None, max_length=200, description="label for the record (default: the profile's name)")
 
@@ -88,3 +88,41 @@ class Health(BaseModel):
     catalog_as_of: str
     database: str
     decisions: int | None
+
+
+class SourceRef(BaseModel):
+    url: str
+    as_of: str
+
+
+class ModelSummaryOut(BaseModel):
+    """A model in the list (the shape of `llmpick catalog list --format json`; keys may be added)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    name: str
+    vendor: str
+    family: str | None = None
+    openness: str
+    license: str | None = None
+    license_name: str | None = None
+    commercial_use: bool | None = None
+    tasks: list[str]
+    params_b: float | None = None
+    active_params_b: float | None = None
+    context_window: int | None = None
+    release_date: str | None = None
+    status: str
+    successor: str | None = None
+    providers: list[str] = Field(default_factory=list)
+    sources: dict[str, SourceRef] = Field(default_factory=dict)
+
+
+class ModelDetailOut(BaseModel):
+    """Every fact of a model with its sources (the catalog's Model shape), plus its offerings and prices."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    name: str
+    openness: str
+    offerings: list[dict[str, Any]] = Field(default_factory=list)

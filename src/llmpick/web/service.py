@@ -2,27 +2,65 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Path
 
 from llmpick.engine.result import Recommendation
-from llmpick.errors import EstimateError
+from llmpick.errors import EstimateError, ProfileError
 from llmpick.profile import Profile, check_against_catalog
 from llmpick.web.schemas import EstimateRequest, FitRequest
 from llmpick.web.state import AppState
+from llmpick.yamlio import check_data
 
 DECISION_ID = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="decision id")
+
+
+def checked(data: Any, source: str) -> Any:
+    """``data`` when every number is finite and in bounds and the nesting is shallow; else ProfileError."""
+    problems = check_data(data)
+    if problems:
+        raise ProfileError(problems, source)
+    return data
 
 
 def check_hardware(st: AppState, profile: Profile) -> None:
     check_against_catalog(profile, st.catalog.hardware, "body")
 
 
-def recommend(st: AppState, profile: Profile, top: int = 5) -> Recommendation:
+@dataclass(frozen=True)
+class Answer:
+    """A recommendation and its JSON document, serialised once (a cache hit sends the bytes as they are)."""
+
+    rec: Recommendation
+    body: bytes
+
+
+def answer(st: AppState, profile: Profile, top: int = 5) -> Answer:
+    """The engine's answer, from the app's cache when the same profile was asked before (the engine is
+    deterministic for a profile, a catalog and a day)."""
     from llmpick.engine import recommend as run_engine
 
-    return run_engine(profile, st.catalog, top=top)
+    key = (
+        json.dumps(profile.model_dump(mode="json"), sort_keys=True, separators=(",", ":")),
+        top,
+        st.catalog.version,
+        st.catalog.as_of.isoformat(),
+        dt.date.today().isoformat(),
+    )
+
+    def compute() -> Answer:
+        rec = run_engine(profile, st.catalog, top=top)
+        return Answer(rec, json.dumps(rec.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode())
+
+    return st.results.get_or_compute(key, compute)  # type: ignore[no-any-return]
+
+
+def recommend(st: AppState, profile: Profile, top: int = 5) -> Recommendation:
+    return answer(st, profile, top).rec
 
 
 def cost(st: AppState, profile: Profile, model_id: str | None = None) -> dict[str, Any]:

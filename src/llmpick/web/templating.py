@@ -25,6 +25,7 @@ def templates() -> Jinja2Templates:
     add_filters(env)
     env.filters["qs"] = _qs
     env.filters["formval"] = formval
+    env.filters["fact"] = fact
     env.globals["version"] = __version__
     return Jinja2Templates(env=env)
 
@@ -41,4 +42,21 @@ def formval(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:g}" if abs(value) < 1e15 else str(value)
+    return str(value)
+
+
+def fact(value: Any) -> str:
+    """A catalog fact for reading: yes/no, thousands separators, lists joined, mappings as key: value."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else f"{value:g}"
+    if isinstance(value, dict):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {fact(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(fact(v) for v in value)
     return str(value)

@@ -8,18 +8,20 @@ from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException
 
 from llmpick.errors import LlmpickError, UnknownIdError
-from llmpick.web.pages import calculators, catalog, decisions, docs, questionnaire
+from llmpick.web.pages import calculators, catalog, decisions, docs, login, questionnaire
 from llmpick.web.pages.common import render
 
 router = APIRouter(include_in_schema=False)
-for module in (questionnaire, decisions, catalog, calculators, docs):
+for module in (questionnaire, decisions, catalog, calculators, docs, login):
     router.include_router(module.router)
 
 
 def error_page(request: Request, exc: Exception) -> HTMLResponse:
-    from llmpick.store.decisions import DecisionNotFound
+    from llmpick.store.decisions import DecisionNotFound, ReadOnlyStore
 
-    if isinstance(exc, DecisionNotFound | UnknownIdError):
+    if isinstance(exc, ReadOnlyStore):
+        status, title, detail = 403, "Read-only", str(exc)
+    elif isinstance(exc, DecisionNotFound | UnknownIdError):
         status, title, detail = 404, "Not found", str(exc)
     elif isinstance(exc, HTTPException):
         status, title, detail = exc.status_code, "Error", str(exc.detail)

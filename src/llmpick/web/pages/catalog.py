@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from llmpick.catalog.prices import offering_price
 from llmpick.catalog.schema import Openness, Source, Task
+from llmpick.engine.policy import load_policy
+from llmpick.engine.quality import QualityRating, rate
 from llmpick.web.pages.common import render
 from llmpick.web.queries import ModelFilters, cheapest_price, compare_rows, filter_models, model_summary
 from llmpick.web.state import state
 
 router = APIRouter()
+
+Row = tuple[dict[str, Any], dict[str, Any] | None, QualityRating]
+SORT_KEYS: dict[str, Callable[[Row], Any]] = {
+    "name": lambda r: r[0]["name"].lower(),
+    "vendor": lambda r: str(r[0]["vendor"]).lower(),
+    "quality": lambda r: r[2].score,
+    "params": lambda r: r[0]["params_b"],
+    "context": lambda r: r[0]["context_window"],
+    "price": lambda r: r[1]["output_per_mtok"] if r[1] else None,
+}
+DESCENDING_FIRST = {"quality", "params", "context"}  # a first click shows the best or biggest on top
 FACT_GROUPS = ("release", "components", "license", "parameters", "architecture", "capabilities", "fine_tuning")
 
 
@@ -38,8 +53,10 @@ def models(
     max_params_b: str | None = None,
     active: str | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
+    sort: str | None = None,
+    order: str | None = None,
 ) -> HTMLResponse:
-    """Blank or unreadable filters are ignored (the form sends every field)."""
+    """Blank or unreadable filters are ignored (the form sends every field); any column sorts."""
     st = state(request)
     filters = ModelFilters(
         openness=Openness(openness) if openness in {o.value for o in Openness} else None,
@@ -55,11 +72,28 @@ def models(
         q=q or None,
     )
     found = filter_models(st.catalog, filters)
-    rows = [(model_summary(m, st.catalog), cheapest_price(m, st.catalog)) for m in found]
+    policy = load_policy()
+    rows = [
+        (model_summary(m, st.catalog), cheapest_price(m, st.catalog), rate(m, policy, st.catalog)) for m in found
+    ]
+    key = sort if sort in SORT_KEYS else "name"
+    descending = order == "desc"
+    known = [r for r in rows if SORT_KEYS[key](r) is not None]
+    unknown = [r for r in rows if SORT_KEYS[key](r) is None]  # unknowns last, whichever the order
+    known.sort(key=SORT_KEYS[key], reverse=descending)  # type: ignore[arg-type]
+    params = {k: v for k, v in request.query_params.items() if k not in ("sort", "order") and v}
+    links = {
+        column: "/models?" + urlencode({**params, "sort": column, "order": "asc" if key == column and descending
+                                         else ("desc" if key == column or column in DESCENDING_FIRST else "asc")})
+        for column in SORT_KEYS
+    }
     return render(
         request,
         "models.html",
-        rows=rows,
+        rows=known + unknown,
+        sort=key,
+        descending=descending,
+        sort_links=links,
         f=filters,
         openness_values=[o.value for o in Openness],
         task_values=[t.value for t in Task],
@@ -88,24 +122,25 @@ def model_page(request: Request, model_id: str) -> HTMLResponse:
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare(request: Request, ids: Annotated[list[str], Query(max_length=10)] = []) -> HTMLResponse:  # noqa: B006
+    """`?ids=a&ids=b` (the form) or `?ids=a,b` (a link); one id preselects it, waiting for a second."""
     st = state(request)
-    chosen = list(dict.fromkeys(i for i in ids if i))
+    chosen = list(dict.fromkeys(part.strip() for i in ids for part in i.split(",") if part.strip()))[:10]
     problem = None
-    if not 2 <= len(chosen) <= 4:
-        problem = f"choose 2 to 4 models to compare (got {len(chosen)})"
     unknown = [i for i in chosen if i not in st.catalog.models]
     if unknown:
         problem = f"unknown model id(s): {', '.join(unknown)}"
+    elif len(chosen) > 4:
+        problem = f"choose 2 to 4 models to compare (got {len(chosen)})"
     models = [st.catalog.models[i] for i in chosen if i in st.catalog.models]
-    rows = compare_rows(models, st.catalog) if problem is None else []
+    rows = compare_rows(models, st.catalog) if problem is None and len(models) >= 2 else []
     all_models = sorted(st.catalog.models.values(), key=lambda m: m.name.lower())
     return render(
         request,
         "compare.html",
-        status_code=200 if problem is None or not chosen else 422,
+        status_code=422 if problem else 200,
         models=models,
         rows=rows,
-        problem=problem if chosen else None,
+        problem=problem,
         chosen=chosen,
         all_models=all_models,
     )

@@ -13,7 +13,7 @@ from llmpick.web.state import state
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     st = state(request)
     return st.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, template, {"catalog": st.catalog, "db_label": st.db_label, **context}, status_code=status_code
+        request, template, {"catalog": st.catalog, "access": st.access, **context}, status_code=status_code
     )
 
 

@@ -111,7 +111,7 @@ async def recommend(request: Request) -> Response:
     data, _ = await _submitted(request)
     st = state(request)
     try:
-        profile = parse_profile(data, "questionnaire")
+        profile = parse_profile(service.checked(data, "questionnaire"), "questionnaire")
         rec = await run_in_threadpool(service.recommend, st, profile, 5)
     except ProfileError as exc:
         return page(request, forms.values_of(data), problems=exc.problems, status_code=422)
@@ -124,7 +124,7 @@ async def download(request: Request) -> Response:
     """The form's profile as a YAML file (validated first)."""
     data, _ = await _submitted(request)
     try:
-        profile = parse_profile(data, "questionnaire")
+        profile = parse_profile(service.checked(data, "questionnaire"), "questionnaire")
     except ProfileError as exc:
         return page(request, forms.values_of(data), problems=exc.problems, status_code=422)
     return yaml_attachment(profile_to_yaml(profile), profile.name)
