@@ -45,6 +45,7 @@ def test_every_presets_first_route_gets_a_kit_for_its_deployment(preset: str, ca
     for name, data in files.items():
         assert not SECRET.search(data.decode()), name
     parse_suite(files["eval/suite.yaml"].decode(), "eval/suite.yaml")  # the suite is a valid llmpick eval suite
+    assert [r["rank"] for r in json.loads(files["eval/routes.json"])["recommendations"]] == [first["rank"]]
 
 
 def test_the_hybrid_example_gets_both_routes_and_a_gateway(catalog: Catalog) -> None:
