@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -116,7 +117,7 @@ def test_local_kit_sizes_llama_cpp_from_the_profile(catalog: Catalog) -> None:
     assert f"SLOTS={profile.workload.peak_concurrency}" in script
     modelfile = kit.files()["route-1/ollama/Modelfile"].decode()
     assert f"PARAMETER num_ctx {profile.workload.needed_context}" in modelfile
-    assert "FROM ./smollm2-135m-instruct-Q4_0.gguf" in modelfile  # no sourced library tag: import the GGUF
+    assert "FROM ../../models/smollm2-135m-instruct-Q4_0.gguf" in modelfile  # no sourced library tag: import the GGUF
 
 
 def test_ollama_uses_a_sourced_library_tag_where_one_exists(catalog: Catalog) -> None:
@@ -194,3 +195,24 @@ def test_cli_deploys_a_profile_directly(cli: Any, tmp_path: Path) -> None:
 def test_the_hybrid_fixture_is_a_valid_plan(catalog: Catalog) -> None:
     kit = kit_files(hybrid_document(), catalog)
     assert [t.role for t in kit.context.targets] == ["private", "api"]
+
+
+@pytest.mark.parametrize("precision", ["lora", "qlora"])
+def test_trl_reads_the_fine_tuning_config_with_its_own_parser(precision: str, catalog: Catalog, tmp_path: Path) -> None:
+    if importlib.util.find_spec("trl") is None or importlib.util.find_spec("peft") is None:
+        pytest.skip("TRL TEST SKIPPED: trl and peft are not installed (run .ci/deploy-setup.sh)")
+    from trl import ModelConfig, ScriptArguments, SFTConfig, TrlParser
+
+    rec = document([route(deployment="self-hosted", runtime="vllm", hardware="l4", hardware_count=1)], precision)
+    path = tmp_path / "sft.yaml"
+    path.write_bytes(kit_files(rec, catalog).files()["finetune/sft.yaml"])
+    parser = TrlParser((ScriptArguments, SFTConfig, ModelConfig))
+    # TRL refuses any key it does not know; bf16 is switched off only because this test machine has no GPU.
+    script, config, model = parser.parse_args_and_config(
+        args=["--config", str(path), "--bf16", "false", "--use_cpu", "true"]
+    )[:3]
+    assert (model.use_peft, model.lora_r, config.max_length, config.per_device_train_batch_size) == (True, 16, 512, 1)
+    assert model.load_in_4bit is (precision == "qlora") and script.dataset_name == "data/train.jsonl"
+    path.write_text(path.read_text() + "not_a_trl_option: 1\n")
+    with pytest.raises(ValueError, match="Unknown arguments"):
+        parser.parse_args_and_config(args=["--config", str(path), "--bf16", "false", "--use_cpu", "true"])

@@ -23,15 +23,28 @@ def gguf_file(target: Target) -> str:
     return f"{target.model_id}-{quant or 'Q4_K_M'}.gguf"
 
 
+MODELS_DIR = "models"  # at the kit's root, shared by the local kits
+
+
+def model_path(target: Target) -> str:
+    """The GGUF file's default path as seen from a local kit's folder (``<slot>/<kind>/``)."""
+    return f"../../{MODELS_DIR}/{gguf_file(target)}"
+
+
 def weights_hint(target: Target) -> str:
     repo = target.model.hf_repo if target.model else None
     quant, _ = gguf_quant(target)
-    where = f"the Hugging Face repository `{repo}` (catalog `hf_repo`)" if repo else "the model's published weights"
+    where = f"`{repo}` (catalog `hf_repo`)" if repo else "the model's published weights"
     return (
-        f"Put a GGUF file of {where} at {quant or 'the quantization you choose'} next to this folder as "
-        f"`{gguf_file(target)}` (a published GGUF conversion, or llama.cpp's convert_hf_to_gguf.py and "
-        "llama-quantize), or point MODEL_PATH at one."
+        f"Put a GGUF file of {where} at {quant or 'the quantization you choose'} in `{MODELS_DIR}/{gguf_file(target)}` "
+        "(a published GGUF conversion, or llama.cpp's convert_hf_to_gguf.py and llama-quantize); "
+        "or set MODEL_PATH to one. The local kits below all read it."
     )
+
+
+def is_route_runtime(target: Target, runtime: str) -> str:
+    """A title suffix marking the runtime the recommendation chose."""
+    return " — the route's runtime" if target.route.get("runtime") == runtime else ""
 
 
 def gpu_layers(target: Target) -> tuple[int, str]:
