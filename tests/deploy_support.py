@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from llmpick.catalog.catalog import Catalog
-from llmpick.deploy.build import Kit, build
+from llmpick.deploy.build import build
+from llmpick.deploy.kit import Kit
 from llmpick.engine import recommend
 from llmpick.engine.result import Recommendation, Route
 from llmpick.profile import Profile

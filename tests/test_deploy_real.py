@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from llmpick.catalog.catalog import Catalog
-from llmpick.deploy.build import Kit
+from llmpick.deploy.kit import Kit
 from llmpick.engine.result import Recommendation
 from tests.deploy_support import document, hybrid_document, kit_files, route, write_kit
 

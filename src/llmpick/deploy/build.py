@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from llmpick.catalog.catalog import Catalog
-from llmpick.deploy.kit import REGISTRY, Context, DeployError, Part, Target
+from llmpick.deploy.kit import REGISTRY, Context, DeployError, Kit, Part, Target
 from llmpick.profile import Profile
 
 SCHEMA_PREFIX = "llmpick.recommendation/"
@@ -26,25 +25,6 @@ ORDER = [
     "finetune",
     "eval",
 ]
-
-
-@dataclass(frozen=True)
-class Kit:
-    """The built kit: its parts in run order, the README, and every file by its path in the kit."""
-
-    context: Context
-    parts: list[Part]
-    readme: str
-
-    def files(self) -> dict[str, bytes]:
-        out: dict[str, bytes] = {"README.md": self.readme.encode()}
-        for part in self.parts:
-            for name, text in part.files.items():
-                out[f"{part.folder}/{name}"] = text.encode()
-        return out
-
-    def executables(self) -> set[str]:
-        return {f"{part.folder}/{name}" for part in self.parts for name in part.executable}
 
 
 def build(

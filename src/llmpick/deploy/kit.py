@@ -148,6 +148,25 @@ class Context:
         return 4, "default 4 (llmpick's default peak concurrency; pass --profile)"
 
 
+@dataclass(frozen=True)
+class Kit:
+    """The built kit: its parts in run order, the README, and every file by its path in the kit."""
+
+    context: Context
+    parts: list[Part]
+    readme: str
+
+    def files(self) -> dict[str, bytes]:
+        out: dict[str, bytes] = {"README.md": self.readme.encode()}
+        for part in self.parts:
+            for name, text in part.files.items():
+                out[f"{part.folder}/{name}"] = text.encode()
+        return out
+
+    def executables(self) -> set[str]:
+        return {f"{part.folder}/{name}" for part in self.parts for name in part.executable}
+
+
 Builder = Callable[[Context, Target], Part | None]
 KitBuilder = Callable[[Context], Part | None]
 
