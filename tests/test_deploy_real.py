@@ -193,7 +193,6 @@ def test_haystack_pipeline_loads_and_answers_from_the_documents(local_kit: tuple
         spec.loader.exec_module(ask)
     finally:
         sys.path.remove(str(rag))
-    os.environ.setdefault("LLM_API_KEY", "not-needed")
     pipe = ask.load(rag / "pipeline.yaml")
     written = ask.index(
         pipe,

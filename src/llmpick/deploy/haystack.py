@@ -120,6 +120,7 @@ ASK = '''"""Index a folder of documents and answer a question with pipeline.yaml
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,8 @@ HERE = Path(__file__).parent
 
 def load(pipeline_yaml: Path = HERE / "pipeline.yaml") -> Any:
     from haystack import Pipeline
+
+    os.environ.setdefault("LLM_API_KEY", "not-needed")  # local servers take any key; API routes name their own
 
     return Pipeline.loads(pipeline_yaml.read_text(encoding="utf-8"))
 

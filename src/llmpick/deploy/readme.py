@@ -56,6 +56,19 @@ def render(ctx: Context, parts: list[Part]) -> str:
         lines += [f"### {part.title} (`{part.folder}/`)", "", "| setting | value | from |", "| --- | --- | --- |"]
         lines += [f"| {s.name} | `{_cell(s.value)}` | {_cell(s.source)} |" for s in part.settings]
         lines += [*(f"- {note}" for note in part.notes), ""]
+    stages = [s for s in ctx.rec.get("pipeline") or [] if isinstance(s, dict) and s.get("routes")]
+    if stages:
+        lines += [
+            "## Other pipeline stages",
+            "",
+            "This kit deploys the language model. The recommendation's other stages run beside it:",
+            *(
+                f"- {s.get('stage')}: {s['routes'][0].get('name') or s['routes'][0].get('model')} "
+                f"({s['routes'][0].get('deployment')}, {s['routes'][0].get('provider') or s['routes'][0].get('runtime') or '—'})"
+                for s in stages
+            ),
+            "",
+        ]
     caveats = [c for t in ctx.targets for c in (t.route.get("caveats") or [])]
     if caveats:
         lines += ["## The recommendation's caveats", "", *(f"- {c}" for c in dict.fromkeys(caveats)), ""]
