@@ -100,7 +100,7 @@ def start_llama_kit(kit_dir: Path, slot: str, tmp: Path) -> tuple[Server, str]:
     script = kit_dir / slot / "llamacpp" / "start.sh"
     env = _env(MODEL_PATH=str(_gguf()), PORT=str(port), THREADS="2")
     if shutil.which("llama-server", path=env["PATH"]):
-        env["PATH"] = str(Path(sys.executable).parent)  # exercise the documented fallback the CI machine has
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}/usr/bin{os.pathsep}/bin"  # the llama-cpp-python path
     base = f"http://127.0.0.1:{port}/v1"
     return Server(["bash", str(script)], env, f"{base}/models", tmp / f"llama-{port}.log"), base
 
