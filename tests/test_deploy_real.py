@@ -211,6 +211,19 @@ def test_haystack_pipeline_loads_and_answers_from_the_documents(local_kit: tuple
 # --- the hybrid gateway ---------------------------------------------------------------------------------------
 
 
+ANSWER = {
+    "id": "stub",
+    "object": "chat.completion",
+    "created": 0,
+    "model": "stub-api",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "from the API stub"}, "finish_reason": "stop"}
+    ],
+    "usage": {"prompt_tokens": 1, "completion_tokens": 3, "total_tokens": 4},
+}
+OVERLOADED = {"error": {"message": "overloaded", "type": "server_error"}}  # what an API sends with a 503
+
+
 class Stub(BaseHTTPRequestHandler):
     """An OpenAI-style API on 127.0.0.1 standing in for the hosted route; it records every request body."""
 
@@ -220,22 +233,9 @@ class Stub(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         body = self.rfile.read(int(self.headers.get("content-length") or 0)).decode()
         type(self).bodies.append(body)
-        if type(self).fail:
-            self.send_response(503)
-            self.end_headers()
-            return
-        reply = {
-            "id": "stub",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "stub-api",
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": "from the API stub"}, "finish_reason": "stop"}
-            ],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 3, "total_tokens": 4},
-        }
+        status, reply = (503, OVERLOADED) if type(self).fail else (200, ANSWER)
         data = json.dumps(reply).encode()
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(data)))
         self.end_headers()
