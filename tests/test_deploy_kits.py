@@ -33,9 +33,14 @@ def test_every_presets_first_route_gets_a_kit_for_its_deployment(preset: str, ca
     profile = load_preset(preset)
     rec = rec_for(profile, catalog)
     kit = build(rec, catalog, profile=profile)
-    first = rec["recommendations"][0]
     kinds = {p.kind for p in kit.parts}
-    assert EXPECTED[first["deployment"]] <= kinds
+    deployed = [t.route for t in kit.context.targets]
+    if rec.get("hybrid"):  # the plan's routes, behind the gateway
+        assert "gateway" in kinds and len(deployed) == len(rec["hybrid"]["routes"])
+    else:
+        assert deployed == rec["recommendations"][:1]
+    for target in deployed:
+        assert EXPECTED[target["deployment"]] <= kinds
     assert ("rag" in kinds) == (rec["framework"]["precision"]["choice"] == "rag")
     assert ("finetune" in kinds) == (rec["framework"]["precision"]["choice"] in ("lora", "qlora"))
     files = kit.files()
@@ -46,7 +51,7 @@ def test_every_presets_first_route_gets_a_kit_for_its_deployment(preset: str, ca
     for name, data in files.items():
         assert not SECRET.search(data.decode()), name
     parse_suite(files["eval/suite.yaml"].decode(), "eval/suite.yaml")  # the suite is a valid llmpick eval suite
-    assert [r["rank"] for r in json.loads(files["eval/routes.json"])["recommendations"]] == [first["rank"]]
+    assert json.loads(files["eval/routes.json"])["recommendations"] == deployed
 
 
 def test_the_hybrid_example_gets_both_routes_and_a_gateway(catalog: Catalog) -> None:
