@@ -221,3 +221,16 @@ def test_trl_reads_the_fine_tuning_config_with_its_own_parser(precision: str, ca
     path.write_text(path.read_text() + "not_a_trl_option: 1\n")
     with pytest.raises(ValueError, match="Unknown arguments"):
         parser.parse_args_and_config(args=["--config", str(path), "--bf16", "false", "--use_cpu", "true"])
+
+
+def test_cli_deploys_a_saved_decision(cli: Any, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'decisions.sqlite'}"
+    saved = cli("recommend", str(ROOT / "examples" / "startup.yaml"), "--save", "--db", db, "--format", "json")
+    assert saved.exit_code == 0, saved.output
+    decision = re.search(r"saved decision (\w+)", saved.output)
+    assert decision is not None
+    result = cli("deploy", "--decision", decision.group(1), "--db", db, "--out", str(tmp_path / "kit"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "kit" / "README.md").read_text().startswith("# Deployment kit: ")
+    missing = cli("deploy", "--decision", "nope", "--db", db, "--out", str(tmp_path / "kit2"))
+    assert missing.exit_code == 2 and "no decision with id 'nope'" in missing.output
