@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from llmpick import __version__
-from llmpick.cli import catalog, decisions, evaluate, profile, recommend, sizing, web
+from llmpick.cli import catalog, decisions, deploy, evaluate, profile, recommend, sizing, web
 from llmpick.cli import plan as plan_cli
 
 app = typer.Typer(
@@ -31,6 +31,6 @@ def main(
 
 
 # Each command group lives in its own module; heavy dependencies (web server, SDKs) load inside the commands.
-for module in (recommend, profile, catalog, sizing, decisions, web, evaluate):
+for module in (recommend, profile, catalog, sizing, decisions, web, evaluate, deploy):
     module.register(app)
 plan_cli.register(app)  # `llmpick plan MODEL`
