@@ -117,3 +117,17 @@ def warn_if_stale(catalog: Catalog, *, today: date | None = None) -> None:
             "prices and models may have changed — run `llmpick catalog refresh`",
             soft_wrap=True,
         )
+
+
+AS_OF_HELP = "Evaluate lifecycle and prices on this date (YYYY-MM-DD; default: today). Same date, same answer."
+AS_OF_OPTION: Any = typer.Option(None, "--as-of", help=AS_OF_HELP, metavar="DATE")
+
+
+def parse_as_of(value: str | None) -> date | None:
+    """--as-of: a YYYY-MM-DD date, or None for today; exit 2 naming the option otherwise."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"--as-of: {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-12-02)") from None

@@ -10,7 +10,16 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from llmpick.cli.common import CATALOG_OPTION, active_catalog, fail, reports_errors, require_extra, write_output
+from llmpick.cli.common import (
+    AS_OF_OPTION,
+    CATALOG_OPTION,
+    active_catalog,
+    fail,
+    parse_as_of,
+    reports_errors,
+    require_extra,
+    write_output,
+)
 from llmpick.engine import recommend as run_engine
 from llmpick.engine.result import Recommendation
 from llmpick.profile import Profile, check_against_catalog, load_profile
@@ -37,6 +46,7 @@ def recommend_command(
     output_format: RecommendFormat = typer.Option(RecommendFormat.TABLE, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
     catalog_override: list[Path] = CATALOG_OPTION,
+    as_of: str | None = AS_OF_OPTION,
     eval_results: Path | None = typer.Option(
         None, "--eval", help="Results of `llmpick eval`: re-rank with measured figures."
     ),
@@ -47,9 +57,10 @@ def recommend_command(
 ) -> None:
     """Recommend openness, precision strategy, deployment and ranked, costed routes for a profile."""
     profile = _resolve_profile(profile_path, preset)
+    day = parse_as_of(as_of)
     catalog = active_catalog(catalog_override)
     check_against_catalog(profile, catalog.hardware, str(profile_path or f"preset {preset}"))
-    rec = run_engine(profile, catalog, top=top)
+    rec = run_engine(profile, catalog, top=top, as_of=day)
     if eval_results is not None:
         require_extra("eval", "sqlalchemy")
         from llmpick.eval.rerank import apply_eval, load_results

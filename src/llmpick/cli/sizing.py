@@ -13,7 +13,16 @@ from rich.table import Table
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Task
-from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, err_console, reports_errors, write_output
+from llmpick.cli.common import (
+    AS_OF_OPTION,
+    CATALOG_OPTION,
+    OutputFormat,
+    active_catalog,
+    err_console,
+    parse_as_of,
+    reports_errors,
+    write_output,
+)
 from llmpick.engine import quality
 from llmpick.engine.policy import load_policy
 from llmpick.errors import EstimateError
@@ -326,6 +335,7 @@ def cost_cmd(
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
     catalog_files: list[Path] = CATALOG_OPTION,
+    as_of: str | None = AS_OF_OPTION,
 ) -> None:
     """The cheapest route of each kind per model at the profile's workload (the same routes and costs as
     `recommend`, budget aside), its breakdown, and where self-running starts to pay."""
@@ -336,7 +346,7 @@ def cost_cmd(
     check_against_catalog(profile, catalog.hardware, str(profile_path))
     if model is not None:
         catalog.model(model)  # unknown id → exit 2 naming the known ones
-    report = cost_report(profile, catalog, model_id=model)
+    report = cost_report(profile, catalog, model_id=model, as_of=parse_as_of(as_of))
     if output_format is OutputFormat.JSON:
         _emit(report, output)
         return

@@ -11,7 +11,10 @@ from llmpick.render.text import money, speed, where
 def render_markdown(rec: Recommendation, *, max_excluded: int = 30) -> str:
     fw = rec.framework
     out: list[str] = [f"# LLM recommendation: {_esc(rec.profile_name)}", ""]
-    out.append(f"_Catalog {rec.catalog_version}, facts as of {rec.catalog_as_of}. Schema `{rec.schema_}`._")
+    out.append(
+        f"_Catalog {rec.catalog_version}, facts as of {rec.catalog_as_of}; lifecycle and prices evaluated on "
+        f"{rec.as_of}. Schema `{rec.schema_}`._"
+    )
     out += ["", "## The framework's verdicts", ""]
     verdicts = [
         ("Model openness", fw.openness.choice, fw.openness.reasons),

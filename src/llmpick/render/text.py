@@ -27,6 +27,8 @@ def where(route: Route) -> str:
     hardware = ""
     if route.hardware:
         count = f"{route.hardware_count}× " if route.hardware_count and route.hardware_count > 1 else ""
-        hardware = f" on {count}{route.hardware}"
+        sets = f" ×{route.replicas}" if route.replicas and route.replicas > 1 else ""
+        had = f" ({route.acquisition})" if route.acquisition != "api" else ""
+        hardware = f" on {count}{route.hardware}{sets}{had}"
     quant = f" ({route.quantization})" if route.quantization else ""
     return f"{route.runtime or '?'}{hardware}{quant}"
