@@ -234,15 +234,17 @@ class Runner:
             if self.options.use_cache and (hit := self.store.cached(key)) is not None:
                 return str(hit["text"])
             while True:
-                form = JUDGE_FORMATS[self._judge_format]
+                index = self._judge_format
+                form = JUDGE_FORMATS[index]
                 try:
                     asked = {**params, "response_format": form} if form else params
                     result, _, _ = await self._call(judge, messages, asked)
                     break
                 except CallError as exc:
                     # a server without this structured-output form says so with 400/422/500: try the next form
-                    if exc.kind in ("bad-request", "server") and self._judge_format < len(JUDGE_FORMATS) - 1:
-                        self._judge_format += 1
+                    if exc.kind in ("bad-request", "server") and index < len(JUDGE_FORMATS) - 1:
+                        if self._judge_format == index:  # another call may have moved on already
+                            self._judge_format = index + 1
                         continue
                     raise
             if self.options.use_cache:
