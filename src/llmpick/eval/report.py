@@ -455,6 +455,28 @@ SUMMARY_COLUMNS = (
     "$/request",
     "$/month",
 )
+# The terminal keeps the essentials narrow enough for 80 columns; the HTML and JSON carry every figure.
+TABLE_COLUMNS = ("route", "pass", "quality [95% CI]", "errors", "p50/p95 s", "TTFT s", "tok/s", "$/month")
+
+
+def _short_quality(e: EndpointSummary) -> str:
+    q = e.quality
+    if q is None or not q.n:
+        return "not evaluated"
+    return f"{q.rate:.0%} of {q.n} [{q.low:.0%}–{q.high:.0%}]"
+
+
+def _table_row(e: EndpointSummary) -> list[str]:
+    return [
+        e.name,
+        _pass(e),
+        _short_quality(e),
+        _errors(e),
+        f"{_fmt(e.latency_p50_s, '{:.2f}')}/{_fmt(e.latency_p95_s, '{:.2f}')}",
+        _fmt(e.ttft_p50_s, "{:.2f}"),
+        _fmt(e.tokens_per_s, "{:.0f}"),
+        money(e.monthly_cost_usd),
+    ]
 
 
 def _summary_row(e: EndpointSummary) -> list[str]:
@@ -483,7 +505,8 @@ def warnings(results: EvalResults) -> list[str]:
         if e.not_evaluated:
             out.append(f"{e.name}: not evaluated: {e.not_evaluated}")
         if e.usage_sources and e.usage_sources != ["reported"]:
-            out.append(f"{e.name}: token counts are {'/'.join(e.usage_sources)} (the server reported no usage)")
+            how = " and ".join(e.usage_sources)
+            out.append(f"{e.name}: token counts {how} (the server reported no usage): an input count is an estimate")
     return out
 
 
@@ -508,11 +531,11 @@ def render_table(results: EvalResults) -> Any:
             runs = [c for c in results.cells if c.test == t.id and c.endpoint == e.name]
             marks.append(" / ".join(_mark(c) for c in runs) or "·")
         matrix.add_row(t.id, *marks)
-    summary = Table(title="per route (quality: quality checks only; latency and cost are their own columns)")
-    for col in SUMMARY_COLUMNS:
-        summary.add_column(col, justify="left" if col == "route" else "right", overflow="fold", min_width=5)
+    summary = Table(title="per route (quality: quality checks only; latency and cost apart)")
+    for col in TABLE_COLUMNS:
+        summary.add_column(col, justify="left" if col == "route" else "right", overflow="fold")
     for e in routes:
-        summary.add_row(*_summary_row(e))
+        summary.add_row(*_table_row(e))
     used = totals(results)
     parts: list[Any] = [
         matrix,
