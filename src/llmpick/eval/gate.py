@@ -48,13 +48,12 @@ def failures(results: EvalResults, gate: Gate) -> list[str]:
                 )
         for check, threshold in (gate.checks or {}).items():
             counts = e.checks.get(check)
-            rate = counts.rate if counts is not None else None
-            if rate is None:
+            check_rate = counts.rate if counts is not None else None
+            if counts is None or check_rate is None:
                 out.append(f"{e.name}: no {check!r} check ran (threshold {threshold:.0%})")
-            elif rate < threshold:
-                assert counts is not None
+            elif check_rate < threshold:
                 out.append(
-                    f"{e.name}: {check} {rate:.0%} ({counts.passed} passed, {counts.failed} failed, "
+                    f"{e.name}: {check} {check_rate:.0%} ({counts.passed} passed, {counts.failed} failed, "
                     f"{counts.errors} not evaluated) < {threshold:.0%}"
                 )
     if not results.cells or all(c.status != "ok" for c in results.cells):

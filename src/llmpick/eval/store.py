@@ -188,9 +188,8 @@ class Store:
         from sqlalchemy import func
 
         with self.engine.connect() as conn:
-            counts = dict(
-                conn.execute(select(cells.c.run_id, func.count()).group_by(cells.c.run_id)).all()  # type: ignore[arg-type]
-            )
+            counted = conn.execute(select(cells.c.run_id, func.count()).group_by(cells.c.run_id)).all()
+            counts: dict[int, int] = {int(r[0]): int(r[1]) for r in counted}
             rows = conn.execute(select(runs).order_by(runs.c.id.desc())).mappings()
             return [{**dict(r), "cells": int(counts.get(r["id"], 0))} for r in rows]
 
