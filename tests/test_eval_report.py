@@ -298,3 +298,13 @@ def test_main_cli_registers_eval() -> None:
     assert result.exit_code == 0 and "--routes" in result.output and "--fail-under" in result.output
     group = CliRunner().invoke(app, ["eval", "--help"])
     assert group.exit_code == 0 and all(c in group.output for c in ("runs", "show", "clear-cache"))
+
+
+def test_an_endpoint_on_a_catalog_providers_api_gets_the_offerings_price(catalog) -> None:  # type: ignore[no-untyped-def]
+    from llmpick.eval.endpoints import with_catalog_price
+
+    offering = next(o for o in catalog.offerings if o.provider == "openai" and o.price is not None)
+    priced = with_catalog_price(parse_endpoint_option(f"x=https://api.openai.com/v1#{offering.api_model_id}"), catalog)
+    assert priced.input_per_mtok is not None and priced.price_source
+    unknown = with_catalog_price(parse_endpoint_option("x=http://127.0.0.1:8080/v1#m"), catalog)
+    assert unknown.input_per_mtok is None

@@ -127,7 +127,9 @@ def eval_command(
                 recommendation, _catalog(), local=locals_, providers=suite.providers
             )
             targets += found
-        targets += [ep.parse_endpoint_option(text, keys) for text in endpoint or []]
+        if endpoint:
+            catalog = _catalog()
+            targets += [ep.with_catalog_price(ep.parse_endpoint_option(t, keys), catalog) for t in endpoint]
     except ValueError as exc:
         raise fail(str(exc)) from None
     targets += [ep.from_config(name, config) for name, config in suite.endpoints.items()]

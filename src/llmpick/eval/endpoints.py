@@ -244,6 +244,34 @@ def parse_endpoint_option(text: str, key_envs: dict[str, str] | None = None) -> 
     )
 
 
+def with_catalog_price(endpoint: Endpoint, catalog: Catalog | None) -> Endpoint:
+    """An ``--endpoint`` on a catalog provider's API (same host) gets the offering's price, found by its API
+    model id, so its cost checks and projections work as they do for mapped routes."""
+    import dataclasses
+
+    if catalog is None or endpoint.input_per_mtok is not None:
+        return endpoint
+    host = urlparse(endpoint.base_url or "").hostname
+    providers = {
+        p.id for p in catalog.providers.values() if p.api_base_url and urlparse(p.api_base_url).hostname == host
+    }
+    if not providers:
+        return endpoint
+    from llmpick.catalog.prices import offering_price
+
+    for offering in catalog.offerings:
+        if offering.provider in providers and offering.api_model_id == endpoint.model:
+            quote = offering_price(offering, catalog.as_of)
+            if quote is not None and quote.has_token_prices:
+                return dataclasses.replace(
+                    endpoint,
+                    input_per_mtok=quote.input_per_mtok,
+                    output_per_mtok=quote.output_per_mtok,
+                    price_source=quote.source,
+                )
+    return endpoint
+
+
 @dataclass(frozen=True)
 class LocalTarget:
     """A base URL that serves local or self-hosted routes (all of them, or those of one model)."""
