@@ -301,9 +301,14 @@ def test_main_cli_registers_eval() -> None:
 
 
 def test_an_endpoint_on_a_catalog_providers_api_gets_the_offerings_price(catalog) -> None:  # type: ignore[no-untyped-def]
+    from llmpick.catalog.prices import offering_price
     from llmpick.eval.endpoints import with_catalog_price
 
-    offering = next(o for o in catalog.offerings if o.provider == "openai" and o.price is not None)
+    offering = next(
+        o
+        for o in catalog.offerings
+        if o.provider == "openai" and (q := offering_price(o, catalog.as_of)) and q.has_token_prices
+    )
     priced = with_catalog_price(parse_endpoint_option(f"x=https://api.openai.com/v1#{offering.api_model_id}"), catalog)
     assert priced.input_per_mtok is not None and priced.price_source
     unknown = with_catalog_price(parse_endpoint_option("x=http://127.0.0.1:8080/v1#m"), catalog)
