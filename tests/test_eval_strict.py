@@ -389,14 +389,19 @@ def test_a_missing_credential_means_not_evaluated_and_the_rest_still_runs(
 
 def test_runs_are_listed_and_re_rendered_without_a_call(server: str, tmp_path: Path) -> None:
     suite = tmp_path / "s.yaml"
-    suite.write_text("name: stored\ntests:\n  - {id: a, prompt: stored, assert: [{type: contains, value: Hello}]}\n")
+    suite.write_text(
+        "name: stored\nsystem: Be brief.\nvars: {who: Ada}\n"
+        "tests:\n  - {id: a, prompt: 'stored for {{who}}', assert: [{type: contains, value: Hello}]}\n"
+    )
     assert _cli("eval", str(suite), "--endpoint", f"A={server}#ok", "--no-progress").exit_code == 0
     listing = _cli("eval", "runs", str(suite))
     assert listing.exit_code == 0 and "stored" in listing.output and "A" in listing.output
     hits = HITS["ok"]
     html_out = tmp_path / "r.html"
     shown = _cli("eval", "show", "1", "--suite", str(suite), "--format", "html", "-o", str(html_out))
-    assert shown.exit_code == 0 and "<h1>llmpick eval: stored</h1>" in html_out.read_text()
+    page = html_out.read_text()
+    assert shown.exit_code == 0 and "<h1>llmpick eval: stored</h1>" in page
+    assert "system: Be brief.\nuser: stored for Ada" in page  # the prompt as sent, not the template
     as_json = _cli("eval", "show", "1", "--suite", str(suite), "--format", "json")
     assert as_json.exit_code == 0 and json.loads(as_json.output)["run_id"] == 1
     assert "routes (run 1)" in _cli("eval", "show", "1", "--suite", str(suite)).output

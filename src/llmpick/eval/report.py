@@ -222,8 +222,10 @@ def build(store: Store, run_id: int, workload: Workload | None = None) -> EvalRe
     config = run["config"]
     rows = [_cell(r) for r in store.cells(run_id)]
     suite = config.get("suite", {})
+    rendered = _rendered(suite)
     tests = [
-        TestOut(id=t["id"], description=t.get("description"), prompt=_prompt_of(t)) for t in suite.get("tests", [])
+        TestOut(id=t["id"], description=t.get("description"), prompt=rendered.get(t["id"]) or _prompt_of(t))
+        for t in suite.get("tests", [])
     ]
     endpoints = [summarise(e, [c for c in rows if c.endpoint == e["name"]], workload) for e in config["endpoints"]]
     order = {
@@ -251,6 +253,22 @@ def dataclass_dict(value: Any) -> dict[str, float]:
     from dataclasses import asdict
 
     return {k: float(v) for k, v in asdict(value).items()}
+
+
+def _rendered(suite: dict[str, Any]) -> dict[str, str]:
+    """Each test's messages as sent (variables filled in, system prompt included), where the stored suite
+    still validates; else nothing (the template is shown instead)."""
+    from pydantic import ValidationError
+
+    from llmpick.eval.suite import Suite
+
+    try:
+        parsed = Suite.model_validate(suite)
+    except (ValidationError, ValueError):
+        return {}
+    return {
+        test.id: "\n".join(f"{m['role']}: {m['content']}" for m in parsed.messages(test)) for test in parsed.tests
+    }
 
 
 def _prompt_of(test: dict[str, Any]) -> str:
