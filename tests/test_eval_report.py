@@ -313,3 +313,10 @@ def test_an_endpoint_on_a_catalog_providers_api_gets_the_offerings_price(catalog
     assert priced.input_per_mtok is not None and priced.price_source
     unknown = with_catalog_price(parse_endpoint_option("x=http://127.0.0.1:8080/v1#m"), catalog)
     assert unknown.input_per_mtok is None
+
+
+def test_a_dated_snapshot_is_the_model_asked_for_but_another_name_is_not() -> None:
+    from llmpick.eval.report import same_model
+
+    assert same_model("gpt-4o-mini-2024-07-18", "gpt-4o-mini") and same_model("smollm2", "smollm2")
+    assert not same_model("qwen3-8b", "smollm2") and not same_model("gpt-4o", "gpt-4o-mini")

@@ -284,6 +284,11 @@ def _cell(row: dict[str, Any]) -> CellOut:
     return CellOut(test=row["test_id"], assertions=row.get("assertions") or [], **values)
 
 
+def same_model(served: str, asked: str) -> bool:
+    """The server answered as the model asked for (APIs add a dated snapshot: gpt-4o-mini-2024-07-18)."""
+    return served == asked or served.startswith(f"{asked}-")
+
+
 def summarise(endpoint: dict[str, Any], rows: list[CellOut], workload: Workload | None) -> EndpointSummary:
     ok = [c for c in rows if c.status == "ok"]
     errors = [c for c in rows if c.status != "ok"]
@@ -323,7 +328,7 @@ def summarise(endpoint: dict[str, Any], rows: list[CellOut], workload: Workload 
         checks=_check_rates(ok),
         mean_score=statistics.fmean(s) if (s := [c.score for c in ok if c.score is not None]) else None,
         served_models=served,
-        served_model_ok=(served == [endpoint["model"]]) if served else None,
+        served_model_ok=all(same_model(s, endpoint["model"]) for s in served) if served else None,
         finish_reasons=finishes,
         queue_p50_s=percentile([c.queue_s for c in ok if c.queue_s is not None], 50),
         latency_p50_s=percentile(latencies, 50),
