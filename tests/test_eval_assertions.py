@@ -118,3 +118,10 @@ def test_similarity_without_the_extra_is_not_judged(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(similarity, "_model", None)
     (outcome,) = _run(_checks("[{type: similarity, reference: r}]"), "x")
     assert outcome.passed is None and "llmpick[similarity]" in outcome.detail
+
+
+def test_a_negated_check_reads_as_what_must_not_happen() -> None:
+    (ok,) = _run(_checks("[{type: contains, value: guarantee, negate: true}]"), "No promises.")
+    (bad,) = _run(_checks("[{type: contains, value: guarantee, negate: true}]"), "We guarantee it.")
+    assert (ok.passed, ok.detail) == (True, "must not contain ['guarantee']: it does not")
+    assert bad.passed is False and bad.detail.startswith("must not contain ['guarantee']: it does")

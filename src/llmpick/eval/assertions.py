@@ -61,9 +61,11 @@ def _error(check: Any, detail: str) -> Outcome:
     return Outcome(check.type, None, None, detail, check.weight)
 
 
-def _binary(check: Any, ok: bool, detail: str) -> Outcome:
+def _binary(check: Any, ok: bool, detail: str, spec: str | None = None) -> Outcome:
+    """A pass/fail outcome; a negated check passes when the condition (``spec``) does not hold."""
     if getattr(check, "negate", False):
-        ok, detail = not ok, f"not ({detail})"
+        ok = not ok
+        detail = f"must not {spec or detail}: " + ("it does not" if ok else f"it does ({detail})")
     return Outcome(check.type, ok, 1.0 if ok else 0.0, detail, check.weight)
 
 
@@ -71,7 +73,7 @@ def _equals(check: s.Equals, answer: Answer) -> Outcome:
     got, want = answer.text.strip(), check.value.strip()
     if check.ignore_case:
         got, want = got.lower(), want.lower()
-    return _binary(check, got == want, f"equals {check.value!r}")
+    return _binary(check, got == want, f"equals {check.value!r}", f"equal {check.value!r}")
 
 
 def _contains(check: s.Contains, answer: Answer) -> Outcome:
@@ -79,12 +81,12 @@ def _contains(check: s.Contains, answer: Answer) -> Outcome:
     text = answer.text.lower() if check.ignore_case else answer.text
     missing = [w for w in wanted if (w.lower() if check.ignore_case else w) not in text]
     detail = f"contains {wanted!r}" + (f"; missing {missing!r}" if missing else "")
-    return _binary(check, not missing, detail)
+    return _binary(check, not missing, detail, f"contain {wanted!r}")
 
 
 def _regex(check: s.Regex, answer: Answer) -> Outcome:
     found = re.search(check.pattern, answer.text, re.IGNORECASE if check.ignore_case else 0)
-    return _binary(check, found is not None, f"matches /{check.pattern}/")
+    return _binary(check, found is not None, f"matches /{check.pattern}/", f"match /{check.pattern}/")
 
 
 def extract_json(text: str) -> Any:
@@ -110,16 +112,18 @@ def _is_json(check: s.IsJson, answer: Answer) -> Outcome:
     try:
         json.loads(answer.text.strip())
     except ValueError:
-        return _binary(check, False, "the answer is not JSON as a whole (contains-json accepts JSON inside text)")
-    return _binary(check, True, "the answer is valid JSON")
+        return _binary(
+            check, False, "the answer is not JSON as a whole (contains-json accepts JSON inside text)", "be JSON"
+        )
+    return _binary(check, True, "the answer is valid JSON", "be JSON")
 
 
 def _contains_json(check: s.ContainsJson, answer: Answer) -> Outcome:
     try:
         extract_json(answer.text)
     except ValueError as exc:
-        return _binary(check, False, str(exc))
-    return _binary(check, True, "contains valid JSON")
+        return _binary(check, False, str(exc), "contain JSON")
+    return _binary(check, True, "contains valid JSON", "contain JSON")
 
 
 def _json_schema(check: s.JsonSchema, answer: Answer) -> Outcome:
