@@ -61,7 +61,7 @@ SERVER_LOG: list[Path] = []  # the running server's log: its access lines count 
 
 def _posts() -> int:
     """Chat calls the real server has received so far (uvicorn's access log)."""
-    return SERVER_LOG[0].read_text(errors="replace").count("POST /v1/chat/completions")
+    return SERVER_LOG[0].read_text(errors="replace").count('"POST /v1/chat/completions HTTP/1.1" ')
 
 
 @pytest.fixture(scope="session")
@@ -325,7 +325,7 @@ def test_the_real_model_judges_in_structured_output_and_verdicts_are_cached(llam
     out = tmp_path / "r.json"
     _invoke(*args, "-o", str(out))
     for cell in json.loads(out.read_text())["cells"]:
-        (judge,) = cell["assertions"]
+        judge = next(a for a in cell["assertions"] if a["type"] == "llm-judge")
         assert judge["status"] in ("pass", "fail"), judge["detail"]  # a verdict, not "not understood"
         assert judge["detail"].startswith("judge ") and "/10" in judge["detail"]
     before = _posts()
@@ -333,7 +333,9 @@ def test_the_real_model_judges_in_structured_output_and_verdicts_are_cached(llam
     assert _posts() == before and all(c["cached"] for c in json.loads(out.read_text())["cells"])
     db = tmp_path / "nocache.sqlite"
     _invoke(*args, "--no-cache", "--db", f"sqlite:///{db}", "-o", str(out))
-    assert _posts() == before + 4  # two answers, two verdicts, asked again
+    # two answers and two verdicts asked again (plus at most one refused json_schema probe: llama-cpp-python
+    # takes only its json_object form, and the first judge call finds that out without retrying)
+    assert before + 4 <= _posts() <= before + 5
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM call_cache").fetchone() == (0,)
 

@@ -92,6 +92,8 @@ class Runner:
         self._limits = {e.name: asyncio.Semaphore(concurrency_for(e, options)) for e in every}
         self._clients: dict[str, Any] = {}
         self._judge_format = 0 if judge is not None and judge.kind == "openai" else len(JUDGE_FORMATS) - 1
+        self._judge_settled = self._judge_format == len(JUDGE_FORMATS) - 1
+        self._judge_lock = asyncio.Lock()
 
     def cells(self) -> list[Cell]:
         return [Cell(t, e, k) for k in range(self.options.repeat) for t in self.suite.tests for e in self.endpoints]
@@ -190,9 +192,10 @@ class Runner:
         }
 
     async def _call(
-        self, endpoint: Endpoint, messages: list[dict[str, str]], params: dict[str, Any]
+        self, endpoint: Endpoint, messages: list[dict[str, str]], params: dict[str, Any], retries: int | None = None
     ) -> tuple[CallResult, int, float]:
         """(result, attempts, seconds queued for a free slot on our side before the successful attempt)."""
+        retries = self.options.retries if retries is None else retries
         attempt = 0
         notes: list[str] = []
         while True:
@@ -206,7 +209,7 @@ class Runner:
                     result.notes = [*notes, *result.notes]
                     return result, attempt, queued
             except CallError as exc:
-                if not exc.retryable or attempt > self.options.retries:
+                if not exc.retryable or attempt > retries:
                     exc.attempts = attempt
                     exc.notes = [*notes, *exc.notes]
                     raise
@@ -233,25 +236,39 @@ class Runner:
             key = cache_key(judge.model, judge.base_url, messages, params, 0)
             if self.options.use_cache and (hit := self.store.cached(key)) is not None:
                 return str(hit["text"])
-            while True:
-                index = self._judge_format
-                form = JUDGE_FORMATS[index]
-                try:
-                    asked = {**params, "response_format": form} if form else params
-                    result, _, _ = await self._call(judge, messages, asked)
-                    break
-                except CallError as exc:
-                    # a server without this structured-output form says so with 400/422/500: try the next form
-                    if exc.kind in ("bad-request", "server") and index < len(JUDGE_FORMATS) - 1:
-                        if self._judge_format == index:  # another call may have moved on already
-                            self._judge_format = index + 1
-                        continue
-                    raise
+            if self._judge_settled:
+                form = JUDGE_FORMATS[self._judge_format]
+                result, _, _ = await self._call(
+                    judge, messages, {**params, "response_format": form} if form else params
+                )
+            else:
+                result = await self._probe_judge(judge, messages, params)
             if self.options.use_cache:
                 self.store.cache(key, asdict(result))
             return result.text
 
         return ask
+
+    async def _probe_judge(self, judge: Endpoint, messages: list[dict[str, str]], params: dict[str, Any]) -> CallResult:
+        """The first judge call finds the structured-output form the server takes (the others wait for it):
+        a form it rejects (400/422, or a 500 as llama-cpp-python answers json_schema) is not retried."""
+        async with self._judge_lock:
+            while not self._judge_settled:
+                form = JUDGE_FORMATS[self._judge_format]
+                last = self._judge_format == len(JUDGE_FORMATS) - 1
+                asked = {**params, "response_format": form} if form else params
+                try:
+                    result, _, _ = await self._call(judge, messages, asked, retries=None if last else 0)
+                except CallError as exc:
+                    if not last and exc.kind in ("bad-request", "server"):
+                        self._judge_format += 1
+                        continue
+                    raise
+                self._judge_settled = True
+                return result
+        form = JUDGE_FORMATS[self._judge_format]
+        result, _, _ = await self._call(judge, messages, {**params, "response_format": form} if form else params)
+        return result
 
     def _scrub(self, text: str, endpoint: Endpoint) -> str:
         secrets = []
