@@ -204,3 +204,17 @@ def test_anthropic_malformed_stream() -> None:
     with pytest.raises(CallError) as info:
         _run(CLAUDE, Recorded(ANTHROPIC_URL, 200, 'event: message_stop\ndata: {"type": "message_stop"}\n\n'))
     assert info.value.kind == "malformed"
+
+
+def test_anthropic_sends_temperature_and_top_p_and_notes_the_seed_it_cannot_send() -> None:
+    recorded = Recorded(ANTHROPIC_URL, 200, ANTHROPIC_STREAM)
+    result = _run(CLAUDE, recorded, {"temperature": 0.2, "top_p": 0.9, "seed": 7, "max_tokens": 20})
+    sent = recorded.json()
+    assert (sent["temperature"], sent["top_p"]) == (0.2, 0.9) and "seed" not in sent
+    assert result.notes == ["seed ignored: the Anthropic Messages API has no seed parameter"]
+    assert result.served_model == "claude-model"
+
+
+def test_openai_stream_records_the_served_model() -> None:
+    result = _run(GPT, Recorded(OPENAI_URL, 200, OPENAI_STREAM))
+    assert result.served_model == "gpt-4o-mini-2024-07-18" and result.finish_reason == "stop"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from llmpick.eval.assertions import Answer, evaluate, parse_verdict, summarise
+from llmpick.eval.assertions import Answer, Verdict, evaluate, parse_verdict, summarise
 from llmpick.eval.suite import parse_suite
 
 
@@ -34,7 +34,10 @@ def _run(checks: list[Any], text: str, judge: Any = None, **figures: Any) -> lis
         ("{type: contains, value: guarantee, negate: true}", "No promises.", True),
         ("{type: regex, pattern: '\\b42\\b'}", "The answer is 42.", True),
         ("{type: regex, pattern: '^\\d+$'}", "42 apples", False),
-        ("{type: is-json}", 'Sure:\n```json\n{"a": 1}\n```', True),
+        ("{type: is-json}", 'Sure:\n```json\n{"a": 1}\n```', False),  # strict: JSON inside prose is not JSON
+        ("{type: is-json}", ' {"a": 1}\n', True),
+        ("{type: contains-json}", 'Sure:\n```json\n{"a": 1}\n```', True),
+        ("{type: contains-json}", "no json here", False),
         ("{type: is-json}", "{not json", False),
         ("{type: json-schema, schema: {type: object, required: [p]}}", '{"p": "high"}', True),
         ("{type: json-schema, schema: {type: object, properties: {p: {enum: [low]}}}}", '{"p": "high"}', False),
@@ -81,8 +84,18 @@ def test_summary_of_a_cell() -> None:
     outcomes = _run(
         _checks("[{type: contains, value: a}, {type: contains, value: zzz}, {type: cost, max_usd: 1}]"), "a"
     )
-    assert summarise(outcomes) == (False, 0.5)  # the unjudged cost check counts for neither
-    assert summarise([]) == (None, None)
+    # a failed check fails the cell; the cost check (price unknown) is an error, counted, never a pass
+    assert summarise(outcomes) == Verdict(passed=False, quality_passed=False, score=0.5, errors=1)
+    only_error = _run(_checks("[{type: contains, value: a}, {type: cost, max_usd: 1}]"), "a")
+    assert summarise(only_error) == Verdict(passed=None, quality_passed=True, score=1.0, errors=1)
+    assert summarise([]) == Verdict(None, None, None, 0)
+
+
+def test_latency_and_cost_never_enter_the_quality_score() -> None:
+    outcomes = _run(_checks("[{type: contains, value: zzz}, {type: latency, max_s: 60}]"), "a")
+    verdict = summarise(outcomes)
+    assert verdict.score == 0.0 and verdict.quality_passed is False  # the passing latency check lifts nothing
+    assert [o.dimension for o in outcomes] == ["quality", "latency"]
 
 
 @pytest.mark.skipif(
@@ -105,3 +118,10 @@ def test_similarity_without_the_extra_is_not_judged(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(similarity, "_model", None)
     (outcome,) = _run(_checks("[{type: similarity, reference: r}]"), "x")
     assert outcome.passed is None and "llmpick[similarity]" in outcome.detail
+
+
+def test_a_negated_check_reads_as_what_must_not_happen() -> None:
+    (ok,) = _run(_checks("[{type: contains, value: guarantee, negate: true}]"), "No promises.")
+    (bad,) = _run(_checks("[{type: contains, value: guarantee, negate: true}]"), "We guarantee it.")
+    assert (ok.passed, ok.detail) == (True, "must not contain ['guarantee']: it does not")
+    assert bad.passed is False and bad.detail.startswith("must not contain ['guarantee']: it does")

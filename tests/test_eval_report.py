@@ -11,7 +11,7 @@ import pytest
 from llmpick.engine.result import Recommendation
 from llmpick.errors import LlmpickError
 from llmpick.eval.endpoints import Endpoint, LocalTarget, RouteRef, endpoints_for_routes, parse_endpoint_option
-from llmpick.eval.report import build, percentile, render_html, render_text
+from llmpick.eval.report import Workload, build, money, percentile, render_html, render_text, wilson
 from llmpick.eval.rerank import apply_eval, load_results, measured_decode, record_decode
 from llmpick.eval.store import SCHEMA_VERSION, Store
 
@@ -102,11 +102,16 @@ def test_store_schema_version_and_one_result_per_cell(tmp_path: Path) -> None:
 
 def test_summary_figures(tmp_path: Path) -> None:
     store, run_id = _store(tmp_path)
-    results = build(store, run_id, requests_per_month=30_000)
+    # the profile's request sizes (1,000 in / 300 out), not the suite's 100 / 50, project the monthly cost
+    results = build(store, run_id, Workload(30_000, 1000, 300))
     api, local = results.endpoints
     assert (api.passed, api.pass_rate, api.latency_p50_s, api.cost_per_request_usd) == (2, 1.0, 1.5, 0.0003)
     assert api.latency_p95_s == pytest.approx(1.95)
-    assert api.monthly_cost_usd == pytest.approx(9.0) and "30,000" in (api.monthly_basis or "")
+    assert api.monthly_cost_usd == pytest.approx((1000 * 1.0 + 300 * 4.0) / 1e6 * 30_000)
+    assert api.monthly_cost_measured_output_usd == pytest.approx((1000 * 1.0 + 50 * 4.0) / 1e6 * 30_000)
+    assert "1,000 in / 300 out" in (api.monthly_basis or "") and "30,000" in (api.monthly_basis or "")
+    assert api.quality is not None and (api.quality.passed, api.quality.n) == (2, 2)
+    assert local.quality is not None and (local.quality.passed, local.quality.n) == (0, 2)  # a timeout is the model's
     assert (local.ok, local.errors, local.error_kinds, local.pass_rate) == (1, 1, {"timeout": 1}, 0.0)
     assert local.cost_per_request_usd is None and local.monthly_cost_usd is None
     assert percentile([], 50) is None and percentile([3.0], 95) == 3.0
@@ -125,21 +130,24 @@ def test_html_escapes_every_user_string(tmp_path: Path) -> None:
 def test_results_round_trip_and_rerank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store, run_id = _store(tmp_path)
     path = tmp_path / "results.json"
-    path.write_text(build(store, run_id, requests_per_month=30_000).to_json())
+    path.write_text(build(store, run_id, Workload(30_000, 100, 50)).to_json())
     results = load_results(path)
     rec = Recommendation.model_validate(_recommendation())
     out = apply_eval(rec, results)
+    gpt, llama, other = out.recommendations
     assert [r.model for r in out.recommendations] == ["gpt", "llama", "unmeasured"]
     assert [r.rank for r in out.recommendations] == [1, 2, 3]
-    gpt, llama, other = out.recommendations
-    assert gpt.reasons[0].startswith("measured on suite 'demo': 100% pass (2/2)") and "p50 1.5 s" in gpt.reasons[0]
-    assert gpt.monthly_cost_usd == pytest.approx(9.0) and gpt.cost_breakdown[0].item == "API usage (measured)"
-    assert gpt.scores["quality"] == 1.0 and llama.scores["quality"] == 0.0
-    assert any("in place of the catalog estimate" in c for c in gpt.caveats)
-    assert llama.decode_tokens_per_s == 30.0 and "1 failed call(s): timeout×1" in llama.reasons[0]
-    assert any("not evaluated" in c for c in other.caveats)
+    # quality is the lower end of the Wilson interval: 2/2 is good evidence, not proof
+    assert gpt.scores["quality"] == pytest.approx(round(wilson(2, 2)[0], 3)) and llama.scores["quality"] == 0.0
+    assert gpt.reasons[0].startswith("measured on suite 'demo': quality 100% (2/2, 95% CI 34%–100%)")
+    assert "latency p50 1.5 s" in gpt.reasons[0] and "timeout×1" in llama.reasons[0]
+    assert gpt.monthly_cost_usd == 500.0  # cost and speed stay the engine's: only quality is replaced
+    assert llama.decode_tokens_per_s is None and gpt.scores["cost"] == 0.8
+    assert any("quality measured on 2 answer(s)" in c for c in gpt.caveats)
+    assert any("not evaluated" in c for c in other.caveats) and other.score == 0.5
     assert rec.recommendations[0].model == "llama"  # the input is not changed
-    assert "re-ranked with measured figures" in out.assumptions[-1]
+    assert "1 of 3" not in out.assumptions[-2] and "2 of 3 route(s) evaluated" in out.assumptions[-2]
+    assert "uneven" in out.assumptions[-1]
 
 
 def test_load_results_errors(tmp_path: Path) -> None:
@@ -163,11 +171,34 @@ def test_routes_map_to_endpoints_and_cli_forms() -> None:
     found, skipped = endpoints_for_routes(rec, None, local=[LocalTarget.parse("llama=http://h:1/v1#llama3.1:8b")])
     assert [(e.name, e.model, e.base_url) for e in found] == [("1.llama@ollama", "llama3.1:8b", "http://h:1/v1")]
     assert {s.route for s in skipped} == {"2.gpt@openai", "3.unmeasured@groq"}
-    assert LocalTarget.parse("http://h:1/v1") == LocalTarget("http://h:1/v1")
-    ep = parse_endpoint_option("claude=https://api.anthropic.com#claude-x", {"claude": "ANTHROPIC_API_KEY"})
+    with pytest.raises(ValueError, match="name the catalog model this server runs"):
+        LocalTarget.parse("http://h:1/v1")  # one server cannot stand for every local route
+    with pytest.raises(ValueError, match="not an http"):
+        LocalTarget.parse("llama=h:1/v1")
+    ep = parse_endpoint_option("claude=https://api.anthropic.com#claude-x")
     assert (ep.kind, ep.model, ep.api_key_env) == ("anthropic", "claude-x", "ANTHROPIC_API_KEY")
-    with pytest.raises(ValueError):
-        parse_endpoint_option("nourl")
+    oai = parse_endpoint_option("oai=https://api.openai.com/v1#gpt-x")
+    assert oai.api_key_env == "OPENAI_API_KEY" and not oai.local  # the SDK's own default variable
+    local = parse_endpoint_option("mine=http://127.0.0.1:8080/v1#m", {"mine": "MY_KEY"})
+    assert local.api_key_env == "MY_KEY" and local.local
+    for bad in ("nourl", "x=notaurl"):
+        with pytest.raises(ValueError):
+            parse_endpoint_option(bad)
+
+
+def test_money_and_wilson() -> None:
+    assert [money(v) for v in (0.3, 0.0, 1234.5, 12.5, 0.00042, None)] == [
+        "$0.30",
+        "$0.00",
+        "$1,234",
+        "$12.50",
+        "$0.00042",
+        "–",
+    ]
+    low, high = wilson(0, 10)
+    assert low == 0.0 and 0.27 < high < 0.32
+    low, high = wilson(7, 13)
+    assert 0.25 < low < 0.30 and 0.76 < high < 0.81
 
 
 def _route(rank: int, model: str, deployment: str, **extra: Any) -> dict[str, Any]:
@@ -263,5 +294,29 @@ def test_main_cli_registers_eval() -> None:
 
     from llmpick.cli.main import app
 
-    result = CliRunner().invoke(app, ["eval", "--help"])
-    assert result.exit_code == 0 and "--routes" in result.output
+    result = CliRunner().invoke(app, ["eval", "run", "--help"])
+    assert result.exit_code == 0 and "--routes" in result.output and "--fail-under" in result.output
+    group = CliRunner().invoke(app, ["eval", "--help"])
+    assert group.exit_code == 0 and all(c in group.output for c in ("runs", "show", "clear-cache"))
+
+
+def test_an_endpoint_on_a_catalog_providers_api_gets_the_offerings_price(catalog) -> None:  # type: ignore[no-untyped-def]
+    from llmpick.catalog.prices import offering_price
+    from llmpick.eval.endpoints import with_catalog_price
+
+    offering = next(
+        o
+        for o in catalog.offerings
+        if o.provider == "openai" and (q := offering_price(o, catalog.as_of)) and q.has_token_prices
+    )
+    priced = with_catalog_price(parse_endpoint_option(f"x=https://api.openai.com/v1#{offering.api_model_id}"), catalog)
+    assert priced.input_per_mtok is not None and priced.price_source
+    unknown = with_catalog_price(parse_endpoint_option("x=http://127.0.0.1:8080/v1#m"), catalog)
+    assert unknown.input_per_mtok is None
+
+
+def test_a_dated_snapshot_is_the_model_asked_for_but_another_name_is_not() -> None:
+    from llmpick.eval.report import same_model
+
+    assert same_model("gpt-4o-mini-2024-07-18", "gpt-4o-mini") and same_model("smollm2", "smollm2")
+    assert not same_model("qwen3-8b", "smollm2") and not same_model("gpt-4o", "gpt-4o-mini")

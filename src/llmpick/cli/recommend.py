@@ -65,7 +65,7 @@ def recommend_command(
         require_extra("eval", "sqlalchemy")
         from llmpick.eval.rerank import apply_eval, load_results
 
-        rec = apply_eval(rec, load_results(eval_results))
+        rec = apply_eval(rec, load_results(eval_results), profile)
     if save:
         require_extra("web", "sqlalchemy")
         from llmpick.store.decisions import save_decision

@@ -40,8 +40,18 @@ async def _stream(
 ) -> CallResult:
     system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
     chat = [m for m in messages if m["role"] != "system"]
-    # Sampling parameters go only where this SDK version still takes them (2.x dropped temperature/top_p).
-    args: dict[str, Any] = {k: v for k, v in params.items() if k in ("temperature", "top_p") and k in _accepted()}
+    # Sampling parameters: as arguments where this SDK version takes them, else in the request body
+    # (the Messages API still reads them). Anthropic has no seed: say so instead of dropping it silently.
+    args: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    notes: list[str] = []
+    for name in ("temperature", "top_p"):
+        if params.get(name) is not None:
+            (args if name in _accepted() else extra)[name] = params[name]
+    if extra:
+        args["extra_body"] = extra
+    if params.get("seed") is not None:
+        notes.append("seed ignored: the Anthropic Messages API has no seed parameter")
     if params.get("stop"):
         args["stop_sequences"] = params["stop"]
     if system:
@@ -53,6 +63,7 @@ async def _stream(
     output_tokens: int | None = None
     finish: str | None = None
     started = False
+    served: str | None = None
     response = await client.messages.create(
         model=endpoint.model,
         messages=chat,
@@ -64,6 +75,7 @@ async def _stream(
         if event.type == "message_start":
             started = True
             input_tokens = event.message.usage.input_tokens
+            served = getattr(event.message, "model", None)
         elif event.type == "content_block_delta" and getattr(event.delta, "type", "") == "text_delta":
             if ttft is None:
                 ttft = clock() - start
@@ -76,4 +88,7 @@ async def _stream(
     if not started:
         raise CallError("malformed", "the stream had no message_start event")
     latency = clock() - start
-    return CallResult("".join(pieces), latency, ttft, input_tokens, output_tokens, "reported", finish)
+    text = "".join(pieces)
+    if not text.strip():
+        raise CallError("empty", f"the answer was empty (stop_reason {finish or 'missing'})")
+    return CallResult(text, latency, ttft, input_tokens, output_tokens, "reported", finish, served, notes)

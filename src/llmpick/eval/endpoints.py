@@ -6,11 +6,13 @@ never stored, logged or put into a report, and error texts are scrubbed of it be
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.engine.result import Recommendation, Route
@@ -27,8 +29,13 @@ ErrorKind = Literal[
     "bad-request",
     "malformed",
     "config",
+    "empty",
     "internal",
 ]
+# Errors that say nothing about the model: our configuration or network. A route whose calls all failed
+# this way is "not evaluated", never "measured quality 0".
+OUR_SIDE: frozenset[str] = frozenset({"config", "auth", "unreachable", "not-found", "bad-request", "internal"})
+DEFAULT_KEY_ENV = {"api.openai.com": "OPENAI_API_KEY", "api.anthropic.com": "ANTHROPIC_API_KEY"}
 _NO_KEY = "not-needed"  # local servers take any key; the SDKs insist on one
 
 
@@ -56,6 +63,7 @@ class Endpoint:
     output_per_mtok: float | None = None
     price_source: str | None = None
     route: RouteRef | None = None
+    local: bool = False  # a server on this machine or network: one call in flight by default (honest timings)
 
     def describe(self) -> dict[str, Any]:
         """What a report may show: never the key, only the variable's name."""
@@ -65,6 +73,12 @@ class Endpoint:
     def from_description(cls, data: dict[str, Any]) -> Endpoint:
         route = data.get("route")
         return cls(**{**data, "route": RouteRef(**route) if route else None})
+
+    def key_problem(self) -> str | None:
+        """Why this endpoint has no usable credential, or None."""
+        if self.api_key_env is not None and not os.environ.get(self.api_key_env):
+            return f"environment variable {self.api_key_env} is not set (it should hold the API key)"
+        return None
 
     def api_key(self) -> str:
         if self.api_key_env is None:
@@ -91,6 +105,8 @@ class CallResult:
     output_tokens: int | None
     usage_source: Literal["reported", "counted", "estimated"]
     finish_reason: str | None = None
+    served_model: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def tokens_per_s(self) -> float | None:
@@ -108,6 +124,7 @@ class CallError(Exception):
     retry_after: float | None = None
     attempts: int = 1
     secrets: list[str] = field(default_factory=list, repr=False)
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -173,12 +190,15 @@ def clock() -> float:
 
 def from_config(name: str, config: EndpointConfig) -> Endpoint:
     price = config.price
+    host = urlparse(config.base_url or "").hostname
+    default_env = DEFAULT_KEY_ENV.get(host or ("api.anthropic.com" if config.kind == "anthropic" else "api.openai.com"))
     return Endpoint(
+        local=is_local_url(config.base_url),
         name=name,
         kind=config.kind,
         model=config.model,
         base_url=config.base_url,
-        api_key_env=config.api_key_env,
+        api_key_env=config.api_key_env or default_env,
         concurrency=config.concurrency,
         input_per_mtok=price.input_per_mtok if price else None,
         output_per_mtok=price.output_per_mtok if price else None,
@@ -186,16 +206,70 @@ def from_config(name: str, config: EndpointConfig) -> Endpoint:
     )
 
 
+def check_url(url: str, option: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError(f"{option}: {url!r} is not an http(s) URL (example: http://127.0.0.1:8080/v1)")
+    return url
+
+
+def is_local_url(url: str | None) -> bool:
+    """A server on this machine or a private network (where one slot per server is the usual case)."""
+    host = urlparse(url or "").hostname or ""
+    if host in ("localhost", "0.0.0.0") or host.endswith(".local"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
 def parse_endpoint_option(text: str, key_envs: dict[str, str] | None = None) -> Endpoint:
-    """``NAME=URL[#model]`` from the command line. An api.anthropic.com URL selects the Anthropic SDK."""
+    """``NAME=URL[#model]`` from the command line. An api.anthropic.com URL selects the Anthropic SDK.
+
+    The key comes from ``--key-env NAME=VAR``; for api.openai.com and api.anthropic.com it defaults to
+    OPENAI_API_KEY and ANTHROPIC_API_KEY, as their SDKs do.
+    """
     name, sep, rest = text.partition("=")
     if not sep or not name or not rest:
         raise ValueError(f"--endpoint {text!r}: expected NAME=URL[#model]")
     url, _, model = rest.partition("#")
+    check_url(url, f"--endpoint {name}")
     kind: Kind = "anthropic" if "anthropic.com" in url else "openai"
+    host = urlparse(url).hostname or ""
+    key_env = (key_envs or {}).get(name) or DEFAULT_KEY_ENV.get(host)
     return Endpoint(
-        name=name, kind=kind, model=model or "default", base_url=url, api_key_env=(key_envs or {}).get(name)
+        name=name, kind=kind, model=model or "default", base_url=url, api_key_env=key_env, local=is_local_url(url)
     )
+
+
+def with_catalog_price(endpoint: Endpoint, catalog: Catalog | None) -> Endpoint:
+    """An ``--endpoint`` on a catalog provider's API (same host) gets the offering's price, found by its API
+    model id, so its cost checks and projections work as they do for mapped routes."""
+    import dataclasses
+
+    if catalog is None or endpoint.input_per_mtok is not None:
+        return endpoint
+    host = urlparse(endpoint.base_url or "").hostname
+    providers = {
+        p.id for p in catalog.providers.values() if p.api_base_url and urlparse(p.api_base_url).hostname == host
+    }
+    if not providers:
+        return endpoint
+    from llmpick.catalog.prices import offering_price
+
+    for offering in catalog.offerings:
+        if offering.provider in providers and offering.api_model_id == endpoint.model:
+            quote = offering_price(offering, catalog.as_of)
+            if quote is not None and quote.has_token_prices:
+                return dataclasses.replace(
+                    endpoint,
+                    input_per_mtok=quote.input_per_mtok,
+                    output_per_mtok=quote.output_per_mtok,
+                    price_source=quote.source,
+                )
+    return endpoint
 
 
 @dataclass(frozen=True)
@@ -203,19 +277,27 @@ class LocalTarget:
     """A base URL that serves local or self-hosted routes (all of them, or those of one model)."""
 
     url: str
-    model: str | None = None  # catalog model id this URL serves; None: every local route
-    served_model: str | None = None  # name the server knows the model by
+    model: str  # catalog model id this URL serves
+    served_model: str | None = None  # name the server knows the model by (default: the catalog id)
 
     @classmethod
     def parse(cls, text: str) -> LocalTarget:
-        """``[MODEL=]URL[#served-model]``."""
+        """``MODEL=URL[#served-model]``: one server per catalog model, so a measurement is never
+        credited to a model that did not answer."""
         head, _, served = text.partition("#")
         model, sep, url = head.partition("=")
-        if not sep or "://" in model:
-            model, url = "", head
-        if not url:
-            raise ValueError(f"--local {text!r}: expected [MODEL=]URL[#served-model]")
-        return cls(url=url, model=model or None, served_model=served or None)
+        if not sep or "://" in model or not model:
+            raise ValueError(
+                f"--local {text!r}: name the catalog model this server runs, as MODEL=URL[#served-model] "
+                f"(for example --local smollm2-135m-instruct={head}#smollm2); one server cannot stand for "
+                "every local route"
+            )
+        check_url(url, f"--local {model}")
+        return cls(url=url, model=model, served_model=served or None)
+
+    @property
+    def expected_model(self) -> str:
+        return self.served_model or self.model
 
 
 @dataclass(frozen=True)
@@ -260,12 +342,12 @@ def _endpoint_for(
 ) -> Endpoint:
     name = route_label(route)
     if route.deployment in ("local", "self-hosted") or route.provider is None:
-        target = next((t for t in local if t.model == route.model), None) or next(
-            (t for t in local if t.model is None), None
-        )
+        target = next((t for t in local if t.model == route.model), None)
         if target is None:
-            raise _Unreachable(f"a {route.deployment} route: give its server with --local [MODEL=]URL[#served-model]")
-        return Endpoint(name, "openai", target.served_model or route.model, target.url, route=_ref(route))
+            raise _Unreachable(
+                f"a {route.deployment} route: give its server with --local {route.model}=URL[#served-model]"
+            )
+        return Endpoint(name, "openai", target.expected_model, target.url, route=_ref(route), local=True)
     override = overrides.get(route.provider, ProviderOverride())
     provider = catalog.providers.get(route.provider) if catalog else None
     offering = (
@@ -293,4 +375,16 @@ def _endpoint_for(
         if quote is not None and quote.has_token_prices:
             price_in, price_out, price_source = quote.input_per_mtok, quote.output_per_mtok, quote.source
     model_id = offering.api_model_id if offering else route.model
-    return Endpoint(name, kind, model_id, base_url, key_env, None, price_in, price_out, price_source, _ref(route))
+    return Endpoint(
+        name,
+        kind,
+        model_id,
+        base_url,
+        key_env,
+        None,
+        price_in,
+        price_out,
+        price_source,
+        _ref(route),
+        is_local_url(base_url),
+    )

@@ -1,35 +1,30 @@
 """Measured figures back into the advice: re-rank a recommendation's routes with an eval run's results.
 
-Measured quality (mean score, or pass rate), decode speed and API cost replace the catalog's estimates
-in each evaluated route's per-dimension scores; the total is adjusted with the policy's base weights;
-every figure that was measured is named in the route's reasons. Measured decode speed on known local
-hardware is also recorded (a small JSON file) so sizing can show it next to its estimate.
+Only measured QUALITY enters the ranking: the lower bound of the 95 % Wilson interval of the route's
+quality pass rate (quality checks only; latency and cost are separate dimensions, never mixed in), so a
+handful of lucky answers does not outrank a benchmark. Each route's total is recomputed with the engine's
+own weights for the profile (``llmpick.engine.scoring.weights_for``), the same weighted mean the engine ranks
+by. A route that was not evaluated (no credential, unreachable, no usable check) keeps its catalog estimate
+and its place; an evaluated route moves above another only on its score, and never above a route whose
+quality is higher (measured, or the catalog's where unmeasured). The framework's verdicts are recomputed
+for the new top route. Measured speed and cost are shown next to each route; measured decode speed is
+recorded for sizing only on request, and only for a model whose server confirmed its name.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from llmpick.engine.result import CostLine, Recommendation, Route
+from llmpick.engine.result import Recommendation, Route
 from llmpick.errors import LlmpickError
-from llmpick.eval.report import SCHEMA, EndpointSummary, EvalResults
+from llmpick.eval.report import SCHEMA, EndpointSummary, EvalResults, money
 from llmpick.sizing.measured import decode_file, measured_decode, record_decode  # noqa: F401 - public here too
 
-DEFAULT_WEIGHTS = {
-    "quality": 3,
-    "cost": 3,
-    "speed": 2,
-    "privacy": 1,
-    "control": 1,
-    "operations": 1,
-    "support": 0.5,
-    "freshness": 0.5,
-}
-DEFAULT_SPEED_NEED = {"ultra-fast": 250.0, "fast": 50.0, "moderate": 15.0, "slow": 0.0}
+UNKNOWN_QUALITY_CAVEAT = "quality is unknown"
 
 
 def load_results(path: Path) -> EvalResults:
@@ -49,153 +44,181 @@ def load_results(path: Path) -> EvalResults:
         raise LlmpickError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
 
 
-def _weights() -> dict[str, float]:
-    try:
-        from llmpick.engine.policy import load_policy
+def _weights(profile: Any) -> dict[str, float]:
+    """The engine's weights for this profile (its raised dimensions included); the base weights without one."""
+    from llmpick.engine.policy import load_policy
+    from llmpick.engine.scoring import weights_for
 
-        return dict(load_policy().weights.base)
-    except Exception:  # the policy file is optional for this estimate
-        return dict(DEFAULT_WEIGHTS)
-
-
-def _speed_need(tier: str) -> float:
-    try:
-        from llmpick.engine.policy import load_policy
-
-        return float(load_policy().speed_tiers[tier].min_tokens_per_s)
-    except Exception:
-        return DEFAULT_SPEED_NEED.get(tier, 50.0)
-
-
-def speed_score(tps: float, need: float) -> float:
-    """The engine's speed curve: full marks well above the tier's need, a square-root fall below it."""
-    if need <= 0:
-        return min(1.0, 0.6 + tps / 250)
-    return min(1.0, (tps / need) ** 0.5) if tps < need else min(1.0, 0.8 + 0.2 * min(tps / need, 3) / 3)
-
-
-def cost_score(monthly: float, cheapest: float) -> float:
-    """The engine's cost curve: the cheapest scores 1, ten times it 0.5, a hundred times 0."""
-    return max(0.0, min(1.0, 1 - math.log10(max(monthly, 1.0) / cheapest) / 2))
+    policy = load_policy()
+    if profile is None:
+        return dict(policy.weights.base)
+    return dict(weights_for(profile, policy)[0])
 
 
 def match(route: Route, results: EvalResults) -> EndpointSummary | None:
+    """The endpoint that stood for exactly this route (rank, model, deployment, provider, runtime, hardware)."""
     for summary in results.endpoints:
         ref = summary.route
-        if (
-            ref is not None
-            and ref.rank == route.rank
-            and ref.model == route.model
-            and ref.deployment == route.deployment
+        if ref is not None and (ref.rank, ref.model, ref.deployment, ref.provider, ref.runtime, ref.hardware) == (
+            route.rank,
+            route.model,
+            route.deployment,
+            route.provider,
+            route.runtime,
+            route.hardware,
         ):
             return summary
     return None
 
 
+def measured_quality(summary: EndpointSummary) -> float | None:
+    """The figure ranking uses: the Wilson lower bound of the quality pass rate; None when not evaluated."""
+    return summary.quality.low if summary.quality is not None and summary.quality.n else None
+
+
 def measured_note(summary: EndpointSummary, suite: str) -> str:
-    parts = []
-    if summary.pass_rate is not None:
-        parts.append(f"{summary.pass_rate:.0%} pass ({summary.passed}/{summary.checked + summary.errors})")
-    if summary.mean_score is not None:
-        parts.append(f"score {summary.mean_score:.2f}")
+    if summary.quality is None:
+        return f"not evaluated on suite {suite!r}: {summary.not_evaluated or 'no usable result'}"
+    parts = [f"quality {summary.quality.text()}"]
+    if len(summary.quality_by_task) > 1:
+        parts.append("; ".join(f"{task} {rate.text()}" for task, rate in summary.quality_by_task.items()))
     if summary.latency_p50_s is not None:
-        parts.append(f"p50 {summary.latency_p50_s:.1f} s")
+        parts.append(f"latency p50 {summary.latency_p50_s:.1f} s")
     if summary.ttft_p50_s is not None:
         parts.append(f"TTFT {summary.ttft_p50_s:.2f} s")
     if summary.tokens_per_s is not None:
-        parts.append(f"{summary.tokens_per_s:.0f} tok/s")
-    if summary.cost_per_request_usd is not None:
-        parts.append(f"${summary.cost_per_request_usd:.5f}/request")
-    if summary.errors:
-        parts.append(
-            f"{summary.errors} failed call(s): " + ", ".join(f"{k}×{v}" for k, v in summary.error_kinds.items())
-        )
-    return f"measured on suite {suite!r}: " + ", ".join(parts or ["no figures"])
+        parts.append(f"{summary.tokens_per_s:.0f} tok/s on the machine that served the eval")
+    if summary.monthly_cost_usd is not None:
+        parts.append(f"{money(summary.monthly_cost_usd)}/month at the profile's request sizes")
+    if summary.errors or summary.check_errors:
+        kinds = [f"{k}×{v}" for k, v in summary.error_kinds.items()]
+        if summary.check_errors:
+            kinds.append(f"checks not evaluated×{summary.check_errors}")
+        parts.append("errors: " + ", ".join(kinds))
+    return f"measured on suite {suite!r}: " + ", ".join(parts)
 
 
-def apply_eval(
-    recommendation: Recommendation, results: EvalResults, weights: dict[str, float] | None = None
-) -> Recommendation:
-    """A copy of the recommendation, its routes re-ranked with the measured figures where a route was evaluated."""
-    weights = weights or _weights()
-    need = _speed_need(recommendation.framework.speed.choice)
-    routes = [r.model_copy(deep=True) for r in recommendation.recommendations]
-    measured = {id(r): match(orig, results) for r, orig in zip(routes, recommendation.recommendations, strict=True)}
-    for route in routes:
-        summary = measured[id(route)]
+def apply_eval(recommendation: Recommendation, results: EvalResults, profile: Any = None) -> Recommendation:
+    """A copy of the recommendation re-ranked by measured quality where a route was evaluated.
+
+    ``profile``: the profile the recommendation was made for (its weights and verdicts); without it the
+    policy's base weights are used and the framework's verdicts are only annotated.
+    """
+    weights = _weights(profile)
+    originals = recommendation.recommendations
+    routes = [r.model_copy(deep=True) for r in originals]
+    quality: dict[int, float] = {}
+    evaluated = 0
+    for route, original in zip(routes, originals, strict=True):
+        summary = match(original, results)
         if summary is None:
-            route.caveats.append("not evaluated on your prompts: quality, speed and cost are catalog estimates")
-            continue
-        _apply_figures(route, summary, need, results)
-    _rescore_cost(routes)
-    for route, original in zip(routes, recommendation.recommendations, strict=True):
-        total = sum(weights.get(d, 0) for d in route.scores) or 1.0
-        delta = sum(
-            weights.get(d, 0) * (route.scores[d] - original.scores.get(d, route.scores[d])) for d in route.scores
-        )
-        route.score = round(original.score + delta / total, 4)
-    routes.sort(key=lambda r: (measured[id(r)] is None, -r.score))
-    for rank, route in enumerate(routes, start=1):
+            route.caveats.append("not evaluated on your prompts: quality is the catalog's estimate")
+        else:
+            measured = measured_quality(summary)
+            route.reasons.insert(0, measured_note(summary, results.suite))
+            if measured is not None:
+                evaluated += 1
+                _apply_quality(route, original, measured, weights, summary)
+            else:
+                route.caveats.append(f"not evaluated: {summary.not_evaluated}; the catalog's estimates stand")
+        quality[id(route)] = route.scores.get("quality", 0.0)
+    order = _reorder(routes, quality)
+    for rank, route in enumerate(order, start=1):
         route.rank = rank
-    note = f"routes re-ranked with measured figures from eval run {results.run_id} of suite {results.suite!r}" + (
-        "" if results.complete else " (an incomplete run)"
-    )
-    return recommendation.model_copy(
-        update={"recommendations": routes, "assumptions": [*recommendation.assumptions, note]}
-    )
-
-
-def _apply_figures(route: Route, summary: EndpointSummary, need: float, results: EvalResults) -> None:
-    replaced = []
-    quality = summary.mean_score if summary.mean_score is not None else summary.pass_rate
-    if summary.ok == 0 and summary.errors:
-        quality = 0.0
-    if quality is not None:
-        route.scores["quality"] = round(quality, 3)
-        replaced.append("quality")
-    if summary.tokens_per_s is not None:
-        route.decode_tokens_per_s = round(summary.tokens_per_s, 1)
-        route.scores["speed"] = round(speed_score(summary.tokens_per_s, need), 3)
-        replaced.append("speed")
-    if summary.ttft_p50_s is not None:
-        route.time_to_first_token_s = round(summary.ttft_p50_s, 3)
-    if summary.monthly_cost_usd is not None and route.deployment in ("saas-api", "hosted-open"):
-        route.monthly_cost_usd = round(summary.monthly_cost_usd, 2)
-        route.cost_breakdown = [
-            CostLine(item="API usage (measured)", usd=route.monthly_cost_usd, basis=summary.monthly_basis or "measured")
-        ]
-        replaced.append("cost")
-    route.reasons.insert(0, measured_note(summary, results.suite))
-    if replaced:
-        route.caveats.append(
-            f"{', '.join(replaced)} measured on {summary.cells} call(s) of your prompts, "
-            "in place of the catalog estimate"
+    notes = [
+        f"routes re-ranked by measured quality from eval run {results.run_id} of suite {results.suite!r}"
+        + ("" if results.complete else " (an incomplete run)")
+        + f": {evaluated} of {len(routes)} route(s) evaluated"
+    ]
+    if evaluated == 0:
+        notes[0] = f"eval run {results.run_id} of suite {results.suite!r} matched no evaluated route: order unchanged"
+    elif evaluated < len(routes):
+        notes.append(
+            "the comparison is uneven: unevaluated routes keep the catalog's quality estimate; evaluate them too"
         )
-    if summary.errors and summary.ok == 0:
-        route.caveats.append("every evaluated call failed: " + ", ".join(summary.error_kinds))
+    framework = _framework(recommendation, order, profile)
+    return recommendation.model_copy(
+        update={
+            "recommendations": order,
+            "framework": framework,
+            "assumptions": [*recommendation.assumptions, *notes],
+        }
+    )
 
 
-def _rescore_cost(routes: list[Route]) -> None:
-    costs = [r.monthly_cost_usd for r in routes if r.monthly_cost_usd is not None]
-    if not costs:
-        return
-    cheapest = max(min(costs), 1.0)
-    for route in routes:
-        if route.monthly_cost_usd is not None and "cost" in route.scores:
-            route.scores["cost"] = round(cost_score(route.monthly_cost_usd, cheapest), 3)
+def _apply_quality(
+    route: Route, original: Route, measured: float, weights: dict[str, float], summary: EndpointSummary
+) -> None:
+    """Replace the quality dimension and recompute the total with the engine's weighted mean."""
+    route.scores["quality"] = round(measured, 3)
+    total = sum(weights.get(d, 0.0) for d in route.scores) or 1.0
+    delta = weights.get("quality", 0.0) * (route.scores["quality"] - original.scores.get("quality", 0.0))
+    route.score = round(original.score + delta / total, 4)
+    route.caveats = [c for c in route.caveats if UNKNOWN_QUALITY_CAVEAT not in c]
+    route.caveats.append(
+        f"quality measured on {summary.quality.n if summary.quality else 0} answer(s) of your prompts "
+        "(ranked by the lower end of its 95% interval), in place of the catalog estimate"
+    )
+
+
+def _reorder(routes: list[Route], quality: dict[int, float]) -> list[Route]:
+    """From the engine's order, move a route up past another only when its new score is higher AND its
+    quality is at least as high: a model that fails more never rises above one that passes more."""
+    order = list(routes)
+    changed = True
+    while changed:  # each swap removes one score inversion, so this ends
+        changed = False
+        for i in range(len(order) - 1):
+            above, below = order[i], order[i + 1]
+            if below.score > above.score and quality[id(below)] >= quality[id(above)]:
+                order[i], order[i + 1] = below, above
+                changed = True
+    return order
+
+
+def _framework(recommendation: Recommendation, order: list[Route], profile: Any) -> Any:
+    framework = recommendation.framework
+    if not order or not recommendation.recommendations or order[0].model == recommendation.recommendations[0].model:
+        return framework
+    top = order[0]
+    where = top.provider or top.runtime or "?"
+    label = f"{top.model} via {where}" + (f" on {top.hardware}" if top.hardware else "")
+    if profile is not None:
+        from llmpick.engine.verdicts import deployment_verdict, openness_verdict
+
+        return framework.model_copy(
+            update={
+                "openness": openness_verdict(profile, top.openness, top.model),
+                "deployment": deployment_verdict(profile, top.deployment, label),
+            }
+        )
+    note = f"after re-ranking with measured quality the best route is {label}"
+    return framework.model_copy(
+        update={
+            "openness": framework.openness.model_copy(update={"reasons": [*framework.openness.reasons, note]}),
+            "deployment": framework.deployment.model_copy(update={"reasons": [*framework.deployment.reasons, note]}),
+        }
+    )
 
 
 # --- measured decode speed on known hardware --------------------------------------------------------------
 
 
-def record_from_results(results: EvalResults, path: Path | None = None) -> int:
-    """Record the decode speed of every evaluated local/self-hosted route on known hardware; returns how many."""
-    count = 0
+def record_from_results(results: EvalResults, path: Path | None = None) -> tuple[int, list[str]]:
+    """Record the decode speed of evaluated local/self-hosted routes on known hardware, only where every
+    answer came from the model asked for; returns (how many recorded, why the others were refused)."""
+    count, refused = 0, []
     for summary in results.endpoints:
         ref = summary.route
         if ref is None or ref.hardware is None or ref.runtime is None or summary.tokens_per_s is None:
             continue
         if ref.deployment not in ("local", "self-hosted"):
+            continue
+        if summary.served_model_ok is not True:
+            refused.append(
+                f"{summary.name}: speed not recorded: asked for {summary.model!r}, the server answered as "
+                f"{', '.join(summary.served_models) or 'an unnamed model'}"
+            )
             continue
         record_decode(
             ref.hardware,
@@ -207,4 +230,4 @@ def record_from_results(results: EvalResults, path: Path | None = None) -> int:
             path=path,
         )
         count += 1
-    return count
+    return count, refused

@@ -1,7 +1,10 @@
 """The run: every (test × endpoint × repeat) cell, asynchronously, each committed to the store when done.
 
-Per-endpoint concurrency limits, a timeout per call, retries with exponential backoff on 429/5xx
-and unreachable servers, streaming to time the first token. A failure stays in its cell.
+Per-endpoint concurrency limits (one call in flight for local servers unless told otherwise, so their
+queue is not timed as the model's first token), a timeout per call, retries with exponential backoff on
+429/5xx and unreachable servers (Retry-After honoured up to MAX_RETRY_AFTER_S), streaming to time the
+first token. A failure stays in its cell. Only successful answers are cached, and only when the cache is on;
+the judge's verdicts are cached the same way and its calls share one concurrency limit.
 """
 
 from __future__ import annotations
@@ -16,20 +19,40 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from llmpick.eval import assertions
-from llmpick.eval.endpoints import CallError, CallResult, Endpoint, call, make_client, redact
+from llmpick.eval.endpoints import CallError, CallResult, Endpoint, call, clock, make_client, redact
+from llmpick.eval.errors import MAX_RETRY_AFTER_S
 from llmpick.eval.store import Store, cache_key
 from llmpick.eval.suite import Suite, Test
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    concurrency: int = 4
+    concurrency: int | None = None  # None: 1 for local servers, REMOTE_CONCURRENCY for the others
     repeat: int = 1
     timeout_s: float = 60.0
     retries: int = 3
     backoff_s: float = 0.5
     use_cache: bool = True
     progress: bool = True
+
+
+REMOTE_CONCURRENCY = 4
+JUDGE = "(judge)"
+# response_format variants tried in order for an OpenAI-compatible judge: the OpenAI standard, the
+# llama-cpp-python form, then none (a server that rejects both still gets the JSON-only instruction).
+JUDGE_FORMATS: list[dict[str, Any] | None] = [
+    {"type": "json_schema", "json_schema": {"name": "verdict", "schema": assertions.VERDICT_SCHEMA}},
+    {"type": "json_object", "schema": assertions.VERDICT_SCHEMA},
+    None,
+]
+
+
+def concurrency_for(endpoint: Endpoint, options: RunOptions) -> int:
+    if endpoint.concurrency:
+        return endpoint.concurrency
+    if options.concurrency:
+        return options.concurrency
+    return 1 if endpoint.local else REMOTE_CONCURRENCY
 
 
 @dataclass(frozen=True)
@@ -63,8 +86,14 @@ class Runner:
             raise ValueError(f"endpoint names must be unique: {names}")
         self.suite, self.endpoints, self.store, self.options, self.judge = suite, endpoints, store, options, judge
         self.on_cell = on_cell
-        self._limits = {e.name: asyncio.Semaphore(e.concurrency or options.concurrency) for e in endpoints}
+        if judge is not None and judge.name in names:
+            raise ValueError(f"endpoint name {judge.name!r} is reserved for the judge")
+        every = [*endpoints, *([judge] if judge else [])]
+        self._limits = {e.name: asyncio.Semaphore(concurrency_for(e, options)) for e in every}
         self._clients: dict[str, Any] = {}
+        self._judge_format = 0 if judge is not None and judge.kind == "openai" else len(JUDGE_FORMATS) - 1
+        self._judge_settled = self._judge_format == len(JUDGE_FORMATS) - 1
+        self._judge_lock = asyncio.Lock()
 
     def cells(self) -> list[Cell]:
         return [Cell(t, e, k) for k in range(self.options.repeat) for t in self.suite.tests for e in self.endpoints]
@@ -91,7 +120,12 @@ class Runner:
 
     # one cell ---------------------------------------------------------------------------------------------
     async def _cell(self, cell: Cell) -> dict[str, Any]:
-        base = {"test_id": cell.test.id, "endpoint": cell.endpoint.name, "repeat": cell.repeat}
+        base = {
+            "test_id": cell.test.id,
+            "endpoint": cell.endpoint.name,
+            "repeat": cell.repeat,
+            "task": self.suite.task_of(cell.test),
+        }
         try:
             return {**base, **await self._measure(cell)}
         except CallError as exc:
@@ -101,6 +135,7 @@ class Runner:
                 "error_kind": exc.kind,
                 "error": self._scrub(str(exc), cell.endpoint),
                 "attempts": exc.attempts,
+                "notes": exc.notes or None,
             }
         except Exception as exc:  # a bug or surprise stays in this cell
             return {
@@ -116,18 +151,31 @@ class Runner:
         key = cache_key(cell.endpoint.model, cell.endpoint.base_url, messages, params, cell.repeat)
         hit = self.store.cached(key) if self.options.use_cache else None
         attempts = 0
+        queue_s: float | None = None
         if hit is not None:
             result = CallResult(**hit)
         else:
-            result, attempts = await self._call(cell.endpoint, messages, params)
-            self.store.cache(key, asdict(result))
+            result, attempts, queue_s = await self._call(cell.endpoint, messages, params)
+            if self.options.use_cache:  # --no-cache neither reads nor writes; failed calls never get here
+                self.store.cache(key, asdict(result))
         cost = cell.endpoint.cost(result.input_tokens, result.output_tokens)
         prompt = "\n".join(m["content"] for m in messages if m["role"] != "system")
         answer = assertions.Answer(result.text, result.latency_s, result.ttft_s, cost, prompt)
         outcomes = await assertions.evaluate(self.suite.checks(cell.test), answer, self._judge_fn())
-        passed, score = assertions.summarise(outcomes)
+        if result.finish_reason == "length":  # cut off at max_tokens: the answer is incomplete, so it fails
+            outcomes.append(
+                assertions.Outcome("complete", False, 0.0, "answer cut off at max_tokens (finish_reason length)")
+            )
+        verdict = assertions.summarise(outcomes)
         return {
             "status": "ok",
+            "task": self.suite.task_of(cell.test),
+            "finish_reason": result.finish_reason,
+            "served_model": result.served_model,
+            "queue_s": queue_s,
+            "notes": result.notes or None,
+            "quality_passed": verdict.quality_passed,
+            "check_errors": verdict.errors,
             "output": result.text,
             "latency_s": result.latency_s,
             "ttft_s": result.ttft_s,
@@ -136,29 +184,42 @@ class Runner:
             "output_tokens": result.output_tokens,
             "usage_source": result.usage_source,
             "cost_usd": cost,
-            "passed": passed,
-            "score": score,
+            "passed": verdict.passed,
+            "score": verdict.score,
             "cached": hit is not None,
             "attempts": attempts,
             "assertions": [o.to_dict() for o in outcomes],
         }
 
     async def _call(
-        self, endpoint: Endpoint, messages: list[dict[str, str]], params: dict[str, Any]
-    ) -> tuple[CallResult, int]:
+        self, endpoint: Endpoint, messages: list[dict[str, str]], params: dict[str, Any], retries: int | None = None
+    ) -> tuple[CallResult, int, float]:
+        """(result, attempts, seconds queued for a free slot on our side before the successful attempt)."""
+        retries = self.options.retries if retries is None else retries
         attempt = 0
+        notes: list[str] = []
         while True:
             attempt += 1
             try:
-                async with self._limits.get(endpoint.name) or asyncio.Semaphore(self.options.concurrency):
+                waiting = clock()
+                async with self._limits[endpoint.name]:
+                    queued = clock() - waiting
                     client = self._client(endpoint)
-                    return await call(client, endpoint, messages, params, self.options.timeout_s), attempt
+                    result = await call(client, endpoint, messages, params, self.options.timeout_s)
+                    result.notes = [*notes, *result.notes]
+                    return result, attempt, queued
             except CallError as exc:
-                if not exc.retryable or attempt > self.options.retries:
+                if not exc.retryable or attempt > retries:
                     exc.attempts = attempt
+                    exc.notes = [*notes, *exc.notes]
                     raise
                 delay = self.options.backoff_s * 2 ** (attempt - 1) * (1 + random.random() / 4)
-                await asyncio.sleep(max(delay, exc.retry_after or 0.0))
+                asked = exc.retry_after or 0.0
+                if asked > MAX_RETRY_AFTER_S:
+                    notes.append(
+                        f"the server asked to wait {asked:g} s (Retry-After); waited the cap of {MAX_RETRY_AFTER_S:g} s"
+                    )
+                await asyncio.sleep(max(delay, min(asked, MAX_RETRY_AFTER_S)))
 
     def _client(self, endpoint: Endpoint) -> Any:
         if endpoint.name not in self._clients:
@@ -171,10 +232,43 @@ class Runner:
             return None
 
         async def ask(messages: list[dict[str, str]]) -> str:
-            result, _ = await self._call(judge, messages, {"temperature": 0, "max_tokens": 200})
+            params: dict[str, Any] = {"temperature": 0, "max_tokens": 200}
+            key = cache_key(judge.model, judge.base_url, messages, params, 0)
+            if self.options.use_cache and (hit := self.store.cached(key)) is not None:
+                return str(hit["text"])
+            if self._judge_settled:
+                form = JUDGE_FORMATS[self._judge_format]
+                result, _, _ = await self._call(
+                    judge, messages, {**params, "response_format": form} if form else params
+                )
+            else:
+                result = await self._probe_judge(judge, messages, params)
+            if self.options.use_cache:
+                self.store.cache(key, asdict(result))
             return result.text
 
         return ask
+
+    async def _probe_judge(self, judge: Endpoint, messages: list[dict[str, str]], params: dict[str, Any]) -> CallResult:
+        """The first judge call finds the structured-output form the server takes (the others wait for it):
+        a form it rejects (400/422, or a 500 as llama-cpp-python answers json_schema) is not retried."""
+        async with self._judge_lock:
+            while not self._judge_settled:
+                form = JUDGE_FORMATS[self._judge_format]
+                last = self._judge_format == len(JUDGE_FORMATS) - 1
+                asked = {**params, "response_format": form} if form else params
+                try:
+                    result, _, _ = await self._call(judge, messages, asked, retries=None if last else 0)
+                except CallError as exc:
+                    if not last and exc.kind in ("bad-request", "server"):
+                        self._judge_format += 1
+                        continue
+                    raise
+                self._judge_settled = True
+                return result
+        form = JUDGE_FORMATS[self._judge_format]
+        result, _, _ = await self._call(judge, messages, {**params, "response_format": form} if form else params)
+        return result
 
     def _scrub(self, text: str, endpoint: Endpoint) -> str:
         secrets = []

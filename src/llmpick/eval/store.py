@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 metadata = MetaData()
 
 schema_version = Table(
@@ -82,6 +82,14 @@ cells = Table(
     Column("attempts", Integer),
     Column("assertions", JSON),
     Column("finished_at", DateTime, nullable=False),
+    # version 2
+    Column("task", String(100)),
+    Column("quality_passed", Boolean),  # every quality check passed (latency and cost left out)
+    Column("check_errors", Integer),  # checks that could not be evaluated
+    Column("finish_reason", String(40)),
+    Column("queue_s", Float),  # waiting for a free slot on our side, before the request was sent
+    Column("served_model", String(300)),  # the model name the server said answered
+    Column("notes", JSON),
     UniqueConstraint("run_id", "test_id", "endpoint", "repeat", name="one_result_per_cell"),
 )
 
@@ -93,8 +101,18 @@ call_cache = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
-# Migrations after version 1 go here: {2: ["ALTER TABLE …"], …}, applied in order by `migrate`.
-MIGRATIONS: dict[int, list[str]] = {}
+# Migrations after version 1, applied in order by `migrate` (a new database is created at SCHEMA_VERSION).
+MIGRATIONS: dict[int, list[str]] = {
+    2: [
+        "ALTER TABLE eval_cells ADD COLUMN task VARCHAR(100)",
+        "ALTER TABLE eval_cells ADD COLUMN quality_passed BOOLEAN",
+        "ALTER TABLE eval_cells ADD COLUMN check_errors INTEGER",
+        "ALTER TABLE eval_cells ADD COLUMN finish_reason VARCHAR(40)",
+        "ALTER TABLE eval_cells ADD COLUMN queue_s FLOAT",
+        "ALTER TABLE eval_cells ADD COLUMN served_model VARCHAR(300)",
+        "ALTER TABLE eval_cells ADD COLUMN notes JSON",
+    ],
+}
 
 
 def now() -> dt.datetime:
@@ -165,6 +183,16 @@ class Store:
             row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().one()
             return dict(row)
 
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, newest first, with its cell count."""
+        from sqlalchemy import func
+
+        with self.engine.connect() as conn:
+            counted = conn.execute(select(cells.c.run_id, func.count()).group_by(cells.c.run_id)).all()
+            counts: dict[int, int] = {int(r[0]): int(r[1]) for r in counted}
+            rows = conn.execute(select(runs).order_by(runs.c.id.desc())).mappings()
+            return [{**dict(r), "cells": int(counts.get(r["id"], 0))} for r in rows]
+
     def latest_run(self) -> int | None:
         with self.engine.connect() as conn:
             return conn.execute(select(runs.c.id).order_by(runs.c.id.desc())).scalar()
@@ -196,6 +224,12 @@ class Store:
         with self.engine.connect() as conn:
             value = conn.execute(select(call_cache.c.result).where(call_cache.c.key == key)).scalar()
             return dict(value) if value else None
+
+    def clear_cache(self) -> int:
+        from sqlalchemy import delete
+
+        with self.engine.begin() as conn:
+            return int(conn.execute(delete(call_cache)).rowcount or 0)
 
     def cache(self, key: str, result: dict[str, Any]) -> None:
         try:

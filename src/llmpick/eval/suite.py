@@ -82,7 +82,17 @@ class Regex(_Check):
 
 
 class IsJson(_Check):
+    """The whole answer is JSON (strict)."""
+
     type: Literal["is-json"]
+    negate: bool = False
+
+
+class ContainsJson(_Check):
+    """The answer holds JSON somewhere: whole, in a fenced block, or the outermost {...} or [...]."""
+
+    type: Literal["contains-json"]
+    negate: bool = False
 
 
 class JsonSchema(_Check):
@@ -133,7 +143,7 @@ class Cost(_Check):
 
 
 Assertion = Annotated[
-    Equals | Contains | Regex | IsJson | JsonSchema | Similarity | LlmJudge | Latency | Cost,
+    Equals | Contains | Regex | IsJson | ContainsJson | JsonSchema | Similarity | LlmJudge | Latency | Cost,
     Field(discriminator="type"),
 ]
 
@@ -176,6 +186,7 @@ class ProviderOverride(Section):
 class Test(Section):
     id: str
     description: str | None = None
+    task: str | None = Field(None, description="the task this test measures (default: the suite's task)")
     system: str | None = None
     prompt: str | None = None
     messages: list[Message] | None = None
@@ -200,6 +211,7 @@ class Test(Section):
 class Suite(Section):
     name: str = Field(min_length=1)
     description: str | None = None
+    task: str = Field("text", description="the task the tests measure, unless a test names its own")
     system: str | None = Field(None, description="system prompt for every test without its own")
     vars: dict[str, str | int | float | bool] = Field(default_factory=dict)
     params: Params = Field(default_factory=Params)
@@ -224,6 +236,9 @@ class Suite(Section):
             if any(a.type == "llm-judge" for a in [*self.assert_, *test.assert_]) and self.judge is None:
                 raise ValueError(f"test {test.id!r} has an llm-judge assertion but the suite names no judge")
         return self
+
+    def task_of(self, test: Test) -> str:
+        return test.task or self.task
 
     def checks(self, test: Test) -> list[Any]:
         return [*self.assert_, *test.assert_]
@@ -273,15 +288,30 @@ def parse_suite(text: str, source: str = "suite") -> Suite:
         data = yaml.safe_load(text)
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        raise SuiteError([f"{where}YAML syntax error: {getattr(exc, 'problem', None) or exc}"], source) from None
+        raise SuiteError([yaml_problem(exc)], source) from None
     if not isinstance(data, dict):
         raise SuiteError(["the suite must be a YAML mapping (name, tests, …)"], source)
+    from llmpick.eval import promptfoo
+
+    if promptfoo.looks_like(data):
+        data = promptfoo.convert(data, root, source)
     try:
         return Suite.model_validate(data)
     except ValidationError as exc:
         raise SuiteError([_describe(error, root) for error in exc.errors()], source) from None
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's message with the line where the trouble started (an unclosed quote: where it opened),
+    not only where the parser gave up (often the end of the file)."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    where = f"line {problem_mark.line + 1}, column {problem_mark.column + 1}: " if problem_mark is not None else ""
+    text = f"{where}YAML syntax error: {getattr(exc, 'problem', None) or exc}"
+    context = getattr(exc, "context", None)
+    if context and context_mark is not None:
+        text += f" ({context} at line {context_mark.line + 1}, column {context_mark.column + 1})"
+    return text
 
 
 def _describe(error: Any, root: yaml.Node | None) -> str:
@@ -308,7 +338,18 @@ def _describe(error: Any, root: yaml.Node | None) -> str:
     return f"{where}: {message} (got {error.get('input')!r})"
 
 
-_TAGS = {"equals", "contains", "regex", "is-json", "json-schema", "similarity", "llm-judge", "latency", "cost"}
+_TAGS = {
+    "equals",
+    "contains",
+    "regex",
+    "is-json",
+    "contains-json",
+    "json-schema",
+    "similarity",
+    "llm-judge",
+    "latency",
+    "cost",
+}
 
 
 def _is_tag(part: str) -> bool:

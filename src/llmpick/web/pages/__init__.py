@@ -8,11 +8,11 @@ from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException
 
 from llmpick.errors import LlmpickError, UnknownIdError
-from llmpick.web.pages import calculators, catalog, decisions, docs, login, questionnaire
+from llmpick.web.pages import calculators, catalog, decisions, docs, eval, login, questionnaire
 from llmpick.web.pages.common import render
 
 router = APIRouter(include_in_schema=False)
-for module in (questionnaire, decisions, catalog, calculators, docs, login):
+for module in (questionnaire, decisions, catalog, calculators, docs, eval, login):
     router.include_router(module.router)
 
 
