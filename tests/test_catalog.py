@@ -95,6 +95,7 @@ PROVIDERS = [
 RUNTIMES = ["ollama", "lm-studio", "llama-cpp", "vllm", "tgi", "sglang", "tensorrt-llm"]
 # The current generation (late 2026) of every major vendor, one or two ids each.
 
+
 def all_records(catalog: Catalog) -> list[object]:
     return [
         *catalog.models.values(),

@@ -38,7 +38,13 @@ def test_a_date_counts_from_the_day_it_falls_on(catalog: Catalog) -> None:
 
 def test_apache_weights_stay_runnable_when_the_vendor_api_retires_them(catalog: Catalog) -> None:
     day = dt.date(2026, 12, 2)
-    for model_id in ("mistral-7b-instruct", "mistral-nemo", "mistral-small-3.2", "mixtral-8x7b-instruct", "mixtral-8x22b-instruct"):
+    for model_id in (
+        "mistral-7b-instruct",
+        "mistral-nemo",
+        "mistral-small-3.2",
+        "mixtral-8x7b-instruct",
+        "mixtral-8x22b-instruct",
+    ):
         model = catalog.model(model_id)
         assert model_status(model, day).status is Status.ACTIVE, model_id
         route = _offer(catalog, model_id, "mistral")
@@ -71,7 +77,10 @@ def test_upcoming_changes_are_listed_within_the_window(catalog: Catalog) -> None
 
 def test_the_prompt_length_selects_the_tier(catalog: Catalog) -> None:
     haiku = _offer(catalog, "claude-haiku-5-5", "anthropic")
-    short, long = offering_price(haiku, catalog.as_of, prompt_tokens=3_000), offering_price(haiku, catalog.as_of, prompt_tokens=150_000)
+    short, long = (
+        offering_price(haiku, catalog.as_of, prompt_tokens=3_000),
+        offering_price(haiku, catalog.as_of, prompt_tokens=150_000),
+    )
     assert short and long and short.tiered
     assert (short.input_per_mtok, short.output_per_mtok, short.tier_start_tokens) == (0.1, 0.5, None)
     assert (long.input_per_mtok, long.output_per_mtok, long.tier_start_tokens) == (0.5, 2.5, 100_000)

@@ -37,7 +37,11 @@ def test_refresh_writes_the_expected_overlay_and_diff(cli: Callable[..., Any], u
     data = yaml.safe_load(user_overlay.read_text(encoding="utf-8"))
     assert data["version"] == "2026.12.1+refresh.20261202" and str(data["as_of"]) == "2026-12-02"
     models = {m["id"]: m for m in data["models"]}
-    assert set(models) == {"glm-5.3", "gpt-6-sol", "kimi-k2-0905"}  # glm-4.5 and kimi-k2-instruct are curated: untouched
+    assert set(models) == {
+        "glm-5.3",
+        "gpt-6-sol",
+        "kimi-k2-0905",
+    }  # glm-4.5 and kimi-k2-instruct are curated: untouched
     assert all(m["curation"] == "imported" for m in models.values())
     sol = models["gpt-6-sol"]  # models.dev: release date and image input
     assert str(sol["release"]["date"]) == "2026-09-22" and sol["release"]["source"] == "md"
@@ -80,9 +84,22 @@ def test_the_shipped_catalog_has_every_current_genai_prices_offering(catalog: Ca
 
 
 DECEMBER_2026 = [
-    "claude-fable-5-2", "gpt-6-sol", "gpt-5.5", "gpt-5.6-luna", "gemini-3.5-flash", "gemini-3.6-flash",
-    "gemini-3.7-flash", "grok-4.20", "grok-4.5", "mistral-large-4", "mistral-medium-3-5", "deepseek-v3.2",
-    "kimi-k2-instruct", "glm-4.5", "minimax-m3", "qwen3.5-9b",
+    "claude-fable-5-2",
+    "gpt-6-sol",
+    "gpt-5.5",
+    "gpt-5.6-luna",
+    "gemini-3.5-flash",
+    "gemini-3.6-flash",
+    "gemini-3.7-flash",
+    "grok-4.20",
+    "grok-4.5",
+    "mistral-large-4",
+    "mistral-medium-3-5",
+    "deepseek-v3.2",
+    "kimi-k2-instruct",
+    "glm-4.5",
+    "minimax-m3",
+    "qwen3.5-9b",
 ]
 
 

@@ -63,7 +63,9 @@ def test_every_route_in_the_json_says_how_it_gets_its_hardware() -> None:
 
 def test_an_owned_card_costs_the_same_way_whichever_field_declares_it(catalog: Catalog) -> None:
     personal = {"workload": {"requests_per_day": 200, "input_tokens": 500, "output_tokens": 200, "peak_concurrency": 1}}
-    as_device = recommend(make_profile(**personal, infrastructure={"device": {"model": "rtx-4090"}}), top=20, as_of=AS_OF)
+    as_device = recommend(
+        make_profile(**personal, infrastructure={"device": {"model": "rtx-4090"}}), top=20, as_of=AS_OF
+    )
     as_gpus = recommend(
         make_profile(**personal, infrastructure={"gpus": [{"model": "rtx-4090", "count": 1}]}), top=20, as_of=AS_OF
     )
@@ -112,7 +114,12 @@ def test_owned_gpus_that_cannot_carry_the_workload_exclude_the_route_with_the_re
     rec = recommend(
         make_profile(
             data={"residency": "on-premises"},
-            workload={"requests_per_day": 2_000_000, "input_tokens": 2000, "output_tokens": 500, "peak_concurrency": 400},
+            workload={
+                "requests_per_day": 2_000_000,
+                "input_tokens": 2000,
+                "output_tokens": 500,
+                "peak_concurrency": 400,
+            },
             infrastructure={"gpus": [{"model": "l4", "count": 1}]},
         ),
         as_of=AS_OF,
@@ -220,7 +227,13 @@ def test_a_zero_budget_keeps_the_laptop_you_own_and_relax_advice_names_real_numb
     rec = recommend(
         make_profile(
             data={"sensitivity": "confidential", "residency": "on-premises"},
-            workload={"requests_per_day": 30, "input_tokens": 1500, "output_tokens": 400, "peak_concurrency": 1, "hours_per_day": 4},
+            workload={
+                "requests_per_day": 30,
+                "input_tokens": 1500,
+                "output_tokens": 400,
+                "peak_concurrency": 1,
+                "hours_per_day": 4,
+            },
             budget={"monthly_usd": 0, "upfront_usd": 0},
             infrastructure={"device": {"model": "apple-m4", "memory_gb": 16}},
         ),
@@ -237,7 +250,9 @@ def test_a_zero_budget_keeps_the_laptop_you_own_and_relax_advice_names_real_numb
 
 
 def test_rented_gpus_come_from_the_named_cloud_when_it_rents_them(catalog: Catalog) -> None:
-    profile = make_profile(workload={"requests_per_day": 40000, "peak_concurrency": 30}, infrastructure={"cloud": "aws"})
+    profile = make_profile(
+        workload={"requests_per_day": 40000, "peak_concurrency": 30}, infrastructure={"cloud": "aws"}
+    )
     _, _, routes = _self_run_routes(profile, catalog)
     rented = [c for c in routes if c.acquisition == "rented" and c.cost and c.cost.total_usd is not None]
     assert rented

@@ -31,7 +31,9 @@ def _excluded(rec: Recommendation, model: str, rule: str) -> list[str]:
 
 
 def test_an_unrated_model_meets_no_quality_floor_above_basic() -> None:
-    profile = make_profile(workload={"requests_per_day": 50, "peak_concurrency": 1}, infrastructure={"device": {"model": "rtx-3090"}})
+    profile = make_profile(
+        workload={"requests_per_day": 50, "peak_concurrency": 1}, infrastructure={"device": {"model": "rtx-3090"}}
+    )
     rec = recommend(profile, top=20, as_of=AS_OF)
     assert all(r.quality_rated for r in rec.recommendations)
     assert "unrated" in " ".join(_excluded(rec, "smollm2-135m-instruct", "quality"))
@@ -88,7 +90,9 @@ def test_an_api_retirement_never_removes_the_open_weights_you_run_yourself() -> 
             top=50,
             as_of=day,
         )
-        assert not [e for e in rec.excluded if e.model == "mistral-nemo" and e.deployment == "local" and "status" in e.rules]
+        assert not [
+            e for e in rec.excluded if e.model == "mistral-nemo" and e.deployment == "local" and "status" in e.rules
+        ]
 
 
 def test_the_same_profile_catalog_and_date_give_the_same_output(catalog: Catalog) -> None:
@@ -139,7 +143,9 @@ def test_a_sensitivity_split_is_shown_with_what_it_gains_over_the_single_route()
     assert not public.sensitive and public.use.deployment in ("saas-api", "hosted-open")
     assert hybrid.single_route_cost_usd is not None and hybrid.monthly_cost_usd is not None
     assert any("against the best single route" in r for r in hybrid.reasons)
-    assert hybrid.monthly_cost_usd == pytest.approx(private.use.monthly_cost_usd + public.use.monthly_cost_usd, abs=0.02)
+    assert hybrid.monthly_cost_usd == pytest.approx(
+        private.use.monthly_cost_usd + public.use.monthly_cost_usd, abs=0.02
+    )
 
 
 def test_a_split_that_only_adds_cost_is_not_shown() -> None:
@@ -160,7 +166,11 @@ def test_a_split_that_only_adds_cost_is_not_shown() -> None:
 def test_a_budget_split_stays_within_the_budget_it_exists_for() -> None:
     for budget in (50, 150, 400, 1000):
         rec = recommend(
-            make_profile(quality="frontier", workload={"requests_per_day": 20000, "input_tokens": 2000, "output_tokens": 500}, budget={"monthly_usd": budget}),
+            make_profile(
+                quality="frontier",
+                workload={"requests_per_day": 20000, "input_tokens": 2000, "output_tokens": 500},
+                budget={"monthly_usd": budget},
+            ),
             as_of=AS_OF,
         )
         if rec.hybrid is not None:
@@ -170,7 +180,9 @@ def test_a_budget_split_stays_within_the_budget_it_exists_for() -> None:
 
 
 def test_no_budget_split_when_the_premium_route_fits_the_budget_alone() -> None:
-    rec = recommend(make_profile(quality="high", workload={"requests_per_day": 100}, budget={"monthly_usd": 100000}), as_of=AS_OF)
+    rec = recommend(
+        make_profile(quality="high", workload={"requests_per_day": 100}, budget={"monthly_usd": 100000}), as_of=AS_OF
+    )
     assert rec.hybrid is None
 
 
@@ -202,7 +214,11 @@ def test_a_time_to_first_token_target_excludes_routes_that_cannot_meet_it() -> N
 
 
 def test_unknown_speed_ranks_below_measured_speed_when_latency_decides() -> None:
-    rec = recommend(make_profile(speed="ultra-fast", workload={"requests_per_day": 50000, "peak_concurrency": 50}), top=10, as_of=AS_OF)
+    rec = recommend(
+        make_profile(speed="ultra-fast", workload={"requests_per_day": 50000, "peak_concurrency": 50}),
+        top=10,
+        as_of=AS_OF,
+    )
     known = [i for i, r in enumerate(rec.recommendations) if r.decode_tokens_per_s is not None]
     unknown = [i for i, r in enumerate(rec.recommendations) if r.decode_tokens_per_s is None]
     assert known
@@ -250,13 +266,19 @@ CHANGES: dict[str, dict[str, Any]] = {
         "quality": "high",
         "infrastructure": {"gpus": [{"model": "l40s", "count": 1}]},
     },
-    "workload.audience": {"workload": {"audience": "customer-facing"}, "infrastructure": {"gpus": [{"model": "l40s", "count": 4}]}},
+    "workload.audience": {
+        "workload": {"audience": "customer-facing"},
+        "infrastructure": {"gpus": [{"model": "l40s", "count": 4}]},
+    },
     "workload.requests_per_day": {"workload": {"requests_per_day": 50000}},
     "workload.input_tokens": {"workload": {"input_tokens": 20000}},
     "workload.output_tokens": {"workload": {"output_tokens": 3000}},
     "workload.peak_concurrency": {"workload": {"peak_concurrency": 60}},
     "workload.context_tokens": {"workload": {"context_tokens": 300000}},
-    "workload.hours_per_day": {"workload": {"hours_per_day": 8}, "infrastructure": {"gpus": [{"model": "l40s", "count": 1}]}},
+    "workload.hours_per_day": {
+        "workload": {"hours_per_day": 8},
+        "infrastructure": {"gpus": [{"model": "l40s", "count": 1}]},
+    },
     "workload.cacheable_input_fraction": {"workload": {"cacheable_input_fraction": 0.9}},
     "workload.batch_fraction": {"workload": {"batch_fraction": 0.9}},
     "speed": {"speed": "ultra-fast"},
@@ -280,8 +302,14 @@ CHANGES: dict[str, dict[str, Any]] = {
     "license.monthly_active_users": {"license": {"monthly_active_users": 900_000_000}},
     "preferences.avoid_vendor_lock_in": {"preferences": {"avoid_vendor_lock_in": True}},
     "preferences.exclude": {"preferences": {"exclude": ["openai", "anthropic", "google-ai-studio"]}},
-    "assumptions.gpu_utilization": {"assumptions": {"gpu_utilization": 0.2}, "infrastructure": {"gpus": [{"model": "l40s", "count": 2}]}},
-    "assumptions.ops_staff_usd_per_month": {"assumptions": {"ops_staff_usd_per_month": 9000}, "data": {"residency": "on-premises"}},
+    "assumptions.gpu_utilization": {
+        "assumptions": {"gpu_utilization": 0.2},
+        "infrastructure": {"gpus": [{"model": "l40s", "count": 2}]},
+    },
+    "assumptions.ops_staff_usd_per_month": {
+        "assumptions": {"ops_staff_usd_per_month": 9000},
+        "data": {"residency": "on-premises"},
+    },
     "assumptions.power_usd_per_kwh": {"assumptions": {"power_usd_per_kwh": 0.5}, "data": {"residency": "on-premises"}},
 }
 
@@ -367,7 +395,10 @@ def test_the_json_contract_only_grows() -> None:
 def test_every_stage_of_a_voice_pipeline_has_a_route_and_the_pipeline_a_total(catalog: Catalog) -> None:
     rec = recommend(make_profile(tasks=["speech-to-text", "text", "text-to-speech"]), catalog, as_of=AS_OF)
     assert rec.pipeline and all(stage.routes for stage in rec.pipeline)
-    if all(s.routes[0].monthly_cost_usd is not None for s in rec.pipeline) and rec.recommendations[0].monthly_cost_usd is not None:
+    if (
+        all(s.routes[0].monthly_cost_usd is not None for s in rec.pipeline)
+        and rec.recommendations[0].monthly_cost_usd is not None
+    ):
         assert rec.pipeline_monthly_cost_usd is not None
 
 

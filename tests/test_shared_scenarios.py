@@ -21,6 +21,9 @@ def test_every_shared_scenario_passes() -> None:
     assert cli, "the llmpick console script is not installed"
     result = subprocess.run(
         [sys.executable, str(CHECKER), str(SHARED / "scenarios"), "-v"],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "LLMPICK": cli},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "LLMPICK": cli},
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -11,8 +11,12 @@ from llmpick.sizing.speed import Estimate, estimate
 
 
 def base(**changes: object) -> Estimate:
-    est = estimate(ModelSpec.custom(8, layers=32, attention_heads=32, kv_heads=8, head_dim=128),
-                   DeviceSpec.custom(80, 3350, kind="datacenter-gpu", fp16_tflops=989), runtime="vllm", count=2)
+    est = estimate(
+        ModelSpec.custom(8, layers=32, attention_heads=32, kv_heads=8, head_dim=128),
+        DeviceSpec.custom(80, 3350, kind="datacenter-gpu", fp16_tflops=989),
+        runtime="vllm",
+        count=2,
+    )
     return dataclasses.replace(est, **changes)  # type: ignore[arg-type]
 
 
@@ -47,5 +51,10 @@ def test_utilization_default_comes_from_the_defaults_file() -> None:
 
 def test_absurd_volume_is_capped_not_a_crash() -> None:
     est = base(max_concurrency=8, prefill_tokens_per_s=5000.0, throughput_tokens_per_s=400.0)
-    count, reasons = replicas_needed(est, Workload.model_construct(requests_per_day=1e300, peak_concurrency=1, input_tokens=1000, output_tokens=300, hours_per_day=24))
+    count, reasons = replicas_needed(
+        est,
+        Workload.model_construct(
+            requests_per_day=1e300, peak_concurrency=1, input_tokens=1000, output_tokens=300, hours_per_day=24
+        ),
+    )
     assert count == 1_000_000 and "more than" in reasons[-1]

@@ -13,8 +13,17 @@ from llmpick.cli.main import app
 
 runner = CliRunner()
 CUSTOM_GPU = ["--memory-gb", "24", "--bandwidth-gb-s", "1008", "--tflops", "330"]
-KEYS = ("memory_gb", "fits", "decode_tokens_per_s", "prefill_tokens_per_s", "time_to_first_token_s",
-        "throughput_tokens_per_s", "max_context", "max_concurrency", "basis")
+KEYS = (
+    "memory_gb",
+    "fits",
+    "decode_tokens_per_s",
+    "prefill_tokens_per_s",
+    "time_to_first_token_s",
+    "throughput_tokens_per_s",
+    "max_context",
+    "max_concurrency",
+    "basis",
+)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -30,16 +39,31 @@ def any_hardware(kind: str | None = None) -> str:
 
 
 def any_open_model() -> str:
-    ids = sorted(m.id for m in load_builtin_catalog().models.values()
-                 if m.is_open and m.parameters and m.parameters.total_b and m.parameters.total_b < 20)
+    ids = sorted(
+        m.id
+        for m in load_builtin_catalog().models.values()
+        if m.is_open and m.parameters and m.parameters.total_b and m.parameters.total_b < 20
+    )
     if not ids:
         pytest.skip("no sized open model in the catalog yet")
     return ids[0]
 
 
 def test_estimate_json_on_a_custom_spec() -> None:
-    code, out = run("estimate", "--params-b", "8", "--layers", "32", "--kv-heads", "8", "--head-dim", "128",
-                    *CUSTOM_GPU, "--format", "json")
+    code, out = run(
+        "estimate",
+        "--params-b",
+        "8",
+        "--layers",
+        "32",
+        "--kv-heads",
+        "8",
+        "--head-dim",
+        "128",
+        *CUSTOM_GPU,
+        "--format",
+        "json",
+    )
     assert code == 0, out
     data = json.loads(out)
     for key in KEYS:
@@ -49,35 +73,58 @@ def test_estimate_json_on_a_custom_spec() -> None:
 
 
 def test_estimate_table_on_catalog_ids() -> None:
-    code, out = run("estimate", "--model", any_open_model(), "--hardware", any_hardware("datacenter-gpu"), "--count", "2")
+    code, out = run(
+        "estimate", "--model", any_open_model(), "--hardware", any_hardware("datacenter-gpu"), "--count", "2"
+    )
     assert code == 0, out
     assert "decode (single stream)" in out and "basis" in out
 
 
 def test_estimate_moe_custom_and_concurrency() -> None:
-    code, out = run("estimate", "--params-b", "46.7", "--active-params-b", "12.9", "--memory-gb", "80",
-                    "--bandwidth-gb-s", "3350", "--kind", "datacenter-gpu", "--concurrency", "8", "-f", "json")
+    code, out = run(
+        "estimate",
+        "--params-b",
+        "46.7",
+        "--active-params-b",
+        "12.9",
+        "--memory-gb",
+        "80",
+        "--bandwidth-gb-s",
+        "3350",
+        "--kind",
+        "datacenter-gpu",
+        "--concurrency",
+        "8",
+        "-f",
+        "json",
+    )
     assert code == 0, out
     data = json.loads(out)
     assert data["runtime"] == "vllm" and data["concurrency"] == 8
     assert data["throughput_tokens_per_s"] > data["decode_tokens_per_s"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--params-b", "0", *CUSTOM_GPU], "--params-b"),
-    (["--params-b", "-8", *CUSTOM_GPU], "--params-b"),
-    (["--params-b", "8", "--memory-gb", "0", "--bandwidth-gb-s", "100"], "--memory-gb"),
-    (["--params-b", "8", "--hardware", "no-such-gpu"], "unknown hardware 'no-such-gpu'"),
-    (["--model", "no-such-model", *CUSTOM_GPU], "unknown model 'no-such-model'"),
-    (["--params-b", "8", *CUSTOM_GPU, "--quantization", "awq-4bit"], "--quantization: llama-cpp cannot run awq-4bit"),
-    (["--params-b", "8", *CUSTOM_GPU, "--quantization", "q4"], "--quantization: unknown"),
-    (["--params-b", "8", *CUSTOM_GPU, "--runtime", "mlx-lm"], "--runtime: mlx-lm does not run on nvidia"),
-    (["--params-b", "8", *CUSTOM_GPU, "--runtime", "lamma"], "--runtime: unknown runtime 'lamma'; did you mean"),
-    (["--params-b", "8", *CUSTOM_GPU, "--count", "0"], "--count"),
-    (["--params-b", "8", *CUSTOM_GPU, "--context", "-1"], "--context"),
-    (["--params-b", "8"], "--hardware"),
-    ([*CUSTOM_GPU], "--model or --params-b"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--params-b", "0", *CUSTOM_GPU], "--params-b"),
+        (["--params-b", "-8", *CUSTOM_GPU], "--params-b"),
+        (["--params-b", "8", "--memory-gb", "0", "--bandwidth-gb-s", "100"], "--memory-gb"),
+        (["--params-b", "8", "--hardware", "no-such-gpu"], "unknown hardware 'no-such-gpu'"),
+        (["--model", "no-such-model", *CUSTOM_GPU], "unknown model 'no-such-model'"),
+        (
+            ["--params-b", "8", *CUSTOM_GPU, "--quantization", "awq-4bit"],
+            "--quantization: llama-cpp cannot run awq-4bit",
+        ),
+        (["--params-b", "8", *CUSTOM_GPU, "--quantization", "q4"], "--quantization: unknown"),
+        (["--params-b", "8", *CUSTOM_GPU, "--runtime", "mlx-lm"], "--runtime: mlx-lm does not run on nvidia"),
+        (["--params-b", "8", *CUSTOM_GPU, "--runtime", "lamma"], "--runtime: unknown runtime 'lamma'; did you mean"),
+        (["--params-b", "8", *CUSTOM_GPU, "--count", "0"], "--count"),
+        (["--params-b", "8", *CUSTOM_GPU, "--context", "-1"], "--context"),
+        (["--params-b", "8"], "--hardware"),
+        ([*CUSTOM_GPU], "--model or --params-b"),
+    ],
+)
 def test_estimate_bad_input_exits_2_naming_the_option(args: list[str], message: str) -> None:
     code, out = run("estimate", *args)
     assert code == 2
@@ -148,7 +195,9 @@ def test_finetune_one_device_and_the_catalog() -> None:
     assert code == 2 and "--method" in out
 
 
-def test_estimate_shows_what_eval_measured_on_the_same_hardware(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_estimate_shows_what_eval_measured_on_the_same_hardware(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from llmpick.sizing.measured import record_decode
 
     monkeypatch.setenv("LLMPICK_MEASURED_DECODE", str(tmp_path / "measured.json"))
@@ -160,12 +209,15 @@ def test_estimate_shows_what_eval_measured_on_the_same_hardware(tmp_path: Path, 
     assert after["measured_decode_tokens_per_s"] == 118.5
 
 
-@pytest.mark.parametrize(("args", "shown"), [
-    (["--quantization", "Q4_K_M"], "gguf-q4_k_m"),
-    (["--quantization", "q4_k_m"], "gguf-q4_k_m"),
-    (["--runtime", "llama.cpp", "--quantization", "IQ4_XS"], "gguf-iq4_xs"),
-    (["--runtime", "vLLM", "--quantization", "FP8", "--kv-precision", "FP8"], "fp8"),
-])
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["--quantization", "Q4_K_M"], "gguf-q4_k_m"),
+        (["--quantization", "q4_k_m"], "gguf-q4_k_m"),
+        (["--runtime", "llama.cpp", "--quantization", "IQ4_XS"], "gguf-iq4_xs"),
+        (["--runtime", "vLLM", "--quantization", "FP8", "--kv-precision", "FP8"], "fp8"),
+    ],
+)
 def test_estimate_takes_the_spellings_people_type(args: list[str], shown: str) -> None:
     code, out = run("estimate", "--params-b", "8", *CUSTOM_GPU, *args, "--format", "json")
     assert code == 0, out
@@ -173,7 +225,9 @@ def test_estimate_takes_the_spellings_people_type(args: list[str], shown: str) -
 
 
 def test_gpt_oss_120b_on_vllm_defaults_to_mxfp4_and_fits_one_h100() -> None:
-    code, out = run("estimate", "--model", "gpt-oss-120b", "--hardware", "h100-sxm-80gb", "--runtime", "vllm", "--format", "json")
+    code, out = run(
+        "estimate", "--model", "gpt-oss-120b", "--hardware", "h100-sxm-80gb", "--runtime", "vllm", "--format", "json"
+    )
     data = json.loads(out)
     assert code == 0 and data["quantization"] == "mxfp4" and data["fits"]
     assert 58 < data["weights_gb"] < 63  # the 60.8 GiB checkpoint

@@ -22,22 +22,35 @@ from llmpick.sizing.specs import DeviceSpec, ModelSpec
 from llmpick.sizing.speed import estimate
 
 A = resolve_assumptions(None)
-QUOTE = PriceQuote(input_per_mtok=3, output_per_mtok=15, cached_input_per_mtok=0.3,
-                   batch_input_per_mtok=1.5, batch_output_per_mtok=7.5, source="test")
+QUOTE = PriceQuote(
+    input_per_mtok=3,
+    output_per_mtok=15,
+    cached_input_per_mtok=0.3,
+    batch_input_per_mtok=1.5,
+    batch_output_per_mtok=7.5,
+    source="test",
+)
 
 
 def gpu(rent: bool = True, purchase: bool = True, kind: HardwareKind = HardwareKind.DATACENTER_GPU) -> Hardware:
     return Hardware(
-        id="test-h100", name="Test H100", vendor="nvidia", kind=kind,
+        id="test-h100",
+        name="Test H100",
+        vendor="nvidia",
+        kind=kind,
         sources={"s": Source(url="https://example.com", as_of=dt.date(2026, 1, 1))},
         spec=HardwareSpec(memory_gb=80, bandwidth_gb_s=3350, fp16_tflops=989, tdp_w=700, source="s"),
-        rent=HardwareRent(on_demand_usd_per_hour=2.0, reserved_usd_per_hour=1.5, provider="p", source="s") if rent else None,
+        rent=HardwareRent(on_demand_usd_per_hour=2.0, reserved_usd_per_hour=1.5, provider="p", source="s")
+        if rent
+        else None,
         purchase=HardwarePurchase(usd=30000, source="s") if purchase else None,
     )
 
 
 def test_token_cost_with_cache_and_batch_shares() -> None:
-    w = Workload(requests_per_day=1000, input_tokens=1000, output_tokens=300, cacheable_input_fraction=0.5, batch_fraction=0.2)
+    w = Workload(
+        requests_per_day=1000, input_tokens=1000, output_tokens=300, cacheable_input_fraction=0.5, batch_fraction=0.2
+    )
     cost = api_monthly_cost(QUOTE, w, ["text"], A)
     # 30,000 requests: 30M in, 9M out. Live 80%: 12M fresh × $3 + 12M cached × $0.3 + 7.2M out × $15;
     # batch 20%: 6M in × $1.5 + 1.8M out × $7.5
@@ -47,19 +60,39 @@ def test_token_cost_with_cache_and_batch_shares() -> None:
 
 def test_token_cost_without_discount_prices_counts_full_price_and_says_so() -> None:
     quote = PriceQuote(input_per_mtok=1, output_per_mtok=2)
-    w = Workload(requests_per_day=100, input_tokens=1000, output_tokens=1000, cacheable_input_fraction=0.5, batch_fraction=0.5)
+    w = Workload(
+        requests_per_day=100, input_tokens=1000, output_tokens=1000, cacheable_input_fraction=0.5, batch_fraction=0.5
+    )
     cost = api_monthly_cost(quote, w, ["text"], A)
     assert cost.total_usd == pytest.approx(3 * 1 + 3 * 2)  # 3M in, 3M out at full price
     assert any("cached" in n for n in cost.notes) and any("batch" in n for n in cost.notes)
 
 
-@pytest.mark.parametrize(("task", "quote", "workload", "total"), [
-    ("speech-to-text", PriceQuote(per_audio_minute=0.006), Workload(requests_per_day=100, audio_minutes_per_request=2), 36.0),
-    ("text-to-speech", PriceQuote(per_million_chars=30), Workload(requests_per_day=100, characters_per_request=1000), 90.0),
-    ("text-to-speech", PriceQuote(per_million_chars=30), Workload(requests_per_day=100, output_tokens=250), 90.0),
-    ("image-generation", PriceQuote(per_image=0.04), Workload(requests_per_day=10, images_per_request=2), 24.0),
-    ("embeddings", PriceQuote(input_per_mtok=0.02, output_per_mtok=0), Workload(requests_per_day=1000, input_tokens=500), 0.3),
-])
+@pytest.mark.parametrize(
+    ("task", "quote", "workload", "total"),
+    [
+        (
+            "speech-to-text",
+            PriceQuote(per_audio_minute=0.006),
+            Workload(requests_per_day=100, audio_minutes_per_request=2),
+            36.0,
+        ),
+        (
+            "text-to-speech",
+            PriceQuote(per_million_chars=30),
+            Workload(requests_per_day=100, characters_per_request=1000),
+            90.0,
+        ),
+        ("text-to-speech", PriceQuote(per_million_chars=30), Workload(requests_per_day=100, output_tokens=250), 90.0),
+        ("image-generation", PriceQuote(per_image=0.04), Workload(requests_per_day=10, images_per_request=2), 24.0),
+        (
+            "embeddings",
+            PriceQuote(input_per_mtok=0.02, output_per_mtok=0),
+            Workload(requests_per_day=1000, input_tokens=500),
+            0.3,
+        ),
+    ],
+)
 def test_other_units(task: str, quote: PriceQuote, workload: Workload, total: float) -> None:
     assert api_monthly_cost(quote, workload, [task], A).total_usd == pytest.approx(total)
 
@@ -70,9 +103,15 @@ def test_unknown_price_gives_no_total_and_says_what_is_missing() -> None:
 
 
 def serving_estimate():  # type: ignore[no-untyped-def]
-    est = estimate(ModelSpec.custom(70, layers=80, attention_heads=64, kv_heads=8, head_dim=128),
-                   DeviceSpec.custom(80, 3350, kind="datacenter-gpu", fp16_tflops=989), runtime="vllm", count=2)
-    return dataclasses.replace(est, max_concurrency=8, prefill_tokens_per_s=5000.0, throughput_tokens_per_s=400.0, weights_gb=140.0)
+    est = estimate(
+        ModelSpec.custom(70, layers=80, attention_heads=64, kv_heads=8, head_dim=128),
+        DeviceSpec.custom(80, 3350, kind="datacenter-gpu", fp16_tflops=989),
+        runtime="vllm",
+        count=2,
+    )
+    return dataclasses.replace(
+        est, max_concurrency=8, prefill_tokens_per_s=5000.0, throughput_tokens_per_s=400.0, weights_gb=140.0
+    )
 
 
 def test_self_hosted_rent_storage_egress_and_staff() -> None:
@@ -90,9 +129,13 @@ def test_self_hosted_rent_storage_egress_and_staff() -> None:
 
 def test_reserved_rates_redundancy_and_owned_gpus() -> None:
     w = Workload(requests_per_day=100, peak_concurrency=1)
-    reserved = self_hosted_monthly_cost(serving_estimate(), gpu(), w, resolve_assumptions(CostAssumptions(reserved_pricing=True)))
+    reserved = self_hosted_monthly_cost(
+        serving_estimate(), gpu(), w, resolve_assumptions(CostAssumptions(reserved_pricing=True))
+    )
     assert {x.item: x.usd for x in reserved.lines}["GPU rental"] == pytest.approx(2 * 730 * 1.5)
-    spare = self_hosted_monthly_cost(serving_estimate(), gpu(), w, resolve_assumptions(CostAssumptions(redundancy=True)))
+    spare = self_hosted_monthly_cost(
+        serving_estimate(), gpu(), w, resolve_assumptions(CostAssumptions(redundancy=True))
+    )
     assert spare.units == 4 and any("N+1" in n for n in spare.notes)
     owned = self_hosted_monthly_cost(serving_estimate(), gpu(), w, A, owned=True)
     assert "GPU rental" not in {x.item for x in owned.lines}

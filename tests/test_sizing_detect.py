@@ -51,18 +51,21 @@ def test_apple_sysctl_and_linux_proc_files() -> None:
     assert parse_cpuinfo(CPUINFO) == "AMD Ryzen 9 7950X 16-Core Processor"
 
 
-@pytest.mark.parametrize(("found", "expected"), [
-    (Found("NVIDIA GeForce RTX 4090", "nvidia", 24), "rtx-4090"),
-    (Found("NVIDIA GeForce RTX 3090 Ti", "nvidia", 24), "rtx-3090-ti"),
-    (Found("NVIDIA GeForce RTX 3090", "nvidia", 24), "rtx-3090"),
-    (Found("NVIDIA H100 80GB HBM3", "nvidia", 79.6), "h100-sxm-80gb"),
-    (Found("NVIDIA A100-SXM4-80GB", "nvidia", 80), "a100-80gb"),
-    (Found("AMD Instinct MI300X", "amd", 192), "mi300x"),
-    (Found("Apple M1 Max", "apple", 32), "apple-m1-max"),
-    (Found("Apple M1", "apple", 16), "apple-m1"),
-    (Found("NVIDIA GeForce RTX 2060", "nvidia", 6), None),
-    (Found("Apple M3 Pro", "apple", 36), None),  # the catalog has the M3 Max, a different chip
-])
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        (Found("NVIDIA GeForce RTX 4090", "nvidia", 24), "rtx-4090"),
+        (Found("NVIDIA GeForce RTX 3090 Ti", "nvidia", 24), "rtx-3090-ti"),
+        (Found("NVIDIA GeForce RTX 3090", "nvidia", 24), "rtx-3090"),
+        (Found("NVIDIA H100 80GB HBM3", "nvidia", 79.6), "h100-sxm-80gb"),
+        (Found("NVIDIA A100-SXM4-80GB", "nvidia", 80), "a100-80gb"),
+        (Found("AMD Instinct MI300X", "amd", 192), "mi300x"),
+        (Found("Apple M1 Max", "apple", 32), "apple-m1-max"),
+        (Found("Apple M1", "apple", 16), "apple-m1"),
+        (Found("NVIDIA GeForce RTX 2060", "nvidia", 6), None),
+        (Found("Apple M3 Pro", "apple", 36), None),  # the catalog has the M3 Max, a different chip
+    ],
+)
 def test_detected_names_match_catalog_ids(found: Found, expected: str | None) -> None:
     assert match_catalog(found, catalog_rows()) == expected
 
@@ -73,7 +76,9 @@ def test_detect_on_a_linux_gpu_box_and_a_mac() -> None:
     linux = detect(run=lambda cmd: tools.get(cmd[0]), read=files.get, system="Linux")
     assert [a.name for a in linux.accelerators] == ["NVIDIA GeForce RTX 4090"] and linux.ram_gb == pytest.approx(62.5)
     sysctl = {"machdep.cpu.brand_string": "Apple M4 Pro\n", "hw.memsize": "25769803776\n"}
-    mac = detect(run=lambda cmd: sysctl.get(cmd[-1]) if cmd[0] == "sysctl" else None, read=lambda _: None, system="Darwin")
+    mac = detect(
+        run=lambda cmd: sysctl.get(cmd[-1]) if cmd[0] == "sysctl" else None, read=lambda _: None, system="Darwin"
+    )
     assert mac.accelerators[0].name == "Apple M4 Pro" and mac.ram_gb == 24
     bare = detect(run=lambda cmd: None, read=files.get, system="Linux")
     assert not bare.accelerators and any("no GPU found" in note for note in bare.notes)

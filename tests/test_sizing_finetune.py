@@ -44,7 +44,9 @@ def test_time_from_flops_and_utilisation() -> None:
 
 
 def test_bad_method_and_sizes() -> None:
-    with pytest.raises(EstimateError, match="--method: unknown fine-tuning method 'dpo' \\(allowed: full, lora, qlora\\)"):
+    with pytest.raises(
+        EstimateError, match="--method: unknown fine-tuning method 'dpo' \\(allowed: full, lora, qlora\\)"
+    ):
         finetune_estimate(LLAMA3_8B, H100, method="dpo")
     with pytest.raises(EstimateError, match="--epochs"):
         finetune_estimate(LLAMA3_8B, H100, method="lora", epochs=0)

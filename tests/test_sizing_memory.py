@@ -11,16 +11,38 @@ from llmpick.sizing.quantization import get_format, runtime_info
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 
 G = 1e9 / 2**30  # decimal GB → GiB (memory figures are in GiB, the unit GPU memory is sold in)
-LLAMA3_8B = ModelSpec(id="llama-3-8b", params_b=8.03, active_params_b=8.03, layers=32, hidden_size=4096,
-                      attention_heads=32, kv_heads=8, head_dim=128, attention="gqa", context_window=131072)
-LLAMA3_70B = ModelSpec(id="llama-3-70b", params_b=70.55, active_params_b=70.55, layers=80, hidden_size=8192,
-                       attention_heads=64, kv_heads=8, head_dim=128, attention="gqa", context_window=131072)
+LLAMA3_8B = ModelSpec(
+    id="llama-3-8b",
+    params_b=8.03,
+    active_params_b=8.03,
+    layers=32,
+    hidden_size=4096,
+    attention_heads=32,
+    kv_heads=8,
+    head_dim=128,
+    attention="gqa",
+    context_window=131072,
+)
+LLAMA3_70B = ModelSpec(
+    id="llama-3-70b",
+    params_b=70.55,
+    active_params_b=70.55,
+    layers=80,
+    hidden_size=8192,
+    attention_heads=64,
+    kv_heads=8,
+    head_dim=128,
+    attention="gqa",
+    context_window=131072,
+)
 RTX_4090 = DeviceSpec.custom(24, 1008, fp16_tflops=330.3, name="RTX 4090")
 LLAMA_CPP = runtime_info("llama-cpp")
 
 
 def test_weights_8b_at_q4_k_m_and_fp16() -> None:
-    assert mem.weights_gb(8.03, get_format("gguf-q4_k_m")) == pytest.approx(8.03 * 4.86 / 8 * G)  # 4.54 GiB (file: 4.58)
+    assert mem.weights_gb(8.03, get_format("gguf-q4_k_m")) == pytest.approx(
+        8.03 * 4.86 / 8 * G
+    )  # 4.54 GiB (file: 4.58)
     assert mem.weights_gb(8.03, get_format("fp16")) == pytest.approx(14.957, abs=1e-3)  # llama.cpp: 14.96 GiB
 
 
@@ -41,14 +63,24 @@ def test_mha_and_mqa_kv_heads() -> None:
 
 def test_mla_kv_cache_is_the_compressed_latent() -> None:
     # DeepSeek-V3: 61 layers × (512 latent + 64 RoPE) × 2 bytes = 70,272 bytes per token (vs ~4.9 MB for MHA)
-    mla = ModelSpec.custom(671, 37, layers=61, attention_heads=128, kv_heads=128, head_dim=128,
-                           attention="mla", kv_lora_rank=512, qk_rope_head_dim=64)
+    mla = ModelSpec.custom(
+        671,
+        37,
+        layers=61,
+        attention_heads=128,
+        kv_heads=128,
+        head_dim=128,
+        attention="mla",
+        kv_lora_rank=512,
+        qk_rope_head_dim=64,
+    )
     assert mem.kv_layout(mla).bytes_per_sequence(1) == 61 * 576 * 2
 
 
 def test_sliding_window_layers_stop_growing_past_the_window() -> None:
-    model = ModelSpec.custom(9, layers=40, attention_heads=16, kv_heads=8, head_dim=128,
-                             sliding_window=4096, sliding_window_layers=20)
+    model = ModelSpec.custom(
+        9, layers=40, attention_heads=16, kv_heads=8, head_dim=128, sliding_window=4096, sliding_window_layers=20
+    )
     per_layer = 2 * 8 * 128 * 2
     layout = mem.kv_layout(model)
     assert layout.bytes_per_sequence(2048) == per_layer * 40 * 2048  # inside the window: every layer grows

@@ -41,7 +41,9 @@ def test_near_misses_get_memory_upgrade_steps() -> None:
 
 def test_plan_cli_json_and_bad_input() -> None:
     runner = CliRunner()
-    out = runner.invoke(app, ["plan", "gpt-oss-120b", "--target-tps", "20", "--quantization", "MXFP4", "--format", "json"])
+    out = runner.invoke(
+        app, ["plan", "gpt-oss-120b", "--target-tps", "20", "--quantization", "MXFP4", "--format", "json"]
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["rented"] and all(row["quantization"] == "mxfp4" for row in data["rented"])

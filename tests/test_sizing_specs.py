@@ -14,15 +14,24 @@ from llmpick.sizing.specs import DeviceSpec, ModelSpec
 def hardware(**spec: float | None) -> Hardware:
     values = {"memory_gb": 24.0, "bandwidth_gb_s": 1008.0, "fp16_tflops": None, "tdp_w": 450.0} | spec
     return Hardware(
-        id="test-gpu", name="Test GPU", vendor="nvidia", kind=HardwareKind.CONSUMER_GPU,
+        id="test-gpu",
+        name="Test GPU",
+        vendor="nvidia",
+        kind=HardwareKind.CONSUMER_GPU,
         sources={"s": Source(url="https://example.com/spec", as_of=dt.date(2026, 1, 1))},
         spec=HardwareSpec(source="s", **values),  # type: ignore[arg-type]
     )
 
 
-@pytest.mark.parametrize(("params", "active", "message"), [
-    (0, None, "--params-b"), (-3, None, "--params-b"), (8, 0, "--active-params-b"), (8, 9, "cannot exceed"),
-])
+@pytest.mark.parametrize(
+    ("params", "active", "message"),
+    [
+        (0, None, "--params-b"),
+        (-3, None, "--params-b"),
+        (8, 0, "--active-params-b"),
+        (8, 9, "cannot exceed"),
+    ],
+)
 def test_model_sizes_must_be_positive(params: float, active: float | None, message: str) -> None:
     with pytest.raises(EstimateError, match=message):
         ModelSpec.custom(params, active)
@@ -44,7 +53,13 @@ def test_device_sizes_must_be_positive() -> None:
 
 def test_from_hardware_uses_the_catalog_spec_and_a_memory_override() -> None:
     d = DeviceSpec.from_hardware(hardware(fp16_tflops=100.0), memory_gb=12)
-    assert (d.memory_gb, d.bandwidth_gb_s, d.fp16_tflops, d.kind, d.platform) == (12, 1008, 100.0, "consumer-gpu", "nvidia")
+    assert (d.memory_gb, d.bandwidth_gb_s, d.fp16_tflops, d.kind, d.platform) == (
+        12,
+        1008,
+        100.0,
+        "consumer-gpu",
+        "nvidia",
+    )
 
 
 def test_speed_classes() -> None:

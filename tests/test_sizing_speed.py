@@ -9,20 +9,53 @@ from llmpick.sizing.calibrate import Constants, GroupConstants
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 from llmpick.sizing.speed import TP_ALLREDUCE_S, TP_EFFICIENCY, best_fit, estimate
 
-LLAMA3_8B = ModelSpec(id="llama-3-8b", params_b=8.03, active_params_b=8.03, layers=32, hidden_size=4096,
-                      attention_heads=32, kv_heads=8, head_dim=128, attention="gqa", context_window=131072)
-LLAMA3_70B = ModelSpec(id="llama-3-70b", params_b=70.55, active_params_b=70.55, layers=80, hidden_size=8192,
-                       attention_heads=64, kv_heads=8, head_dim=128, attention="gqa", context_window=131072)
-MIXTRAL = ModelSpec(id="mixtral", params_b=46.7, active_params_b=12.9, layers=32, hidden_size=4096,
-                    attention_heads=32, kv_heads=8, head_dim=128, attention="gqa", context_window=32768)
+LLAMA3_8B = ModelSpec(
+    id="llama-3-8b",
+    params_b=8.03,
+    active_params_b=8.03,
+    layers=32,
+    hidden_size=4096,
+    attention_heads=32,
+    kv_heads=8,
+    head_dim=128,
+    attention="gqa",
+    context_window=131072,
+)
+LLAMA3_70B = ModelSpec(
+    id="llama-3-70b",
+    params_b=70.55,
+    active_params_b=70.55,
+    layers=80,
+    hidden_size=8192,
+    attention_heads=64,
+    kv_heads=8,
+    head_dim=128,
+    attention="gqa",
+    context_window=131072,
+)
+MIXTRAL = ModelSpec(
+    id="mixtral",
+    params_b=46.7,
+    active_params_b=12.9,
+    layers=32,
+    hidden_size=4096,
+    attention_heads=32,
+    kv_heads=8,
+    head_dim=128,
+    attention="gqa",
+    context_window=32768,
+)
 RTX = DeviceSpec.custom(24, 1008, fp16_tflops=165.0, name="24 GiB GPU")
 H100 = DeviceSpec.custom(80, 3350, kind="datacenter-gpu", fp16_tflops=989.0, name="H100")
 FIXED = Constants(
     groups={
-        "llama.cpp/nvidia": GroupConstants("llama.cpp/nvidia", eta=0.8, tau_s=40e-6, per_weight_s=0.0, mu=0.5, decode_points=10),
+        "llama.cpp/nvidia": GroupConstants(
+            "llama.cpp/nvidia", eta=0.8, tau_s=40e-6, per_weight_s=0.0, mu=0.5, decode_points=10
+        ),
         "server/nvidia-hbm": GroupConstants("server/nvidia-hbm", eta=0.7, tau_s=20e-6, per_weight_s=0.0, mu=0.6),
     },
-    kappa={}, rho={},
+    kappa={},
+    rho={},
 )
 KV_PER_TOKEN = 131072  # bytes, Llama 3 8B at FP16
 
@@ -97,21 +130,33 @@ def test_the_published_calibration_reproduces_a_known_measurement() -> None:
 
 def test_json_has_the_contract_keys() -> None:
     data = estimate(LLAMA3_8B, RTX, fitted=FIXED).to_json_dict()
-    for key in ("memory_gb", "fits", "decode_tokens_per_s", "prefill_tokens_per_s", "time_to_first_token_s",
-                "throughput_tokens_per_s", "max_context", "max_concurrency", "basis"):
+    for key in (
+        "memory_gb",
+        "fits",
+        "decode_tokens_per_s",
+        "prefill_tokens_per_s",
+        "time_to_first_token_s",
+        "throughput_tokens_per_s",
+        "max_context",
+        "max_concurrency",
+        "basis",
+    ):
         assert key in data
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"runtime": "mlx-lm"}, "--runtime: mlx-lm does not run on nvidia"),
-    ({"quantization": "awq-4bit"}, "--quantization: llama-cpp cannot run awq-4bit"),
-    ({"quantization": "mlx-4bit", "runtime": "lm-studio"}, "--quantization"),
-    ({"count": 0}, "--count"),
-    ({"context": 0}, "--context"),
-    ({"concurrency": -1}, "--concurrency"),
-    ({"context": 200000}, "--context: llama-3-8b handles at most 131072"),
-    ({"offload_gb": 8, "runtime": "vllm", "quantization": "fp16"}, "--runtime: vllm does not run|--offload-gb"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"runtime": "mlx-lm"}, "--runtime: mlx-lm does not run on nvidia"),
+        ({"quantization": "awq-4bit"}, "--quantization: llama-cpp cannot run awq-4bit"),
+        ({"quantization": "mlx-4bit", "runtime": "lm-studio"}, "--quantization"),
+        ({"count": 0}, "--count"),
+        ({"context": 0}, "--context"),
+        ({"concurrency": -1}, "--concurrency"),
+        ({"context": 200000}, "--context: llama-3-8b handles at most 131072"),
+        ({"offload_gb": 8, "runtime": "vllm", "quantization": "fp16"}, "--runtime: vllm does not run|--offload-gb"),
+    ],
+)
 def test_bad_input_raises_estimate_error_naming_the_option(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(EstimateError, match=message):
         estimate(LLAMA3_8B, RTX, **kwargs)  # type: ignore[arg-type]
@@ -155,10 +200,24 @@ def test_best_fit_server_runtime_on_hbm() -> None:
     assert best_fit(LLAMA3_70B, H100, runtime="vllm", count=1, context=2048).quantization in ("fp8", "int8")  # type: ignore[union-attr]
 
 
-H100_SXM = DeviceSpec(id="h100-sxm-80gb", name="H100 SXM 80GB", kind="datacenter-gpu", memory_gb=80,
-                      bandwidth_gb_s=3350, fp16_tflops=989.4, vendor="nvidia")
-A100 = DeviceSpec(id="a100-80gb", name="A100 80GB", kind="datacenter-gpu", memory_gb=80,
-                  bandwidth_gb_s=2039, fp16_tflops=312, vendor="nvidia")
+H100_SXM = DeviceSpec(
+    id="h100-sxm-80gb",
+    name="H100 SXM 80GB",
+    kind="datacenter-gpu",
+    memory_gb=80,
+    bandwidth_gb_s=3350,
+    fp16_tflops=989.4,
+    vendor="nvidia",
+)
+A100 = DeviceSpec(
+    id="a100-80gb",
+    name="A100 80GB",
+    kind="datacenter-gpu",
+    memory_gb=80,
+    bandwidth_gb_s=2039,
+    fp16_tflops=312,
+    vendor="nvidia",
+)
 
 
 def test_fp8_prefills_at_the_fp8_rate_only_where_the_gpu_has_fp8_tensor_cores() -> None:
@@ -173,17 +232,41 @@ def test_fp8_prefills_at_the_fp8_rate_only_where_the_gpu_has_fp8_tensor_cores() 
 
 
 def test_batched_throughput_pays_for_the_prefill_of_long_prompts() -> None:
-    short = estimate(LLAMA3_70B, H100_SXM, count=2, runtime="vllm", quantization="fp8", context=5500,
-                     prompt_tokens=500, concurrency=50)
-    long = estimate(LLAMA3_70B, H100_SXM, count=2, runtime="vllm", quantization="fp8", context=5500,
-                    prompt_tokens=5000, concurrency=50)
+    short = estimate(
+        LLAMA3_70B,
+        H100_SXM,
+        count=2,
+        runtime="vllm",
+        quantization="fp8",
+        context=5500,
+        prompt_tokens=500,
+        concurrency=50,
+    )
+    long = estimate(
+        LLAMA3_70B,
+        H100_SXM,
+        count=2,
+        runtime="vllm",
+        quantization="fp8",
+        context=5500,
+        prompt_tokens=5000,
+        concurrency=50,
+    )
     assert long.throughput_tokens_per_s < short.throughput_tokens_per_s / 2
     assert any("prefills of 5000 tokens" in line for line in long.basis)
 
 
 def test_moe_decode_pays_an_expert_routing_cost_per_layer() -> None:
-    dense_like = ModelSpec(id=None, params_b=12.9, active_params_b=12.9, layers=32, hidden_size=4096,
-                           attention_heads=32, kv_heads=8, head_dim=128)
+    dense_like = ModelSpec(
+        id=None,
+        params_b=12.9,
+        active_params_b=12.9,
+        layers=32,
+        hidden_size=4096,
+        attention_heads=32,
+        kv_heads=8,
+        head_dim=128,
+    )
     moe = estimate(MIXTRAL, DeviceSpec.custom(80, 1008), context=4096)
     dense = estimate(dense_like, DeviceSpec.custom(80, 1008), context=4096)
     assert moe.decode_tokens_per_s < dense.decode_tokens_per_s

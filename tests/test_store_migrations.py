@@ -32,8 +32,15 @@ def _v1_database(path: Path) -> dict[str, object]:
     con.executescript(V1_SCHEMA)
     con.execute(
         "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?)",
-        ("old1", "2026-01-05T10:00:01+00:00", "Old <decision>", json.dumps(profile.model_dump(mode="json")),
-         json.dumps(result), str(result["catalog_version"]), str(result["catalog_as_of"])),
+        (
+            "old1",
+            "2026-01-05T10:00:01+00:00",
+            "Old <decision>",
+            json.dumps(profile.model_dump(mode="json")),
+            json.dumps(result),
+            str(result["catalog_version"]),
+            str(result["catalog_as_of"]),
+        ),
     )
     con.commit()
     con.close()

@@ -72,11 +72,17 @@ def server_url() -> Iterator[str]:
         os.chown(base, user.pw_uid, user.pw_gid)
         run_as = ["runuser", "-u", "postgres", "--"]
     data, port = base / "data", _free_port()
-    subprocess.run([*run_as, initdb, "-D", str(data), "-U", "llmpick", "--auth=trust", "-E", "UTF8", "--no-sync"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*run_as, initdb, "-D", str(data), "-U", "llmpick", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        check=True,
+        capture_output=True,
+    )
     options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
-    subprocess.run([*run_as, pg_ctl, "-D", str(data), "-l", str(base / "server.log"), "-o", options, "-w", "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*run_as, pg_ctl, "-D", str(data), "-l", str(base / "server.log"), "-o", options, "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+psycopg://llmpick@127.0.0.1:{port}/postgres"
     finally:
@@ -118,10 +124,16 @@ def test_migrations_and_the_store_on_postgres(db_url: str, catalog) -> None:  # 
 
 
 def test_two_processes_migrating_at_once_apply_each_migration_once(db_url: str) -> None:
-    script = "import sys; from sqlalchemy import create_engine; from llmpick.store.migrations import migrate; " \
-             "print(migrate(create_engine(sys.argv[1])))"
-    procs = [subprocess.Popen([sys.executable, "-c", script, db_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(2)]
+    script = (
+        "import sys; from sqlalchemy import create_engine; from llmpick.store.migrations import migrate; "
+        "print(migrate(create_engine(sys.argv[1])))"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, db_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     applied = [v for out, _ in outputs for v in eval(out.strip())]  # noqa: S307 - our own script's printed list
@@ -143,7 +155,10 @@ def test_two_workers_take_concurrent_writes(db_url: str, tmp_path: Path) -> None
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "llmpick", "serve", "--port", str(port), "--db", db_url, "--workers", "2"],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

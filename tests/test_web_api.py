@@ -43,8 +43,11 @@ def test_recommend_returns_the_contract(client: TestClient) -> None:
 
 
 def test_recommend_accepts_yaml_and_saves(client: TestClient) -> None:
-    r = client.post("/api/v1/recommend?save=true", content=profile_to_yaml(load_preset("startup")),
-                    headers={"content-type": "application/yaml"})
+    r = client.post(
+        "/api/v1/recommend?save=true",
+        content=profile_to_yaml(load_preset("startup")),
+        headers={"content-type": "application/yaml"},
+    )
     assert r.status_code == 200
     decision_id = r.headers["x-decision-id"]
     assert r.headers["location"] == f"/api/v1/decisions/{decision_id}"
@@ -70,7 +73,9 @@ def test_validate(client: TestClient) -> None:
     ok = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"]})
     assert ok.status_code == 200 and ok.json()["valid"] and ok.json()["profile"]["workload"]["requests_per_day"] == 1000
     assert "name: x" in ok.json()["yaml"]
-    hw = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"], "infrastructure": {"gpus": [{"model": "h9000"}]}})
+    hw = client.post(
+        "/api/v1/validate", json={"name": "x", "tasks": ["text"], "infrastructure": {"gpus": [{"model": "h9000"}]}}
+    )
     assert hw.status_code == 422 and hw.json()["errors"][0]["path"] == "infrastructure.gpus.0.model"
     gapped = {"name": "x", "tasks": ["text"], "data": {"air_gapped": True, "residency": "eu"}}
     assert client.post("/api/v1/validate", json=gapped).json()["errors"][0]["path"] == "data.air_gapped"
@@ -112,7 +117,10 @@ def test_estimate_and_fit(client: TestClient) -> None:
     assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "quantization"
     closed = client.post("/api/v1/estimate", json={"model": "gpt-5-mini", "hardware": "l40s"})
     assert closed.status_code == 422 and closed.json()["errors"][0]["path"] == "model"
-    assert client.post("/api/v1/estimate", json={"model": "x", "hardware": "l40s", "count": 0}).json()["errors"][0]["path"] == "count"
+    assert (
+        client.post("/api/v1/estimate", json={"model": "x", "hardware": "l40s", "count": 0}).json()["errors"][0]["path"]
+        == "count"
+    )
 
 
 def test_decisions_crud_and_rerun(client: TestClient) -> None:
@@ -137,7 +145,9 @@ def test_decision_create_errors_point_into_the_profile(client: TestClient) -> No
 
 
 def test_body_size_limit(tmp_path: Path) -> None:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'l.sqlite'}", max_body=2048), base_url="http://localhost") as small:
+    with TestClient(
+        create_app(f"sqlite:///{tmp_path / 'l.sqlite'}", max_body=2048), base_url="http://localhost"
+    ) as small:
         r = small.post("/api/v1/validate", content=b"x" * 4096, headers={"content-type": "application/json"})
         assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
 
@@ -150,9 +160,13 @@ def test_body_size_limit(tmp_path: Path) -> None:
 
 
 def test_cross_site_writes_are_refused(client: TestClient) -> None:
-    r = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "https://evil.example"})
+    r = client.post(
+        "/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "https://evil.example"}
+    )
     assert r.status_code == 403
-    same = client.post("/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "http://localhost"})
+    same = client.post(
+        "/api/v1/validate", json={"name": "x", "tasks": ["text"]}, headers={"origin": "http://localhost"}
+    )
     assert same.status_code == 200
 
 
@@ -164,9 +178,20 @@ def test_security_headers_and_no_cdn_docs(client: TestClient) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     assert "Profile" in spec["components"]["schemas"]
     paths = set(spec["paths"])
-    for path in ("/api/v1/recommend", "/api/v1/validate", "/api/v1/models", "/api/v1/models/{model_id}", "/api/v1/cost",
-                 "/api/v1/providers", "/api/v1/hardware", "/api/v1/estimate", "/api/v1/decisions",
-                 "/api/v1/decisions/{decision_id}", "/api/v1/decisions/{decision_id}/rerun", "/api/v1/health"):
+    for path in (
+        "/api/v1/recommend",
+        "/api/v1/validate",
+        "/api/v1/models",
+        "/api/v1/models/{model_id}",
+        "/api/v1/cost",
+        "/api/v1/providers",
+        "/api/v1/hardware",
+        "/api/v1/estimate",
+        "/api/v1/decisions",
+        "/api/v1/decisions/{decision_id}",
+        "/api/v1/decisions/{decision_id}/rerun",
+        "/api/v1/health",
+    ):
         assert path in paths
     assert not any(p.startswith("/decisions") or p == "/" for p in paths)  # pages stay out of the API spec
 
@@ -179,7 +204,9 @@ def test_cost(client: TestClient) -> None:
     assert report["assumptions"]
     unknown = client.post("/api/v1/cost", json={"profile": startup(), "model": "gpt-17"})
     assert unknown.status_code == 404 and unknown.headers["content-type"] == PROBLEM
-    bad = client.post("/api/v1/cost", json={"profile": {"name": "x", "tasks": ["text"], "workload": {"input_tokens": -1}}})
+    bad = client.post(
+        "/api/v1/cost", json={"profile": {"name": "x", "tasks": ["text"], "workload": {"input_tokens": -1}}}
+    )
     assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "profile.workload.input_tokens"
 
 

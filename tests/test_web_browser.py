@@ -51,8 +51,15 @@ def _axe() -> Path:
 
 @pytest.fixture(scope="module")
 def decision(server: str) -> str:  # noqa: F811
-    body = {"profile": {"name": "Browser walk", "tasks": ["text", "code"], "workload": {"requests_per_day": 20000},
-                        "data": {"sensitive_fraction": 0.4, "sensitivity": "confidential"}}, "top": 5}
+    body = {
+        "profile": {
+            "name": "Browser walk",
+            "tasks": ["text", "code"],
+            "workload": {"requests_per_day": 20000},
+            "data": {"sensitive_fraction": 0.4, "sensitivity": "confidential"},
+        },
+        "top": 5,
+    }
     r = httpx.post(f"{server}/api/v1/decisions", json=body, timeout=120)
     r.raise_for_status()
     return f"/decisions/{r.json()['id']}"
@@ -115,8 +122,10 @@ def test_form_errors_are_tied_to_their_fields(browser: Any, server: str) -> None
     assert field.get_attribute("aria-invalid") == "true"
     described = (field.get_attribute("aria-describedby") or "").split()
     assert "error-workload.requests_per_day" in described
-    assert "finite" in page.locator("[id='error-workload.requests_per_day']").inner_text() or \
-        "at most" in page.locator("[id='error-workload.requests_per_day']").inner_text()
+    assert (
+        "finite" in page.locator("[id='error-workload.requests_per_day']").inner_text()
+        or "at most" in page.locator("[id='error-workload.requests_per_day']").inner_text()
+    )
     assert page.locator("[role=alert]").count() == 1  # the summary, not one alert per field
     context.close()
 

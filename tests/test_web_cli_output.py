@@ -17,8 +17,7 @@ from llmpick.render.columns import Column, cut, width_table
 
 def _lines(*args: str, columns: int = 80) -> list[str]:
     env = {**os.environ, "COLUMNS": str(columns), "TERM": "dumb"}
-    done = subprocess.run([sys.executable, "-m", "llmpick", *args], capture_output=True, text=True, env=env,
-                          check=True)
+    done = subprocess.run([sys.executable, "-m", "llmpick", *args], capture_output=True, text=True, env=env, check=True)
     return done.stdout.splitlines()
 
 

@@ -19,8 +19,14 @@ pytest.importorskip("fastapi", reason="the web extra is not installed: pip insta
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -28,8 +34,10 @@ def _chromium() -> str:
     for candidate in (os.environ.get("LLMPICK_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
         if candidate and Path(candidate).exists():
             return candidate
-    pytest.skip("E2E SKIPPED: no Chromium found (apt-get install chromium, or run .ci/web-setup.sh); "
-                "the browser tests did NOT run")
+    pytest.skip(
+        "E2E SKIPPED: no Chromium found (apt-get install chromium, or run .ci/web-setup.sh); "
+        "the browser tests did NOT run"
+    )
 
 
 def _free_port() -> int:
@@ -64,7 +72,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser() -> Iterator[object]:
     executable = _chromium()
     sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="E2E SKIPPED: Playwright for Python is not installed (.ci/web-setup.sh installs it)"
+        "playwright.sync_api",
+        reason="E2E SKIPPED: Playwright for Python is not installed (.ci/web-setup.sh installs it)",
     )
     with sync_api.sync_playwright() as p:
         try:

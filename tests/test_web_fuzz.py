@@ -25,13 +25,24 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 
 
 @schema.parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-          phases=[Phase.explicit, Phase.generate])  # no shrinking: keeps the run bounded
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+)  # no shrinking: keeps the run bounded
 def test_no_server_errors(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=[not_a_server_error])
 
 
 def test_the_spec_covers_the_api() -> None:
     operations = {f"{op.method.upper()} {op.path}" for op in (r.ok() for r in schema.get_all_operations())}
-    assert {"POST /api/v1/recommend", "POST /api/v1/validate", "GET /api/v1/models", "POST /api/v1/estimate",
-            "POST /api/v1/decisions/{decision_id}/rerun", "DELETE /api/v1/decisions/{decision_id}"} <= operations
+    assert {
+        "POST /api/v1/recommend",
+        "POST /api/v1/validate",
+        "GET /api/v1/models",
+        "POST /api/v1/estimate",
+        "POST /api/v1/decisions/{decision_id}/rerun",
+        "DELETE /api/v1/decisions/{decision_id}",
+    } <= operations

@@ -148,9 +148,7 @@ def test_form_absurd_numbers_are_422_naming_the_field(client: TestClient, value:
 
 
 def test_form_absurd_cost_assumption_is_422(client: TestClient) -> None:
-    r = client.post(
-        "/recommend", data={"name": "x", "tasks": "text", "assumptions.ops_staff_usd_per_month": "inf"}
-    )
+    r = client.post("/recommend", data={"name": "x", "tasks": "text", "assumptions.ops_staff_usd_per_month": "inf"})
     assert r.status_code == 422 and "Internal error" not in r.text
 
 

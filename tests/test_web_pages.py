@@ -103,7 +103,12 @@ def test_submit_shows_the_result_with_cards_routes_and_charts(client: TestClient
     assert 'data-chart="cost"' in page and "break-even ≈" in page
     assert "Ranked routes" in page and "Exclusions, by rule" in page
     decision_id = location.rsplit("/", 1)[1]
-    for fmt, kind in (("json", "application/json"), ("md", "text/markdown"), ("html", "text/html"), ("yaml", "application/yaml")):
+    for fmt, kind in (
+        ("json", "application/json"),
+        ("md", "text/markdown"),
+        ("html", "text/html"),
+        ("yaml", "application/yaml"),
+    ):
         r = client.get(f"/decisions/{decision_id}/report.{fmt}")
         assert r.status_code == 200 and r.headers["content-type"].startswith(kind), fmt
         assert "attachment" in r.headers["content-disposition"]
@@ -178,7 +183,9 @@ def test_catalog_pages(client: TestClient) -> None:
     model = client.get("/models/qwen3-30b-a3b").text
     assert "Facts and their sources" in model and "as of" in model.lower() and "https://" in model
     assert client.get("/models/gpt-17").status_code == 404
-    compare = client.get("/compare", params=[("ids", "qwen3-30b-a3b"), ("ids", "gpt-5-mini"), ("ids", "gemma-4-31b-it")])
+    compare = client.get(
+        "/compare", params=[("ids", "qwen3-30b-a3b"), ("ids", "gpt-5-mini"), ("ids", "gemma-4-31b-it")]
+    )
     assert compare.status_code == 200 and 'id="comparison"' in compare.text and "Context window" in compare.text
     one = client.get("/compare", params={"ids": "qwen3-30b-a3b"})  # "Compare with…" on a model page
     assert one.status_code == 200 and "Pick one to three more" in one.text

@@ -110,9 +110,14 @@ class Workload(Section):
         0.0, ge=0, le=1, description="share of input tokens a prompt cache can serve"
     )
     batch_fraction: float = Field(0.0, ge=0, le=1, description="share of requests that can wait for a batch API")
-    audio_minutes_per_request: float = Field(1.0, ge=0, le=10_000, description="speech-to-text: audio minutes per request")
+    audio_minutes_per_request: float = Field(
+        1.0, ge=0, le=10_000, description="speech-to-text: audio minutes per request"
+    )
     characters_per_request: int | None = Field(
-        None, ge=0, le=10_000_000, description="text-to-speech: characters spoken per request (default: 4 per output token)"
+        None,
+        ge=0,
+        le=10_000_000,
+        description="text-to-speech: characters spoken per request (default: 4 per output token)",
     )
     images_per_request: float = Field(1.0, ge=0, le=1_000, description="image generation: images per request")
 
@@ -203,7 +208,9 @@ class CostAssumptions(Section):
 class Profile(Section):
     name: str = Field(min_length=1, description="what this decision is about")
     tasks: list[Task] = Field(min_length=1, description="what the model must do")
-    industry: Industry = Field(Industry.GENERAL, description="sector: banking, healthcare and government weigh privacy most")
+    industry: Industry = Field(
+        Industry.GENERAL, description="sector: banking, healthcare and government weigh privacy most"
+    )
     data: Data = Field(default_factory=Data)
     workload: Workload = Field(default_factory=Workload)
     speed: SpeedTier | None = Field(None, description="speed tier needed; null lets llmpick decide from the use case")

@@ -188,7 +188,9 @@ def upcoming_price_changes(
     for day in _change_dates(found[1]):
         if not at < day <= horizon:
             continue
-        before = quote_from_genai_prices(ref.provider, ref.model, day - dt.timedelta(days=1), prompt_tokens=prompt_tokens)
+        before = quote_from_genai_prices(
+            ref.provider, ref.model, day - dt.timedelta(days=1), prompt_tokens=prompt_tokens
+        )
         after = quote_from_genai_prices(ref.provider, ref.model, day, prompt_tokens=prompt_tokens)
         if before and after and _figures(before) != _figures(after):
             changes.append(PriceChange(day, before, after))
@@ -196,7 +198,13 @@ def upcoming_price_changes(
 
 
 def _figures(q: PriceQuote) -> tuple[float | None, ...]:
-    return (q.input_per_mtok, q.output_per_mtok, q.cached_input_per_mtok, q.batch_input_per_mtok, q.batch_output_per_mtok)
+    return (
+        q.input_per_mtok,
+        q.output_per_mtok,
+        q.cached_input_per_mtok,
+        q.batch_input_per_mtok,
+        q.batch_output_per_mtok,
+    )
 
 
 def offering_price(offering: Offering, at: dt.date, *, prompt_tokens: int | None = None) -> PriceQuote | None:

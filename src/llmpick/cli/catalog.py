@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.lifecycle import model_status, offering_status
-from llmpick.catalog.prices import offering_price, upcoming_price_changes
-from llmpick.catalog.schema import Model, Openness, Task
+from llmpick.catalog.schema import Openness, Task
+from llmpick.catalog.views import model_detail, model_summary
 from llmpick.cli import quality as quality_cli
 from llmpick.cli.common import (
     CATALOG_OPTION,
@@ -44,66 +42,6 @@ quality_cli.register(catalog_app)
 
 def register(app: typer.Typer) -> None:
     app.add_typer(catalog_app, name="catalog")
-
-
-def model_summary(model: Model, catalog: Catalog) -> dict[str, Any]:
-    """The JSON shape of a model in `catalog list` (a public contract: add keys, never rename)."""
-    params = model.parameters
-    return {
-        "id": model.id,
-        "name": model.name,
-        "vendor": model.vendor,
-        "family": model.family,
-        "openness": model.openness.value,
-        "license": model.license.spdx or model.license.name,
-        "license_name": model.license.name,
-        "commercial_use": model.license.commercial_use,
-        "tasks": [t.value for t in model.tasks],
-        "params_b": params.total_b if params else None,
-        "active_params_b": params.active_b if params else None,
-        "context_window": model.capabilities.context_window,
-        "release_date": model.release.date.isoformat() if model.release.date else None,
-        "status": model_status(model, catalog.as_of).status.value,
-        "curation": model.curation,
-        "successor": model.release.successor,
-        "providers": sorted({o.provider for o in catalog.offerings_of(model.id)}),
-        "sources": {key: {"url": s.url, "as_of": s.as_of.isoformat()} for key, s in model.sources.items()},
-    }
-
-
-def model_detail(model: Model, catalog: Catalog, at: dt.date | None = None) -> dict[str, Any]:
-    """Every fact, plus each offering's lifecycle and price on day `at` (default: the catalog's as-of date)
-    with the dated price changes in the 90 days after it."""
-    day = at or catalog.as_of
-    detail = model.model_dump(mode="json")
-    detail["openness"] = model.openness.value
-    detail["at"] = day.isoformat()
-    detail["status_at"] = model_status(model, day).status.value
-    detail["offerings"] = []
-    for offering in catalog.offerings_of(model.id):
-        quote = offering_price(offering, day)
-        life = offering_status(offering, model, day)
-        detail["offerings"].append(
-            {
-                "provider": offering.provider,
-                "api_model_id": offering.api_model_id,
-                "price": None
-                if quote is None
-                else {k: v for k, v in quote.__dict__.items() if v not in (None, "", False)},
-                "speed": offering.speed.model_dump(mode="json") if offering.speed else None,
-                "lifecycle": {
-                    "status": life.status.value,
-                    "deprecated_on": life.deprecated_on.isoformat() if life.deprecated_on else None,
-                    "shutdown_on": life.shutdown_on.isoformat() if life.shutdown_on else None,
-                    "successor": life.successor,
-                },
-                "upcoming_price_changes": [
-                    {"on": c.on.isoformat(), "description": c.describe()} for c in upcoming_price_changes(offering, day)
-                ],
-                "curation": offering.curation,
-            }
-        )
-    return detail
 
 
 @catalog_app.command("list")
@@ -149,11 +87,25 @@ def list_models(
             )
         )
         context = f"{s['context_window']:,}" if s["context_window"] else ""
-        rows.append([m.id, s["openness"], s["license"], ", ".join(s["tasks"]), params, context,
-                     s["release_date"] or "", s["status"]])
+        rows.append(
+            [
+                m.id,
+                s["openness"],
+                s["license"],
+                ", ".join(s["tasks"]),
+                params,
+                context,
+                s["release_date"] or "",
+                s["status"],
+            ]
+        )
     console = Console()
-    table = width_table(MODEL_COLUMNS, rows, width=console.width,
-                        title=f"{len(models)} models (catalog {catalog.version}, as of {catalog.as_of})")
+    table = width_table(
+        MODEL_COLUMNS,
+        rows,
+        width=console.width,
+        title=f"{len(models)} models (catalog {catalog.version}, as of {catalog.as_of})",
+    )
     console.print(table)
 
 
@@ -161,7 +113,9 @@ def list_models(
 @reports_errors
 def show_model(
     model_id: str = typer.Argument(..., metavar="ID"),
-    at: str | None = typer.Option(None, "--at", metavar="YYYY-MM-DD", help="Day for status and prices (default: today)."),
+    at: str | None = typer.Option(
+        None, "--at", metavar="YYYY-MM-DD", help="Day for status and prices (default: today)."
+    ),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
@@ -284,10 +238,18 @@ def _day(text: str | None) -> dt.date:
 @catalog_app.command("refresh")
 @reports_errors
 def refresh_catalog(
-    from_dir: Path = typer.Option(..., "--from", help="Folder of source files: models.dev.json, openrouter-models.json, hf/<org>/<repo>/config.json."),
-    out: Path | None = typer.Option(None, "--out", help="Overlay to write (default: the user overlay the commands load)."),
+    from_dir: Path = typer.Option(
+        ...,
+        "--from",
+        help="Folder of source files: models.dev.json, openrouter-models.json, hf/<org>/<repo>/config.json.",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Overlay to write (default: the user overlay the commands load)."
+    ),
     only: list[str] = typer.Option([], "--only", help="Run only these importers (repeatable)."),
-    as_of: str | None = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="Date of the refresh (default: today)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", metavar="YYYY-MM-DD", help="Date of the refresh (default: today)."
+    ),
     catalog_files: list[Path] = CATALOG_OPTION,
 ) -> None:
     """Run the importers (genai-prices, models.dev, OpenRouter, HF configs) and write a dated overlay; print a diff."""

@@ -45,7 +45,9 @@ def require_extra(extra: str, *modules: str) -> None:
 
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing:
-        raise fail(f"this command needs the '{extra}' extra ({', '.join(missing)} missing): pip install 'llmpick[{extra}]'")
+        raise fail(
+            f"this command needs the '{extra}' extra ({', '.join(missing)} missing): pip install 'llmpick[{extra}]'"
+        )
 
 
 def reports_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -17,6 +17,13 @@ def register(catalog_app: typer.Typer) -> None:
     catalog_app.command("quality")(reports_errors(quality))
 
 
+def _cuts(task: str) -> dict[str, float]:
+    """The policy's tier cut-offs for the task (the quality package leaves tiers to the caller)."""
+    from llmpick.engine.policy import load_policy
+
+    return {tier: cut.score for tier, cut in load_policy().quality.tiers.get(task, {}).items()}
+
+
 def quality(
     task: str | None = typer.Option(None, "--task", "-t", help=f"Only this task: {', '.join(TASKS)}."),
     active_only: bool = typer.Option(False, "--active", help="Leave out retired models."),
@@ -33,7 +40,7 @@ def quality(
             continue
         tasks = [t.value for t in model.tasks if t.value in TASKS]
         for name in tasks if task is None else [task] if task in tasks else []:
-            ratings.append(rate(model, name, catalog))
+            ratings.append(rate(model, name, catalog, _cuts(name)))
     if output_format is OutputFormat.JSON:
         write_output(json.dumps([r.as_dict() for r in ratings], indent=2), None)
         return

@@ -78,7 +78,9 @@ def _model_spec(
             )
         return spec
     if params_b is None:
-        raise EstimateError("--model or --params-b: say which model (a catalog id, or its size in billions of parameters)")
+        raise EstimateError(
+            "--model or --params-b: say which model (a catalog id, or its size in billions of parameters)"
+        )
     if params_b <= 0:
         raise EstimateError(f"--params-b: the parameter count must be positive (got {params_b:g})")
     if active_params_b is not None and active_params_b <= 0:
@@ -87,8 +89,13 @@ def _model_spec(
 
 
 def _device_spec(
-    catalog: Catalog, hardware: str | None, memory_gb: float | None, bandwidth: float | None,
-    tflops: float | None, kind: str | None, name: str | None = None,
+    catalog: Catalog,
+    hardware: str | None,
+    memory_gb: float | None,
+    bandwidth: float | None,
+    tflops: float | None,
+    kind: str | None,
+    name: str | None = None,
 ) -> DeviceSpec:
     if hardware is not None:
         hw_id = normalize_hardware(hardware, catalog.hardware, {h.id: h.name for h in catalog.hardware.values()})
@@ -130,28 +137,52 @@ def _fmt_tps(value: float) -> str:
 def estimate_cmd(
     model: str | None = typer.Option(None, "--model", "-m", help="Catalog model id."),
     params_b: float | None = typer.Option(None, "--params-b", help="Custom model: total parameters, billions."),
-    active_params_b: float | None = typer.Option(None, "--active-params-b", help="Custom MoE model: active parameters, billions."),
+    active_params_b: float | None = typer.Option(
+        None, "--active-params-b", help="Custom MoE model: active parameters, billions."
+    ),
     layers: int | None = typer.Option(None, "--layers", help="Custom model: transformer layers."),
     kv_heads: int | None = typer.Option(None, "--kv-heads", help="Custom model: key/value heads."),
     head_dim: int | None = typer.Option(None, "--head-dim", help="Custom model: dimension per head."),
-    attention_heads: int | None = typer.Option(None, "--attention-heads", help="Custom model: query heads (attention cost of long prompts)."),
-    context_window: int | None = typer.Option(None, "--context-window", help="Custom model: longest context it handles."),
+    attention_heads: int | None = typer.Option(
+        None, "--attention-heads", help="Custom model: query heads (attention cost of long prompts)."
+    ),
+    context_window: int | None = typer.Option(
+        None, "--context-window", help="Custom model: longest context it handles."
+    ),
     hardware: str | None = typer.Option(None, "--hardware", "-H", help="Catalog hardware id."),
-    memory_gb: float | None = typer.Option(None, "--memory-gb", help="Custom device memory (or override of the catalog's)."),
+    memory_gb: float | None = typer.Option(
+        None, "--memory-gb", help="Custom device memory (or override of the catalog's)."
+    ),
     bandwidth_gb_s: float | None = typer.Option(None, "--bandwidth-gb-s", help="Custom device memory bandwidth, GB/s."),
     tflops: float | None = typer.Option(None, "--tflops", help="Custom device dense FP16 TFLOPS."),
     kind: str | None = typer.Option(None, "--kind", help="Custom device kind: " + ", ".join(HARDWARE_KINDS)),
-    device_name: str | None = typer.Option(None, "--device-name", help="Custom device name (e.g. 'Apple M1 Max': M1 chips get their own constants)."),
+    device_name: str | None = typer.Option(
+        None, "--device-name", help="Custom device name (e.g. 'Apple M1 Max': M1 chips get their own constants)."
+    ),
     count: int = typer.Option(1, "--count", "-k", help="Number of devices (tensor parallel or layer split)."),
-    quantization: str | None = typer.Option(None, "--quantization", "-q", help="Weight format (default: the runtime's)."),
-    runtime: str | None = typer.Option(None, "--runtime", "-r", help="Runtime id (default: llama-cpp, vllm on data-centre GPUs)."),
+    quantization: str | None = typer.Option(
+        None, "--quantization", "-q", help="Weight format (default: the runtime's)."
+    ),
+    runtime: str | None = typer.Option(
+        None, "--runtime", "-r", help="Runtime id (default: llama-cpp, vllm on data-centre GPUs)."
+    ),
     context: int = typer.Option(4096, "--context", "-c", help="Tokens per sequence (prompt + reply)."),
     concurrency: int = typer.Option(1, "--concurrency", help="Sequences served at once."),
-    prompt_tokens: int | None = typer.Option(None, "--prompt-tokens", help="Prompt length for time to first token (default: half the context)."),
-    kv_precision: str = typer.Option("fp16", "--kv-precision", help="KV cache precision: " + ", ".join(kv_precisions())),
-    offload_gb: float = typer.Option(0.0, "--offload-gb", help="llama.cpp: system RAM for layers that do not fit on the GPU."),
-    gpu_layers: int | None = typer.Option(None, "--gpu-layers", "--ngl", help="llama.cpp -ngl: layers on the GPU, the rest on the CPU."),
-    host_bandwidth_gb_s: float = typer.Option(89.6, "--host-bandwidth-gb-s", help="System RAM bandwidth for offloaded layers."),
+    prompt_tokens: int | None = typer.Option(
+        None, "--prompt-tokens", help="Prompt length for time to first token (default: half the context)."
+    ),
+    kv_precision: str = typer.Option(
+        "fp16", "--kv-precision", help="KV cache precision: " + ", ".join(kv_precisions())
+    ),
+    offload_gb: float = typer.Option(
+        0.0, "--offload-gb", help="llama.cpp: system RAM for layers that do not fit on the GPU."
+    ),
+    gpu_layers: int | None = typer.Option(
+        None, "--gpu-layers", "--ngl", help="llama.cpp -ngl: layers on the GPU, the rest on the CPU."
+    ),
+    host_bandwidth_gb_s: float = typer.Option(
+        89.6, "--host-bandwidth-gb-s", help="System RAM bandwidth for offloaded layers."
+    ),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     catalog_files: list[Path] = CATALOG_OPTION,
@@ -161,26 +192,59 @@ def estimate_cmd(
     runtime = _runtime_id(runtime)
     quantization = normalize_quant(quantization) if quantization is not None else None
     kv_precision = normalize_kv(kv_precision)
-    spec = _model_spec(catalog, model, params_b, active_params_b, layers=layers, kv_heads=kv_heads, head_dim=head_dim,
-                       attention_heads=attention_heads, context_window=context_window, attention="gqa" if kv_heads else None)
+    spec = _model_spec(
+        catalog,
+        model,
+        params_b,
+        active_params_b,
+        layers=layers,
+        kv_heads=kv_heads,
+        head_dim=head_dim,
+        attention_heads=attention_heads,
+        context_window=context_window,
+        attention="gqa" if kv_heads else None,
+    )
     device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind, device_name)
-    est = estimate(spec, device, count=count, quantization=quantization, runtime=runtime, context=context,
-                   concurrency=concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision, offload_gb=offload_gb,
-                   gpu_layers=gpu_layers, host_bandwidth_gb_s=host_bandwidth_gb_s)
-    best = best_fit(spec, device, count=count, runtime=est.runtime, context=min(context, spec.context_window or context),
-                    concurrency=concurrency, prompt_tokens=prompt_tokens)
+    est = estimate(
+        spec,
+        device,
+        count=count,
+        quantization=quantization,
+        runtime=runtime,
+        context=context,
+        concurrency=concurrency,
+        prompt_tokens=prompt_tokens,
+        kv_precision=kv_precision,
+        offload_gb=offload_gb,
+        gpu_layers=gpu_layers,
+        host_bandwidth_gb_s=host_bandwidth_gb_s,
+    )
+    best = best_fit(
+        spec,
+        device,
+        count=count,
+        runtime=est.runtime,
+        context=min(context, spec.context_window or context),
+        concurrency=concurrency,
+        prompt_tokens=prompt_tokens,
+    )
     # What `llmpick eval` measured on this very hardware, runtime and model, shown next to the estimate.
     measured = measured_decode(device.id, est.runtime, model) if model and hardware else None
     if output_format is OutputFormat.JSON:
-        data = est.to_json_dict() | {"model": spec.label, "device": device.name,
-                                     "best_quantization": best.quantization if best else None,
-                                     "measured_decode_tokens_per_s": measured}
+        data = est.to_json_dict() | {
+            "model": spec.label,
+            "device": device.name,
+            "best_quantization": best.quantization if best else None,
+            "measured_decode_tokens_per_s": measured,
+        }
         _emit(data, output)
         return
     _print_estimate(est, spec, device, best)
     if measured is not None:
-        Console().print(f"measured by llmpick eval on this hardware and runtime: [bold]{measured:,.1f}[/] tokens/s "
-                        f"(estimate {est.decode_tokens_per_s:,.1f})")
+        Console().print(
+            f"measured by llmpick eval on this hardware and runtime: [bold]{measured:,.1f}[/] tokens/s "
+            f"(estimate {est.decode_tokens_per_s:,.1f})"
+        )
 
 
 def _print_estimate(est: Estimate, spec: ModelSpec, device: DeviceSpec, best: Estimate | None) -> None:
@@ -190,9 +254,14 @@ def _print_estimate(est: Estimate, spec: ModelSpec, device: DeviceSpec, best: Es
     table.add_column("value")
     verdict = "[green]fits[/]" if est.fits else "[red]does not fit[/]"
     table.add_row("memory", f"{est.memory_gb:.1f} GB of {est.available_gb:.1f} GB usable — {verdict}")
-    table.add_row("  weights / KV cache / overhead", f"{est.weights_gb:.1f} / {est.kv_cache_gb:.2f} / {est.overhead_gb:.1f} GB")
-    table.add_row("decode (single stream)", f"{_fmt_tps(est.decode_tokens_per_s)} tokens/s "
-                  f"(range {_fmt_tps(est.decode_range[0])}–{_fmt_tps(est.decode_range[1])})")
+    table.add_row(
+        "  weights / KV cache / overhead", f"{est.weights_gb:.1f} / {est.kv_cache_gb:.2f} / {est.overhead_gb:.1f} GB"
+    )
+    table.add_row(
+        "decode (single stream)",
+        f"{_fmt_tps(est.decode_tokens_per_s)} tokens/s "
+        f"(range {_fmt_tps(est.decode_range[0])}–{_fmt_tps(est.decode_range[1])})",
+    )
     table.add_row("prefill", f"{_fmt_tps(est.prefill_tokens_per_s)} tokens/s")
     table.add_row("time to first token", f"{est.time_to_first_token_s:.2f} s for {est.prompt_tokens} prompt tokens")
     table.add_row(f"throughput at {est.concurrency} concurrent", f"{_fmt_tps(est.throughput_tokens_per_s)} tokens/s")
@@ -211,15 +280,21 @@ def _print_estimate(est: Estimate, spec: ModelSpec, device: DeviceSpec, best: Es
 @reports_errors
 def fit_cmd(
     hardware: str | None = typer.Option(None, "--hardware", "-H", help="Catalog hardware id."),
-    memory_gb: float | None = typer.Option(None, "--memory-gb", help="Custom device memory (or override of the catalog's)."),
+    memory_gb: float | None = typer.Option(
+        None, "--memory-gb", help="Custom device memory (or override of the catalog's)."
+    ),
     bandwidth_gb_s: float | None = typer.Option(None, "--bandwidth-gb-s", help="Custom device bandwidth, GB/s."),
     tflops: float | None = typer.Option(None, "--tflops", help="Custom device dense FP16 TFLOPS."),
     kind: str | None = typer.Option(None, "--kind", help="Custom device kind: " + ", ".join(HARDWARE_KINDS)),
-    count: int | None = typer.Option(None, "--count", "-k", help="Number of devices (default: 1, or as many as were detected)."),
+    count: int | None = typer.Option(
+        None, "--count", "-k", help="Number of devices (default: 1, or as many as were detected)."
+    ),
     task: Task | None = typer.Option(None, "--task", "-t", help="Only models that do this task."),
     runtime: str | None = typer.Option(None, "--runtime", "-r", help="Runtime id (default by hardware kind)."),
     context: int = typer.Option(4096, "--context", "-c", help="Tokens per sequence."),
-    min_tokens_per_s: float = typer.Option(5.0, "--min-tokens-per-s", help="Below this decode speed a model ranks as too slow."),
+    min_tokens_per_s: float = typer.Option(
+        5.0, "--min-tokens-per-s", help="Below this decode speed a model ranks as too slow."
+    ),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
     catalog_files: list[Path] = CATALOG_OPTION,
@@ -238,19 +313,36 @@ def fit_cmd(
     else:
         device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
     count = count or 1
-    rows = fit_rows(catalog, device, count=count, task=task, runtime=runtime, context=context,
-                    min_tokens_per_s=min_tokens_per_s)
+    rows = fit_rows(
+        catalog, device, count=count, task=task, runtime=runtime, context=context, min_tokens_per_s=min_tokens_per_s
+    )
     if output_format is OutputFormat.JSON:
         _emit({"hardware": device.id, "count": count, "context": context, "models": rows}, output)
         return
     on = f"{count}× {device.name}" if count > 1 else device.name
-    cells = [[str(row["rank"]), row["model"], row["params"],
-              f"{row['quality']:.2f} {row['quality_tier']}" if row["quality"] is not None else "unrated",
-              row["quantization"].removeprefix("gguf-"),
-              f"{row['memory_gb']:.1f}", _fmt_tps(row["decode_tokens_per_s"]),
-              f"{row['time_to_first_token_s']:.2f}", f"{row['max_context']:,}", row["note"]] for row in rows]
-    console.print(width_table(FIT_COLUMNS, cells, width=console.width,
-                              title=f"Models that run on {on} ({context:,}-token context), best first"))
+    cells = [
+        [
+            str(row["rank"]),
+            row["model"],
+            row["params"],
+            f"{row['quality']:.2f} {row['quality_tier']}" if row["quality"] is not None else "unrated",
+            row["quantization"].removeprefix("gguf-"),
+            f"{row['memory_gb']:.1f}",
+            _fmt_tps(row["decode_tokens_per_s"]),
+            f"{row['time_to_first_token_s']:.2f}",
+            f"{row['max_context']:,}",
+            row["note"],
+        ]
+        for row in rows
+    ]
+    console.print(
+        width_table(
+            FIT_COLUMNS,
+            cells,
+            width=console.width,
+            title=f"Models that run on {on} ({context:,}-token context), best first",
+        )
+    )
     if not rows:
         console.print("no open model in the catalog fits this hardware at any quantization its runtime runs")
 
@@ -283,8 +375,14 @@ def _detected_device(catalog: Catalog, machine: Machine | None = None) -> tuple[
 
 
 def fit_rows(
-    catalog: Catalog, device: DeviceSpec, *, count: int = 1, task: Task | None = None, runtime: str | None = None,
-    context: int = 4096, min_tokens_per_s: float = 5.0,
+    catalog: Catalog,
+    device: DeviceSpec,
+    *,
+    count: int = 1,
+    task: Task | None = None,
+    runtime: str | None = None,
+    context: int = 4096,
+    min_tokens_per_s: float = 5.0,
 ) -> list[dict[str, Any]]:
     """Open catalog models that fit, best quantization each, ranked: usable speed and ≥4-bit first, then
     the quality index (engine.quality.rate; unrated models after rated ones), then decode speed."""
@@ -300,18 +398,31 @@ def fit_rows(
         if est is None:
             continue
         slow = est.decode_tokens_per_s < min_tokens_per_s
-        note = "; ".join(n for n in ("below 4-bit" if est.below_4bit else "", "slow" if slow else "",
-                                      f"context capped at {est.context:,}" if est.context < context else "") if n)
+        note = "; ".join(
+            n
+            for n in (
+                "below 4-bit" if est.below_4bit else "",
+                "slow" if slow else "",
+                f"context capped at {est.context:,}" if est.context < context else "",
+            )
+            if n
+        )
         row = {
-            "model": model.id, "name": model.name,
+            "model": model.id,
+            "name": model.name,
             "params": f"{spec.params_b:g}B" + (f" ({spec.active_params_b:g}B active)" if spec.is_moe else ""),
-            "params_b": spec.params_b, "active_params_b": spec.active_params_b,
-            "quantization": est.quantization, "runtime": est.runtime, "memory_gb": round(est.memory_gb, 2),
+            "params_b": spec.params_b,
+            "active_params_b": spec.active_params_b,
+            "quantization": est.quantization,
+            "runtime": est.runtime,
+            "memory_gb": round(est.memory_gb, 2),
             "decode_tokens_per_s": round(est.decode_tokens_per_s, 1),
             "decode_range": [round(v, 1) for v in est.decode_range],
             "prefill_tokens_per_s": round(est.prefill_tokens_per_s, 0),
             "time_to_first_token_s": round(est.time_to_first_token_s, 3),
-            "max_context": est.max_context, "tasks": [t.value for t in model.tasks], "note": note,
+            "max_context": est.max_context,
+            "tasks": [t.value for t in model.tasks],
+            "note": note,
         }
         capped = est.context < context
         rating = quality.rate(model, policy, catalog)
@@ -351,8 +462,10 @@ def cost_cmd(
         _emit(report, output)
         return
     w = profile.workload
-    table = Table(title=f"{profile.name}: monthly cost at {w.requests_per_day:,.0f} requests/day "
-                        f"({w.input_tokens:,} in / {w.output_tokens:,} out tokens)")
+    table = Table(
+        title=f"{profile.name}: monthly cost at {w.requests_per_day:,.0f} requests/day "
+        f"({w.input_tokens:,} in / {w.output_tokens:,} out tokens)"
+    )
     for col in ("#", "model", "route", "where", "$/month", "breakdown"):
         table.add_column(col, justify="right" if col in ("#", "$/month") else "left", no_wrap=col == "model")
     shown = report["routes"] if model else [r for r in report["routes"] if r["monthly_cost_usd"] is not None]
@@ -401,12 +514,22 @@ def finetune_cmd(
     spec = _model_spec(catalog, model, params_b, None)
     if hardware is None and memory_gb is None:
         devices = [DeviceSpec.from_hardware(h) for h in sorted(catalog.hardware.values(), key=lambda h: h.id)]
-        results = hardware_that_can_finetune(spec, method.lower(), devices, examples=examples,
-                                             tokens_per_example=tokens_per_example, epochs=epochs)
+        results = hardware_that_can_finetune(
+            spec, method.lower(), devices, examples=examples, tokens_per_example=tokens_per_example, epochs=epochs
+        )
     else:
         device = _device_spec(catalog, hardware, memory_gb, bandwidth_gb_s, tflops, kind)
-        results = [finetune_estimate(spec, device, method=method.lower(), count=count, examples=examples,
-                                     tokens_per_example=tokens_per_example, epochs=epochs)]
+        results = [
+            finetune_estimate(
+                spec,
+                device,
+                method=method.lower(),
+                count=count,
+                examples=examples,
+                tokens_per_example=tokens_per_example,
+                epochs=epochs,
+            )
+        ]
     if output_format is OutputFormat.JSON:
         _emit({"model": spec.label, "method": method.lower(), "results": [r.to_json_dict() for r in results]}, output)
         return
@@ -414,8 +537,13 @@ def finetune_cmd(
     for col in ("hardware", "count", "GB per device", "fits", "hours"):
         table.add_column(col, justify="left" if col == "hardware" else "right")
     for r in results:
-        table.add_row(r.device_id or "", str(r.count), f"{r.memory_gb:.1f}", "yes" if r.fits else f"no (needs {r.devices_needed or '>64'})",
-                      f"{r.hours:.2f}" if r.hours is not None else "unknown")
+        table.add_row(
+            r.device_id or "",
+            str(r.count),
+            f"{r.memory_gb:.1f}",
+            "yes" if r.fits else f"no (needs {r.devices_needed or '>64'})",
+            f"{r.hours:.2f}" if r.hours is not None else "unknown",
+        )
     console.print(table)
     if len(results) == 1:
         for line in results[0].basis:

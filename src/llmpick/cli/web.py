@@ -59,7 +59,9 @@ def serve(
     if token_reads and not token:
         raise fail("--token-reads needs --token")
     if token is not None and len(token) < 16:
-        raise fail("--token: use at least 16 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe())')")
+        raise fail(
+            "--token: use at least 16 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe())')"
+        )
     access = Access.for_bind(host, allowed_host, token=token, token_reads=token_reads, read_only=read_only)
     if catalog_files:
         # the app factory runs in each worker: hand the --catalog files on the way $LLMPICK_CATALOG does

@@ -235,30 +235,31 @@ def _self_hosted_candidates(profile: Profile, setting: Setting, model: Model, sp
     pools = profile.infrastructure.gpus
     out: list[Candidate] = []
     if pools:
-        for pool in pools:
-            candidate = _owned_pool(profile, setting, model, spec, catalog.device(pool.model), pool.count)
-            if candidate is not None:
-                out.append(candidate)
-        return out
+        return [_owned_pool(profile, setting, model, spec, catalog.device(pool.model), pool.count) for pool in pools]
     cloud = profile.infrastructure.cloud
     rentable = [catalog.hardware[h] for h in policy.hardware.rentable if h in catalog.hardware]
     in_cloud = [h for h in rentable if rents_in_cloud(h, cloud)]
-    for hardware in in_cloud or rentable:
-        candidate = _smallest_set(profile, setting, model, spec, hardware, "rented")
-        if candidate is not None:
+    for gpu in in_cloud or rentable:
+        rented = _smallest_set(profile, setting, model, spec, gpu, "rented")
+        if rented is not None:
             if cloud in ("aws", "azure", "gcp") and not in_cloud:
-                candidate.notes.append(f"no {cloud} rent for {hardware.id} in the catalog: the cheapest rent is used")
-            out.append(candidate)
+                rented.notes.append(f"no {cloud} rent for {gpu.id} in the catalog: the cheapest rent is used")
+            out.append(rented)
     # Servers are bought only when the profile says money for hardware exists (budget.upfront_usd above 0):
     # a capital purchase is a decision the team makes, not a default.
     upfront = profile.budget.upfront_usd
-    if setting.service.kind == "service" and upfront is not None and upfront > 0 and profile.infrastructure.device is None:
+    if (
+        setting.service.kind == "service"
+        and upfront is not None
+        and upfront > 0
+        and profile.infrastructure.device is None
+    ):
         for hardware_id in policy.hardware.purchasable_service:
-            hardware = catalog.hardware.get(hardware_id)
-            if hardware is not None and hardware.purchase is not None:
-                candidate = _smallest_set(profile, setting, model, spec, hardware, "bought")
-                if candidate is not None:
-                    out.append(candidate)
+            server = catalog.hardware.get(hardware_id)
+            if server is not None and server.purchase is not None:
+                bought = _smallest_set(profile, setting, model, spec, server, "bought")
+                if bought is not None:
+                    out.append(bought)
     return out
 
 
@@ -297,8 +298,10 @@ def _pick_engine(found: list[Estimate], profile: Profile, setting: Setting) -> t
     if len(found) == 1:
         return found[0], []
     ranked = sorted(
-        ((replicas_needed(e, profile.workload, setting.gpu_utilization)[0], -e.throughput_tokens_per_s, i, e)
-         for i, e in enumerate(found)),
+        (
+            (replicas_needed(e, profile.workload, setting.gpu_utilization)[0], -e.throughput_tokens_per_s, i, e)
+            for i, e in enumerate(found)
+        ),
     )
     best_sets, best = ranked[0][0], ranked[0][3]
     return best, [e.runtime for sets, _, _, e in ranked[1:] if sets == best_sets]

@@ -230,7 +230,9 @@ def _license(c: Candidate, ctx: RuleContext) -> list[str]:
     governs = c.deployment in SELF_RUN or not c.model.is_open
     if needs.commercial_use and governs:
         if lic.commercial_use is None and c.deployment in SELF_RUN:
-            reasons.append(f"license.commercial_use: the catalog has not recorded whether the {lic.name} allows commercial use")
+            reasons.append(
+                f"license.commercial_use: the catalog has not recorded whether the {lic.name} allows commercial use"
+            )
         elif lic.commercial_use is False or lic.research_only:
             reasons.append(f"license.commercial_use: the {lic.name} does not allow commercial use")
     if lic.mau_limit is not None and needs.monthly_active_users > lic.mau_limit:
@@ -293,7 +295,9 @@ def _speed(c: Candidate, ctx: RuleContext) -> list[str]:
     reasons = []
     tps = c.decode_tokens_per_s
     if target.tier == "ultra-fast" and tps is not None and tps < target.min_tokens_per_s:
-        reasons.append(f"speed is ultra-fast (≥ {target.min_tokens_per_s:g} tokens/s); this route gives about {tps:.0f} tokens/s")
+        reasons.append(
+            f"speed is ultra-fast (≥ {target.min_tokens_per_s:g} tokens/s); this route gives about {tps:.0f} tokens/s"
+        )
     ttft = c.time_to_first_token_s
     if target.ttft_s is not None and ttft is not None and ttft > target.ttft_s:
         reasons.append(

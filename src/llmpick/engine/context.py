@@ -93,7 +93,9 @@ def service_needs(profile: Profile, policy: Policy) -> ServiceNeeds:
             "(one machine answers about one request at a time)"
         )
     if workload.requests_per_day > rules.consumer_max_requests_per_day:
-        why.append(f"workload.requests_per_day {workload.requests_per_day:,.0f} > {rules.consumer_max_requests_per_day:,.0f}")
+        why.append(
+            f"workload.requests_per_day {workload.requests_per_day:,.0f} > {rules.consumer_max_requests_per_day:,.0f}"
+        )
     if why:
         kind: ServiceKind = "service"
     elif workload.audience is Audience.PERSONAL or (

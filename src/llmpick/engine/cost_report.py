@@ -26,9 +26,13 @@ def route_row(candidate: Candidate) -> dict[str, Any]:
     """One route's cost facts (the JSON shape of a `llmpick cost` row: add keys, never rename)."""
     est = candidate.estimate
     cost = candidate.cost
-    where = candidate.provider.id if candidate.provider else (
-        f"{candidate.acquisition} {candidate.hardware_count or 1}× {candidate.hardware.id if candidate.hardware else '?'}"
-        + (f" ×{candidate.replicas}" if candidate.replicas > 1 else "")
+    where = (
+        candidate.provider.id
+        if candidate.provider
+        else (
+            f"{candidate.acquisition} {candidate.hardware_count or 1}× {candidate.hardware.id if candidate.hardware else '?'}"
+            + (f" ×{candidate.replicas}" if candidate.replicas > 1 else "")
+        )
     )
     return {
         "label": candidate.label,

@@ -62,9 +62,7 @@ def route_cost(
     )
 
 
-def cost_function(
-    candidate: Candidate, profile: Profile, assumptions: Assumptions
-) -> Callable[[float], float | None]:
+def cost_function(candidate: Candidate, profile: Profile, assumptions: Assumptions) -> Callable[[float], float | None]:
     """The route's monthly cost as a function of requests/day (for cost curves, break-even and hybrid shares)."""
     tasks = [t.value for t in profile.tasks]
     cloud = profile.infrastructure.cloud

@@ -82,7 +82,9 @@ class Run:
         return cls(catalog, policy, assumptions, needs_fine_tuning, as_of, speed_target(profile, policy), service)
 
     def setting(self) -> Setting:
-        return Setting(self.catalog, self.policy, self.speed, self.service, self.as_of, self.assumptions.gpu_utilization)
+        return Setting(
+            self.catalog, self.policy, self.speed, self.service, self.as_of, self.assumptions.gpu_utilization
+        )
 
     def cost(self, candidate: Candidate, profile: Profile) -> None:
         tasks = [t.value for t in profile.tasks]
@@ -97,7 +99,13 @@ class Run:
     def evaluate(self, profile: Profile, stage: Stage, *, skip_rules: frozenset[str] = frozenset()) -> StageOutcome:
         """Every route for `stage` judged against `profile`: survivors best first, exclusions with their rules."""
         ctx = rules.RuleContext(
-            profile, self.catalog, self.policy, stage, self.needs_fine_tuning and stage.is_language, self.as_of, self.speed
+            profile,
+            self.catalog,
+            self.policy,
+            stage,
+            self.needs_fine_tuning and stage.is_language,
+            self.as_of,
+            self.speed,
         )
         active_static = [r for r in rules.STATIC_RULES if r not in skip_rules]
         passed: list[Candidate] = []

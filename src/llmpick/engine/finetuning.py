@@ -87,7 +87,11 @@ def training_plan(candidate: Candidate, choice: str, profile: Profile, run: Run)
         if cost is not None:
             priced.append((cost, est))
     if not priced:
-        return Plan(False, _plan(own, "nowhere in the catalog", None), f"no rentable GPU set in the catalog can {choice} {candidate.model.id}")
+        return Plan(
+            False,
+            _plan(own, "nowhere in the catalog", None),
+            f"no rentable GPU set in the catalog can {choice} {candidate.model.id}",
+        )
     cost, est = min(priced, key=lambda p: p[0])
     return Plan(True, _plan(est, f"rented for the run: {est.count}× {est.device_id}", cost), "")
 
@@ -125,7 +129,11 @@ def add_fine_tuning_fit(route: Route, candidate: Candidate, choice: str, profile
     if plan.out is None or plan.out.hardware is None:
         return
     out = plan.out
-    hours = f", roughly {out.hours:,.1f} h for {max(profile.domain.labeled_examples, 1):,} examples × {EPOCHS} epochs" if out.hours is not None else ""
+    hours = (
+        f", roughly {out.hours:,.1f} h for {max(profile.domain.labeled_examples, 1):,} examples × {EPOCHS} epochs"
+        if out.hours is not None
+        else ""
+    )
     cost = f", about ${out.cost_usd:,.0f} of GPU time" if out.cost_usd is not None else ""
     route.reasons.append(
         f"{NAMES[out.method]} fine-tuning on {out.where} ({out.memory_gb_per_gpu:.0f} GB per GPU{hours}{cost})"

@@ -89,9 +89,17 @@ def _sensitivity_split(run: Run, profile: Profile, primary: StageOutcome) -> Hyb
     ]
     return Hybrid(
         routes=[
-            HybridRoute(when=f"requests with {level} data ({share:.0%})", sensitive=True, share=round(share, 3), use=sensitive_route),
             HybridRoute(
-                when=f"requests without sensitive data ({1 - share:.0%})", sensitive=False, share=round(1 - share, 3), use=other_route
+                when=f"requests with {level} data ({share:.0%})",
+                sensitive=True,
+                share=round(share, 3),
+                use=sensitive_route,
+            ),
+            HybridRoute(
+                when=f"requests without sensitive data ({1 - share:.0%})",
+                sensitive=False,
+                share=round(1 - share, 3),
+                use=other_route,
             ),
         ],
         monthly_cost_usd=total,
@@ -126,13 +134,25 @@ def _objective_gain(
 
 
 def _versus(
-    total: float | None, single: Candidate | None, single_cost: float | None, plan_q: float | None, single_q: float | None
+    total: float | None,
+    single: Candidate | None,
+    single_cost: float | None,
+    plan_q: float | None,
+    single_q: float | None,
 ) -> str:
     """What the plan gains over the best single route, in money and in answer quality."""
     if single is None or single_cost is None or total is None:
         return "no single route can serve all the traffic under the rules: the plan is the way to serve it"
-    money = f"${single_cost - total:,.0f} a month less" if total < single_cost else f"${total - single_cost:,.0f} a month more"
-    quality = f"; traffic-weighted quality {single_q:.3f} → {plan_q:.3f}" if plan_q is not None and single_q is not None else ""
+    money = (
+        f"${single_cost - total:,.0f} a month less"
+        if total < single_cost
+        else f"${total - single_cost:,.0f} a month more"
+    )
+    quality = (
+        f"; traffic-weighted quality {single_q:.3f} → {plan_q:.3f}"
+        if plan_q is not None and single_q is not None
+        else ""
+    )
     return f"against the best single route ({single.label}, ${single_cost:,.0f} a month): {money}{quality}"
 
 
@@ -178,7 +198,9 @@ def _budget_split(run: Run, profile: Profile, primary: StageOutcome) -> Hybrid |
                 share=round(share, 3),
                 use=premium_route,
             ),
-            HybridRoute(when=f"routine requests ({1 - share:.0%})", sensitive=False, share=round(1 - share, 3), use=cheap_route),
+            HybridRoute(
+                when=f"routine requests ({1 - share:.0%})", sensitive=False, share=round(1 - share, 3), use=cheap_route
+            ),
         ],
         monthly_cost_usd=total,
         single_route_cost_usd=cheap_cost,
@@ -212,7 +234,9 @@ def _largest_share(
     return best
 
 
-def _share_route(run: Run, candidate: Candidate, outcome: StageOutcome, profile: Profile, share: float, rank: int) -> Route:
+def _share_route(
+    run: Run, candidate: Candidate, outcome: StageOutcome, profile: Profile, share: float, rank: int
+) -> Route:
     """The route as costed for its share of the traffic (the profile passed in carries that volume)."""
     route = run.route(candidate, rank, outcome, profile)
     cost = route_cost(

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from llmpick.sizing.lines import CostLine, CurvePoint  # the cost model's shapes, part of this contract
+
 SCHEMA = "llmpick.recommendation/1"
 
 OpennessChoice = Literal["open-source", "open-weight", "proprietary"]
@@ -62,12 +64,6 @@ class Framework(Out):
     precision: PrecisionVerdict
     deployment: DeploymentVerdict
     speed: SpeedVerdict
-
-
-class CostLine(Out):
-    item: str
-    usd: float
-    basis: str
 
 
 class TrainingPlan(Out):
@@ -168,11 +164,6 @@ class Relaxation(Out):
 class Infeasible(Out):
     reasons: list[str]
     relax: list[Relaxation | str]
-
-
-class CurvePoint(Out):
-    requests_per_day: float
-    monthly_cost_usd: float
 
 
 class CostCurve(Out):

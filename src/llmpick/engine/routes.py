@@ -161,7 +161,9 @@ def _caveats(candidate: Candidate, profile: Profile, run: Run, task: str, now: S
     caveats: list[str] = []
     successor = f"; move to {now.successor}" if now.successor else ""
     if now.shutdown_on is not None and 0 <= (now.shutdown_on - run.as_of).days <= policy.lifecycle.warn_days:
-        caveats.append(f"{model.name} shuts down{' here' if now.where == 'this offering' else ''} on {now.shutdown_on}{successor}")
+        caveats.append(
+            f"{model.name} shuts down{' here' if now.where == 'this offering' else ''} on {now.shutdown_on}{successor}"
+        )
     elif now.status == "deprecated":
         since = f" since {model.release.deprecated_on}" if model.release.deprecated_on else ""
         caveats.append(f"{model.name} is deprecated{since}{successor}")
@@ -183,7 +185,11 @@ def _caveats(candidate: Candidate, profile: Profile, run: Run, task: str, now: S
     if candidate.decode_tokens_per_s is None:
         caveats.append(
             "output speed unknown for this route"
-            + (" — ranked below routes with a measured speed for this latency-bound use" if target.latency_bound else "")
+            + (
+                " — ranked below routes with a measured speed for this latency-bound use"
+                if target.latency_bound
+                else ""
+            )
         )
     elif 0 < candidate.decode_tokens_per_s < target.min_tokens_per_s:
         caveats.append(
@@ -215,7 +221,7 @@ def _price_caveats(candidate: Candidate, profile: Profile, run: Run) -> list[str
     """Dated price changes within the lifecycle warning window, and prices that depend on the hour."""
     if candidate.offering is None or candidate.price is None:
         return []
-    out = []
+    out: list[str] = []
     changes = upcoming_price_changes(
         candidate.offering, run.as_of, run.policy.lifecycle.warn_days, prompt_tokens=profile.workload.input_tokens
     )

@@ -266,9 +266,7 @@ def _rendered(suite: dict[str, Any]) -> dict[str, str]:
         parsed = Suite.model_validate(suite)
     except (ValidationError, ValueError):
         return {}
-    return {
-        test.id: "\n".join(f"{m['role']}: {m['content']}" for m in parsed.messages(test)) for test in parsed.tests
-    }
+    return {test.id: "\n".join(f"{m['role']}: {m['content']}" for m in parsed.messages(test)) for test in parsed.tests}
 
 
 def _prompt_of(test: dict[str, Any]) -> str:

@@ -71,19 +71,12 @@ def task_index(task: str) -> TaskIndex:
     return build_task_index(load_figures(), load_benchmarks(), task)
 
 
-def default_cuts(task: str) -> dict[str, float]:
-    from llmpick.engine.policy import load_policy  # late: the engine imports this package
-
-    cuts = load_policy().quality.tiers.get(task, {})
-    return {tier: cut.score for tier, cut in cuts.items()}
-
-
 def rate(
     model: Model, task: str | Enum, catalog: Catalog | None = None, cuts: dict[str, float] | None = None
 ) -> Rating:
     """The model's own rating for the task; failing that a labelled same-release estimate; failing that unrated."""
     name = task_name(task)
-    cuts = default_cuts(name) if cuts is None else cuts
+    cuts = {} if cuts is None else cuts  # tier cut-offs are policy: the engine passes them (engine.quality)
     index = task_index(name)
     entry = index.entries.get(model.id)
     if entry is not None:

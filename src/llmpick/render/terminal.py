@@ -17,7 +17,9 @@ def render_terminal(rec: Recommendation, console: Console) -> None:
     fw = rec.framework
     console.print(
         Text(f"llmpick — {rec.profile_name}", style="bold"),
-        Text(f"  catalog {rec.catalog_version} (facts as of {rec.catalog_as_of}; evaluated on {rec.as_of})", style="dim"),
+        Text(
+            f"  catalog {rec.catalog_version} (facts as of {rec.catalog_as_of}; evaluated on {rec.as_of})", style="dim"
+        ),
     )
     verdicts = [
         ("Openness", fw.openness.choice, fw.openness.reasons),

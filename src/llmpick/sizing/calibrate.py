@@ -91,11 +91,13 @@ class Constants:
         sibling = SIBLINGS.get(platform)
         if sibling and f"{engine}/{sibling}" in self.groups:
             base = self.groups[f"{engine}/{sibling}"]
-            return GroupConstants(key, base.eta, base.tau_s, base.per_weight_s, base.mu, 0, 0, None,
-                                  max(base.decode_spread, 0.35))
+            return GroupConstants(
+                key, base.eta, base.tau_s, base.per_weight_s, base.mu, 0, 0, None, max(base.decode_spread, 0.35)
+            )
         prior_platform = platform.split("-")[0]
-        return GroupConstants(key, PRIOR_ETA.get(engine, 0.75), PRIOR_TAU_S.get(prior_platform, 40e-6), 0.0,
-                              PRIOR_MU.get(engine, 0.5))
+        return GroupConstants(
+            key, PRIOR_ETA.get(engine, 0.75), PRIOR_TAU_S.get(prior_platform, 40e-6), 0.0, PRIOR_MU.get(engine, 0.5)
+        )
 
 
 # ---------------------------------------------------------------- data
@@ -166,14 +168,36 @@ def measurements() -> list[Measurement]:
     devices = {}
     for key, d in (data.get("devices") or {}).items():
         devices[key] = DeviceSpec(
-            id=d.get("catalog_id") or key, name=d.get("name", key), kind=d["kind"], memory_gb=float(d["memory_gb"]),
-            bandwidth_gb_s=float(d["bandwidth_gb_s"]), fp16_tflops=d.get("fp16_tflops"), vendor=d.get("vendor"),
+            id=d.get("catalog_id") or key,
+            name=d.get("name", key),
+            kind=d["kind"],
+            memory_gb=float(d["memory_gb"]),
+            bandwidth_gb_s=float(d["bandwidth_gb_s"]),
+            fp16_tflops=d.get("fp16_tflops"),
+            vendor=d.get("vendor"),
         )
     models = {}
     for key, m in (data.get("models") or {}).items():
-        arch = {k: m[k] for k in ("layers", "hidden_size", "attention_heads", "kv_heads", "head_dim", "attention",
-                                  "sliding_window", "sliding_window_layers") if k in m}
-        models[key] = ModelSpec(id=key, params_b=float(m["params_b"]), active_params_b=float(m.get("active_params_b", m["params_b"])), **arch)
+        arch = {
+            k: m[k]
+            for k in (
+                "layers",
+                "hidden_size",
+                "attention_heads",
+                "kv_heads",
+                "head_dim",
+                "attention",
+                "sliding_window",
+                "sliding_window_layers",
+            )
+            if k in m
+        }
+        models[key] = ModelSpec(
+            id=key,
+            params_b=float(m["params_b"]),
+            active_params_b=float(m.get("active_params_b", m["params_b"])),
+            **arch,
+        )
     out = []
     for i, row in enumerate(data.get("measurements") or []):
         src = sources.get(row["source"], {})
@@ -241,7 +265,9 @@ def _nonneg_least_squares(
         if not free:
             break
         adj = [t - sum(r[j] * v for j, v in fixed.items()) for r, t in zip(rows, targets, strict=True)]
-        sol = _least_squares([[r[j] for j in free] for r in rows], adj, [ridge[j] for j in free], [prior[j] for j in free])
+        sol = _least_squares(
+            [[r[j] for j in free] for r in rows], adj, [ridge[j] for j in free], [prior[j] for j in free]
+        )
         full = dict(fixed) | dict(zip(free, sol, strict=True))
         bad = [j for j in free if full[j] < lower[j]]
         if not bad:
@@ -251,7 +277,9 @@ def _nonneg_least_squares(
     return [fixed.get(j, lower[j]) for j in range(len(prior))]
 
 
-def _least_squares(rows: list[list[float]], targets: list[float], ridge: list[float], prior: list[float]) -> list[float]:
+def _least_squares(
+    rows: list[list[float]], targets: list[float], ridge: list[float], prior: list[float]
+) -> list[float]:
     """min Σ (row·p − t)² + Σ ridge_j (p_j − prior_j)²."""
     k = len(prior)
     ata = [[sum(r[i] * r[j] for r in rows) + (ridge[i] if i == j else 0.0) for j in range(k)] for i in range(k)]
@@ -264,8 +292,9 @@ def decode_features(m: Measurement) -> tuple[str, str, float, float, float]:
     from llmpick.sizing.speed import decode_inputs
 
     context = (m.decode_context or 0) + max(m.gen_tokens // 2, 1)
-    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=context, kv_precision=m.kv_precision,
-                         count=m.count)
+    return decode_inputs(
+        m.model, m.device, m.quantization, m.runtime, context=context, kv_precision=m.kv_precision, count=m.count
+    )
 
 
 def _target(m: Measurement) -> float:
@@ -340,8 +369,12 @@ def build_age(m: Measurement, group: str) -> float:
 
 
 def _fit_drift(
-    decode: list[tuple[Measurement, Any, float]], groups: list[str], inv_eta: dict[str, float], tau: dict[str, float],
-    omega: dict[str, float], kappa: dict[Any, float],
+    decode: list[tuple[Measurement, Any, float]],
+    groups: list[str],
+    inv_eta: dict[str, float],
+    tau: dict[str, float],
+    omega: dict[str, float],
+    kappa: dict[Any, float],
 ) -> float:
     """Relative slowdown per year of build age: measured seconds ≈ current-build seconds × (1 + drift × age)."""
     num = den = 0.0
@@ -385,12 +418,16 @@ def fit(rows: Iterable[Measurement]) -> Constants:
     mu: dict[str, float] = {}
     for _ in range(20):
         for g in {f[0] for _, f in prefill}:
-            logs = [math.log(float(m.prefill_tps or 1) / (float(f[2] or 1) * rho[f[1]])) for m, f in prefill if f[0] == g]
+            logs = [
+                math.log(float(m.prefill_tps or 1) / (float(f[2] or 1) * rho[f[1]])) for m, f in prefill if f[0] == g
+            ]
             mu[g] = math.exp(sum(logs) / len(logs))
         for k in rho:
             if k == "legacy":
                 continue
-            logs = [math.log(float(m.prefill_tps or 1) / (float(f[2] or 1) * mu[f[0]])) for m, f in prefill if f[1] == k]
+            logs = [
+                math.log(float(m.prefill_tps or 1) / (float(f[2] or 1) * mu[f[0]])) for m, f in prefill if f[1] == k
+            ]
             rho[k] = math.exp(sum(logs) / len(logs))
     for g, value in mu.items():
         base = out.get(g) or Constants({}, {}, {}).group(*g.split("/"))
@@ -402,11 +439,14 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
             out[g] = replace(c, decode_spread=min(spread, 0.5))
-    return Constants(out, kappa, rho, len(rows), {m.label: m.source for m in rows}, moe_layer_s, moe_points, drift,
-                     moe_drift_s)
+    return Constants(
+        out, kappa, rho, len(rows), {m.label: m.source for m in rows}, moe_layer_s, moe_points, drift, moe_drift_s
+    )
 
 
-def _fit_ttft(rows: list[Measurement], groups: dict[str, GroupConstants], kappa: dict[Any, float], moe_layer_s: float) -> None:
+def _fit_ttft(
+    rows: list[Measurement], groups: dict[str, GroupConstants], kappa: dict[Any, float], moe_layer_s: float
+) -> None:
     """Per group with time-to-first-token rows: ttft = overhead + prompt ÷ (peak × μ) + one decode step.
     Least squares on relative error for (overhead, 1/μ) when the rows have two or more prompt lengths,
     else the overhead alone with μ from the prefill fit (or the prior). Updates ``groups`` in place."""
@@ -439,8 +479,9 @@ def _fit_ttft(rows: list[Measurement], groups: dict[str, GroupConstants], kappa:
 def decode_inputs_for(m: Measurement, context: int) -> tuple[str, str, float, float, float]:
     from llmpick.sizing.speed import decode_inputs
 
-    return decode_inputs(m.model, m.device, m.quantization, m.runtime, context=context, kv_precision=m.kv_precision,
-                         count=m.count)
+    return decode_inputs(
+        m.model, m.device, m.quantization, m.runtime, context=context, kv_precision=m.kv_precision, count=m.count
+    )
 
 
 def _fit_moe(
@@ -476,7 +517,10 @@ RIDGE = 0.05  # weak pull of η⁻¹, ω and τ (ms) toward the prior: keeps sma
 
 
 def predict_decode(
-    m: Measurement, f: tuple[str, str, float, float, float], c: GroupConstants, kappa: dict[Any, float],
+    m: Measurement,
+    f: tuple[str, str, float, float, float],
+    c: GroupConstants,
+    kappa: dict[Any, float],
     moe_layer_s: float = 0.0,
 ) -> float:
     """Tokens/s the model gives for a measurement's configuration."""
@@ -484,7 +528,9 @@ def predict_decode(
 
     k = kappa.get((f[0], f[1]), 1.0)
     moe = moe_layer_s * f[3] if m.model.is_moe else 0.0
-    seconds = f[2] / (c.eta * k) + f[4] * c.per_weight_s + c.tau_s * f[3] + multi_gpu_fixed_s(m.runtime, m.count, f[3]) + moe
+    seconds = (
+        f[2] / (c.eta * k) + f[4] * c.per_weight_s + c.tau_s * f[3] + multi_gpu_fixed_s(m.runtime, m.count, f[3]) + moe
+    )
     return 1 / seconds
 
 

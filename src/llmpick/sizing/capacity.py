@@ -45,8 +45,11 @@ def replicas_needed(est: Estimate, workload: Workload, utilization: float | None
     rate = workload.requests_per_day / (workload.hours_per_day * 3600)
     busy = rate * per_request if rate > 0 else 0.0
     if not math.isfinite(busy) or busy / util > MAX_SETS:
-        return MAX_SETS, [*reasons, f"volume: {workload.requests_per_day:,.0f} requests/day would need more than "
-                                    f"{MAX_SETS:,} sets of {est.count}× {est.device_id}"]
+        return MAX_SETS, [
+            *reasons,
+            f"volume: {workload.requests_per_day:,.0f} requests/day would need more than "
+            f"{MAX_SETS:,} sets of {est.count}× {est.device_id}",
+        ]
     volume_sets = math.ceil(busy / util - 1e-9) if busy > 0 else 0
     reasons.append(
         f"volume: {workload.requests_per_day:,.0f} requests/day over {workload.hours_per_day:g} h = {rate:.3f}/s × "

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from llmpick.sizing.capacity import replicas_needed, seconds_per_request
 from llmpick.sizing.defaults import cost_defaults
+from llmpick.sizing.lines import CostLine, CurvePoint
 
 if TYPE_CHECKING:
     from llmpick.catalog.prices import PriceQuote
     from llmpick.catalog.schema import Hardware
-    from llmpick.engine.result import CostLine, CurvePoint
     from llmpick.profile import CostAssumptions, Workload
     from llmpick.sizing.speed import Estimate
 
@@ -27,9 +27,6 @@ MILLION = Decimal(1_000_000)
 
 
 def _line(*, item: str, usd: float, basis: str) -> CostLine:
-    # imported here: llmpick.engine imports this module, so a top-level import would be circular
-    from llmpick.engine.result import CostLine
-
     return CostLine(item=item, usd=usd, basis=basis)
 
 
@@ -83,8 +80,17 @@ class Assumptions:
     def describe(self) -> list[str]:
         """One line per assumption that shapes a cost: value, and the profile or the source behind it."""
         lines = []
-        for name in ("gpu_utilization", "ops_staff_usd_per_month", "ops_staff_usd_per_extra_node", "amortisation_months", "power_usd_per_kwh",
-                     "redundancy", "reserved_pricing", "storage_usd_per_gb_month", "egress_usd_per_gb"):
+        for name in (
+            "gpu_utilization",
+            "ops_staff_usd_per_month",
+            "ops_staff_usd_per_extra_node",
+            "amortisation_months",
+            "power_usd_per_kwh",
+            "redundancy",
+            "reserved_pricing",
+            "storage_usd_per_gb_month",
+            "egress_usd_per_gb",
+        ):
             value = getattr(self, name)
             shown = f"{value:.0%}" if name == "gpu_utilization" else (f"${value:,.2f}" if "usd" in name else str(value))
             origin = "set in the profile" if name in self.overridden else f"default, {self.sources.get(name, '')}"
@@ -92,8 +98,15 @@ class Assumptions:
         return lines
 
 
-OVERRIDABLE = ("gpu_utilization", "ops_staff_usd_per_month", "ops_staff_usd_per_extra_node", "amortisation_months",
-               "power_usd_per_kwh", "redundancy", "reserved_pricing")
+OVERRIDABLE = (
+    "gpu_utilization",
+    "ops_staff_usd_per_month",
+    "ops_staff_usd_per_extra_node",
+    "amortisation_months",
+    "power_usd_per_kwh",
+    "redundancy",
+    "reserved_pricing",
+)
 
 
 def resolve_assumptions(profile_assumptions: CostAssumptions | None) -> Assumptions:
@@ -117,14 +130,21 @@ def resolve_assumptions(profile_assumptions: CostAssumptions | None) -> Assumpti
 
 # ---------------------------------------------------------------- API routes
 
-_UNIT_TASKS = {"speech-to-text": "audio", "text-to-speech": "chars", "image-generation": "images", "embeddings": "embed"}
+_UNIT_TASKS = {
+    "speech-to-text": "audio",
+    "text-to-speech": "chars",
+    "image-generation": "images",
+    "embeddings": "embed",
+}
 
 
 def _task_name(task: Any) -> str:
     return str(getattr(task, "value", task))
 
 
-def api_monthly_cost(quote: PriceQuote, workload: Workload, tasks: list[str], assumptions: Assumptions) -> CostBreakdown:
+def api_monthly_cost(
+    quote: PriceQuote, workload: Workload, tasks: list[str], assumptions: Assumptions
+) -> CostBreakdown:
     """Cost of an API route at the workload's volume.
 
     Tokens: input (the cacheable share at the cached-input price) + output, the batch share of requests
@@ -139,27 +159,62 @@ def api_monthly_cost(quote: PriceQuote, workload: Workload, tasks: list[str], as
         if unit == "audio" and quote.per_audio_minute is not None:
             minutes = requests * _d(workload.audio_minutes_per_request)
             usd = minutes * _d(quote.per_audio_minute)
-            return _total([_line(item="audio transcribed", usd=_usd(usd),
-                                    basis=f"{minutes:,.0f} min × ${quote.per_audio_minute:g}/min{where}")])
+            return _total(
+                [
+                    _line(
+                        item="audio transcribed",
+                        usd=_usd(usd),
+                        basis=f"{minutes:,.0f} min × ${quote.per_audio_minute:g}/min{where}",
+                    )
+                ]
+            )
         if unit == "chars" and quote.per_million_chars is not None:
-            per = workload.characters_per_request if workload.characters_per_request is not None else 4 * workload.output_tokens
+            per = (
+                workload.characters_per_request
+                if workload.characters_per_request is not None
+                else 4 * workload.output_tokens
+            )
             chars = requests * _d(per)
             usd = chars / MILLION * _d(quote.per_million_chars)
-            return _total([_line(item="characters spoken", usd=_usd(usd),
-                                    basis=f"{chars:,.0f} characters × ${quote.per_million_chars:g}/M{where}")])
+            return _total(
+                [
+                    _line(
+                        item="characters spoken",
+                        usd=_usd(usd),
+                        basis=f"{chars:,.0f} characters × ${quote.per_million_chars:g}/M{where}",
+                    )
+                ]
+            )
         if unit == "images" and quote.per_image is not None:
             images = requests * _d(workload.images_per_request)
             usd = images * _d(quote.per_image)
-            return _total([_line(item="images generated", usd=_usd(usd), basis=f"{images:,.0f} images × ${quote.per_image:g}{where}")])
+            return _total(
+                [
+                    _line(
+                        item="images generated",
+                        usd=_usd(usd),
+                        basis=f"{images:,.0f} images × ${quote.per_image:g}{where}",
+                    )
+                ]
+            )
         if unit == "embed" and quote.input_per_mtok is not None:
             tokens = requests * _d(workload.input_tokens)
             usd = tokens / MILLION * _d(quote.input_per_mtok)
-            return _total([_line(item="input tokens embedded", usd=_usd(usd),
-                                    basis=f"{tokens / MILLION:,.2f}M tokens × ${quote.input_per_mtok:g}/M{where}")])
+            return _total(
+                [
+                    _line(
+                        item="input tokens embedded",
+                        usd=_usd(usd),
+                        basis=f"{tokens / MILLION:,.2f}M tokens × ${quote.input_per_mtok:g}/M{where}",
+                    )
+                ]
+            )
         if unit == "tokens" and quote.has_token_prices:
             return _token_cost(quote, workload, requests, where)
     wanted = sorted({_UNIT_TASKS.get(_task_name(t), "tokens") for t in tasks} or {"tokens"})
-    return CostBreakdown(None, [], [f"no {'/'.join(wanted)} price for this offering{where or ' in genai-prices or the catalog'}"])
+    return CostBreakdown(
+        None, [], [f"no {'/'.join(wanted)} price for this offering{where or ' in genai-prices or the catalog'}"]
+    )
 
 
 def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where: str) -> CostBreakdown:
@@ -179,8 +234,13 @@ def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where:
         fresh = input_m * live * (1 - cache)
         cached = input_m * live * cache
         lines.append(_line(item="input tokens", usd=_usd(fresh * p_in), basis=f"{fresh:,.2f}M × ${p_in}/M{where}"))
-        lines.append(_line(item="cached input tokens", usd=_usd(cached * cached_price),
-                              basis=f"{cached:,.2f}M ({cache:.0%} cacheable) × ${cached_price}/M"))
+        lines.append(
+            _line(
+                item="cached input tokens",
+                usd=_usd(cached * cached_price),
+                basis=f"{cached:,.2f}M ({cache:.0%} cacheable) × ${cached_price}/M",
+            )
+        )
     else:
         fresh = input_m * live
         lines.append(_line(item="input tokens", usd=_usd(fresh * p_in), basis=f"{fresh:,.2f}M × ${p_in}/M{where}"))
@@ -191,15 +251,26 @@ def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where:
         b_out = _d(quote.batch_output_per_mtok) if quote.batch_output_per_mtok is not None else p_out
         if quote.batch_input_per_mtok is None or quote.batch_output_per_mtok is None:
             notes.append("no batch price known: batch requests counted at the standard price")
-        lines.append(_line(item="batch input tokens", usd=_usd(input_m * batch * b_in),
-                              basis=f"{input_m * batch:,.2f}M ({batch:.0%} of requests by batch) × ${b_in}/M"))
-        lines.append(_line(item="batch output tokens", usd=_usd(output_m * batch * b_out),
-                              basis=f"{output_m * batch:,.2f}M × ${b_out}/M"))
+        lines.append(
+            _line(
+                item="batch input tokens",
+                usd=_usd(input_m * batch * b_in),
+                basis=f"{input_m * batch:,.2f}M ({batch:.0%} of requests by batch) × ${b_in}/M",
+            )
+        )
+        lines.append(
+            _line(
+                item="batch output tokens",
+                usd=_usd(output_m * batch * b_out),
+                basis=f"{output_m * batch:,.2f}M × ${b_out}/M",
+            )
+        )
     return _total(lines, notes=notes)
 
 
-def _total(lines: list[CostLine], *, unknown: list[str] | None = None, units: int | None = None,
-           notes: list[str] | None = None) -> CostBreakdown:
+def _total(
+    lines: list[CostLine], *, unknown: list[str] | None = None, units: int | None = None, notes: list[str] | None = None
+) -> CostBreakdown:
     unknown = unknown or []
     total = None if unknown else _usd(sum((_d(line.usd) for line in lines), Decimal(0)))
     return CostBreakdown(total, lines, unknown, units, notes or [])
@@ -256,15 +327,21 @@ def pick_rent(hardware: Hardware, cloud: str, reserved: bool) -> tuple[RentQuote
         with_reserved = [r for r in rents if r.reserved_usd_per_hour is not None]
         if with_reserved:
             best = min(with_reserved, key=lambda r: r.reserved_usd_per_hour)
-            return RentQuote(float(best.reserved_usd_per_hour), "reserved (billed all month)", best.provider,
-                             hardware.sources[best.source].url, True), notes
+            return RentQuote(
+                float(best.reserved_usd_per_hour),
+                "reserved (billed all month)",
+                best.provider,
+                hardware.sources[best.source].url,
+                True,
+            ), notes
         notes.append(f"assumptions.reserved_pricing: no reserved rate for {hardware.id} in the catalog, on-demand used")
     on_demand = [r for r in rents if r.on_demand_usd_per_hour is not None]
     if not on_demand:
         return None, notes
     best = min(on_demand, key=lambda r: r.on_demand_usd_per_hour)
-    return RentQuote(float(best.on_demand_usd_per_hour), "on-demand", best.provider,
-                     hardware.sources[best.source].url, False), notes
+    return RentQuote(
+        float(best.on_demand_usd_per_hour), "on-demand", best.provider, hardware.sources[best.source].url, False
+    ), notes
 
 
 def operations_cost(gpus: int, assumptions: Assumptions) -> tuple[Decimal, str]:
@@ -272,11 +349,16 @@ def operations_cost(gpus: int, assumptions: Assumptions) -> tuple[Decimal, str]:
     nodes = max(1, math.ceil(gpus / GPUS_PER_NODE))
     first, extra = _d(assumptions.ops_staff_usd_per_month), _d(assumptions.ops_staff_usd_per_extra_node)
     usd = first + extra * (nodes - 1)
-    origin = "set in the profile" if {"ops_staff_usd_per_month", "ops_staff_usd_per_extra_node"} & set(
-        assumptions.overridden
-    ) else "default, see assumptions"
+    origin = (
+        "set in the profile"
+        if {"ops_staff_usd_per_month", "ops_staff_usd_per_extra_node"} & set(assumptions.overridden)
+        else "default, see assumptions"
+    )
     more = f" + {nodes - 1} × ${assumptions.ops_staff_usd_per_extra_node:,.0f} per further server" if nodes > 1 else ""
-    return usd, f"{nodes} server(s) of up to {GPUS_PER_NODE} GPUs: ${assumptions.ops_staff_usd_per_month:,.0f} for the first{more} ({origin})"
+    return (
+        usd,
+        f"{nodes} server(s) of up to {GPUS_PER_NODE} GPUs: ${assumptions.ops_staff_usd_per_month:,.0f} for the first{more} ({origin})",
+    )
 
 
 def self_hosted_monthly_cost(
@@ -318,9 +400,13 @@ def self_hosted_monthly_cost(
                 unknown.append(f"no purchase price for {hardware.id} in the catalog")
             else:
                 src = hardware.sources[hardware.purchase.source].url
-                lines.append(_line(item="hardware (amortised)",
-                                   usd=_usd(_d(hardware.purchase.usd) * gpus / _d(assumptions.amortisation_months)),
-                                   basis=f"{gpus} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})"))
+                lines.append(
+                    _line(
+                        item="hardware (amortised)",
+                        usd=_usd(_d(hardware.purchase.usd) * gpus / _d(assumptions.amortisation_months)),
+                        basis=f"{gpus} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})",
+                    )
+                )
     else:
         quote, rent_notes = pick_rent(hardware, cloud, assumptions.reserved_pricing)
         notes.extend(rent_notes)
@@ -329,17 +415,36 @@ def self_hosted_monthly_cost(
         else:
             hours = _d(assumptions.hours_per_month) if quote.all_month else up_hours
             at = f" at {quote.provider}" if quote.provider else ""
-            lines.append(_line(
-                item="GPU rental", usd=_usd(_d(gpus) * hours * _d(quote.usd_per_gpu_hour)),
-                basis=f"{sets} set(s) × {est.count} × {hardware.id} = {gpus} GPUs × {hours:,.0f} h × "
-                      f"${quote.usd_per_gpu_hour:g}/GPU-h {quote.label}{at} ({quote.source})",
-            ))
+            lines.append(
+                _line(
+                    item="GPU rental",
+                    usd=_usd(_d(gpus) * hours * _d(quote.usd_per_gpu_hour)),
+                    basis=f"{sets} set(s) × {est.count} × {hardware.id} = {gpus} GPUs × {hours:,.0f} h × "
+                    f"${quote.usd_per_gpu_hour:g}/GPU-h {quote.label}{at} ({quote.source})",
+                )
+            )
     storage_gb = _d(sets) * (_d(round(est.weights_gb, 1)) + _d(assumptions.storage_extra_gb))
-    lines.append(_line(item="storage", usd=_usd(storage_gb * _d(assumptions.storage_usd_per_gb_month)),
-                       basis=f"{storage_gb:,.0f} GB (weights + {assumptions.storage_extra_gb:g} GB per set) × ${assumptions.storage_usd_per_gb_month:g}/GB-month"))
-    out_gb = _d(workload.requests_per_day) * _d(assumptions.days_per_month) * _d(workload.output_tokens) * _d(assumptions.egress_bytes_per_output_token) / Decimal(1e9)
-    lines.append(_line(item="egress", usd=_usd(out_gb * _d(assumptions.egress_usd_per_gb)),
-                       basis=f"{out_gb:,.1f} GB of responses × ${assumptions.egress_usd_per_gb:g}/GB"))
+    lines.append(
+        _line(
+            item="storage",
+            usd=_usd(storage_gb * _d(assumptions.storage_usd_per_gb_month)),
+            basis=f"{storage_gb:,.0f} GB (weights + {assumptions.storage_extra_gb:g} GB per set) × ${assumptions.storage_usd_per_gb_month:g}/GB-month",
+        )
+    )
+    out_gb = (
+        _d(workload.requests_per_day)
+        * _d(assumptions.days_per_month)
+        * _d(workload.output_tokens)
+        * _d(assumptions.egress_bytes_per_output_token)
+        / Decimal(1e9)
+    )
+    lines.append(
+        _line(
+            item="egress",
+            usd=_usd(out_gb * _d(assumptions.egress_usd_per_gb)),
+            basis=f"{out_gb:,.1f} GB of responses × ${assumptions.egress_usd_per_gb:g}/GB",
+        )
+    )
     if operated:
         ops, ops_basis = operations_cost(gpus, assumptions)
         lines.append(_line(item="operations staff", usd=_usd(ops), basis=ops_basis))
@@ -349,8 +454,14 @@ def self_hosted_monthly_cost(
 
 
 def _server_power(
-    est: Estimate, hardware: Hardware, workload: Workload, assumptions: Assumptions, sets: int, gpus: int,
-    up_hours: Decimal, acquisition: str,
+    est: Estimate,
+    hardware: Hardware,
+    workload: Workload,
+    assumptions: Assumptions,
+    sets: int,
+    gpus: int,
+    up_hours: Decimal,
+    acquisition: str,
 ) -> CostLine:
     """Electricity for GPUs you own or bought: busy hours at full power, the rest of the hours they stay on at
     idle power where the catalog has an idle figure (otherwise idle draw is left out, and the basis says so —
@@ -364,12 +475,16 @@ def _server_power(
     busy = up_hours * busy_share
     if idle:
         kwh = _d(gpus) * (busy * _d(watts) + (up_hours - busy) * _d(idle)) / 1000
-        basis = (f"{gpus} × ({watts:g} W × {busy:,.0f} busy h + {idle:g} W idle × {up_hours - busy:,.0f} h) "
-                 f"× ${assumptions.power_usd_per_kwh:g}/kWh ({had})")
+        basis = (
+            f"{gpus} × ({watts:g} W × {busy:,.0f} busy h + {idle:g} W idle × {up_hours - busy:,.0f} h) "
+            f"× ${assumptions.power_usd_per_kwh:g}/kWh ({had})"
+        )
     else:
         kwh = _d(gpus) * _d(watts) * busy / 1000
-        basis = (f"{gpus} × {watts:g} W × {busy:,.0f} busy h × ${assumptions.power_usd_per_kwh:g}/kWh "
-                 f"(no idle figure for {hardware.id} in the catalog: idle draw not counted; {had})")
+        basis = (
+            f"{gpus} × {watts:g} W × {busy:,.0f} busy h × ${assumptions.power_usd_per_kwh:g}/kWh "
+            f"(no idle figure for {hardware.id} in the catalog: idle draw not counted; {had})"
+        )
     return _line(item="power", usd=_usd(kwh * rate), basis=basis)
 
 
@@ -385,8 +500,14 @@ def _device_watts(hardware: Hardware, assumptions: Assumptions) -> float:
 
 
 def local_monthly_cost(
-    hardware: Hardware, workload: Workload, assumptions: Assumptions, *, owned: bool = True, units: int = 1,
-    est: Estimate | None = None, capacity_requests_per_day: float | None = None,
+    hardware: Hardware,
+    workload: Workload,
+    assumptions: Assumptions,
+    *,
+    owned: bool = True,
+    units: int = 1,
+    est: Estimate | None = None,
+    capacity_requests_per_day: float | None = None,
 ) -> CostBreakdown:
     """A machine of your own: power while it works (+ its purchase over the amortisation period unless owned).
 
@@ -397,15 +518,22 @@ def local_monthly_cost(
     if units < 1:
         return CostBreakdown(None, [], ["units must be at least 1"])
     if capacity_requests_per_day is not None and workload.requests_per_day > capacity_requests_per_day * units:
-        why = (f"{units} × {hardware.name} carries about {capacity_requests_per_day * units:,.0f} requests/day; "
-               f"{workload.requests_per_day:,.0f} asked")
+        why = (
+            f"{units} × {hardware.name} carries about {capacity_requests_per_day * units:,.0f} requests/day; "
+            f"{workload.requests_per_day:,.0f} asked"
+        )
         return CostBreakdown(None, [], [why], units, [why])
     lines: list[CostLine] = []
     unknown: list[str] = []
     notes: list[str] = []
     up_hours = _d(workload.hours_per_day) * _d(assumptions.days_per_month)
     if est is not None:
-        busy = _d(workload.requests_per_day) * _d(assumptions.days_per_month) * _d(seconds_per_request(est, workload)) / 3600
+        busy = (
+            _d(workload.requests_per_day)
+            * _d(assumptions.days_per_month)
+            * _d(seconds_per_request(est, workload))
+            / 3600
+        )
         busy = min(busy, up_hours * units)
         busy_text = f"{busy:,.0f} busy h (requests × {seconds_per_request(est, workload):.1f} s each)"
     else:
@@ -413,13 +541,23 @@ def local_monthly_cost(
         busy_text = f"{busy:,.0f} busy h ({assumptions.local_duty_cycle:.0%} of {up_hours:,.0f} h)"
     watts = _device_watts(hardware, assumptions)
     kwh = busy * _d(watts) / 1000
-    lines.append(_line(item="power", usd=_usd(kwh * _d(assumptions.power_usd_per_kwh)),
-                       basis=f"{watts:g} W × {busy_text} × ${assumptions.power_usd_per_kwh:g}/kWh"))
+    lines.append(
+        _line(
+            item="power",
+            usd=_usd(kwh * _d(assumptions.power_usd_per_kwh)),
+            basis=f"{watts:g} W × {busy_text} × ${assumptions.power_usd_per_kwh:g}/kWh",
+        )
+    )
     idle_w = getattr(hardware.spec, "idle_w", None)
     if not owned and idle_w:
         idle_hours = max(up_hours * units - busy, Decimal(0))
-        lines.append(_line(item="idle power", usd=_usd(idle_hours * _d(idle_w) / 1000 * _d(assumptions.power_usd_per_kwh)),
-                           basis=f"{idle_w:g} W × {idle_hours:,.0f} idle h of the {up_hours:,.0f} h it stays on"))
+        lines.append(
+            _line(
+                item="idle power",
+                usd=_usd(idle_hours * _d(idle_w) / 1000 * _d(assumptions.power_usd_per_kwh)),
+                basis=f"{idle_w:g} W × {idle_hours:,.0f} idle h of the {up_hours:,.0f} h it stays on",
+            )
+        )
     if owned:
         notes.append(f"{hardware.name} already owned: no purchase cost")
     elif hardware.purchase is None:
@@ -427,8 +565,13 @@ def local_monthly_cost(
     else:
         src = hardware.sources[hardware.purchase.source].url
         monthly = _d(hardware.purchase.usd) * units / _d(assumptions.amortisation_months)
-        lines.append(_line(item="hardware (amortised)", usd=_usd(monthly),
-                           basis=f"{units} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})"))
+        lines.append(
+            _line(
+                item="hardware (amortised)",
+                usd=_usd(monthly),
+                basis=f"{units} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})",
+            )
+        )
     notes.append("a desktop or laptop running a local runtime: no operations staff charged (servers are)")
     return _total(lines, unknown=unknown, units=units, notes=notes)
 
@@ -438,8 +581,6 @@ def local_monthly_cost(
 
 def cost_curve(route_cost: Callable[[float], float | None], volumes: list[float]) -> list[CurvePoint]:
     """The route's monthly cost at each volume (requests/day); volumes where it is unknown are left out."""
-    from llmpick.engine.result import CurvePoint
-
     points = []
     for volume in volumes:
         usd = route_cost(volume)

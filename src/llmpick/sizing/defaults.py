@@ -32,7 +32,9 @@ def _raw() -> dict[str, Any]:
 def cost_defaults() -> dict[str, Default]:
     """Cost defaults by name (the overridable ones share their names with ``CostAssumptions`` fields)."""
     return {
-        name: Default(name, row["value"], row.get("unit", ""), row["source"], str(row["as_of"]), row.get("note", "").strip())
+        name: Default(
+            name, row["value"], row.get("unit", ""), row["source"], str(row["as_of"]), row.get("note", "").strip()
+        )
         for name, row in _raw()["cost"].items()
     }
 

@@ -80,7 +80,14 @@ def parse_rocm_smi(text: str) -> list[Found]:
     for card in data.values() if isinstance(data, dict) else []:
         if not isinstance(card, dict):
             continue
-        name = next((str(v) for k, v in card.items() if k.lower() in ("card series", "card model", "product name", "marketing name")), None)
+        name = next(
+            (
+                str(v)
+                for k, v in card.items()
+                if k.lower() in ("card series", "card model", "product name", "marketing name")
+            ),
+            None,
+        )
         vram = next((v for k, v in card.items() if "vram total memory" in k.lower()), None)
         if name and vram is not None and str(vram).isdigit():
             rows.append((name, int(vram) / GIB))

@@ -57,10 +57,14 @@ class FinetuneEstimate:
 
     def to_json_dict(self) -> dict[str, object]:
         return {
-            "method": self.method, "device": self.device_id, "count": self.count,
-            "memory_gb": round(self.memory_gb, 1), "fits": self.fits,
+            "method": self.method,
+            "device": self.device_id,
+            "count": self.count,
+            "memory_gb": round(self.memory_gb, 1),
+            "fits": self.fits,
             "hours": round(self.hours, 2) if self.hours is not None else None,
-            "devices_needed": self.devices_needed, "breakdown_gb": {k: round(v, 2) for k, v in self.breakdown.items()},
+            "devices_needed": self.devices_needed,
+            "breakdown_gb": {k: round(v, 2) for k, v in self.breakdown.items()},
             "basis": self.basis,
         }
 
@@ -74,7 +78,9 @@ def _layers_hidden(model: ModelSpec) -> tuple[int, int, bool]:
     return layers, hidden, True
 
 
-def memory_per_device(model: ModelSpec, method: str, count: int, tokens_per_example: int, micro_batch: int = 1) -> dict[str, float]:
+def memory_per_device(
+    model: ModelSpec, method: str, count: int, tokens_per_example: int, micro_batch: int = 1
+) -> dict[str, float]:
     """GB per device for each part of a fine-tuning run on ``count`` devices."""
     params = model.params_b * 1e9
     layers, hidden, _ = _layers_hidden(model)
@@ -109,7 +115,12 @@ def finetune_estimate(
     method = method.strip().lower()
     if method not in METHODS:
         raise EstimateError(f"--method: unknown fine-tuning method {method!r} (allowed: {', '.join(METHODS)})")
-    for name, value in (("count", count), ("examples", examples), ("tokens-per-example", tokens_per_example), ("epochs", epochs)):
+    for name, value in (
+        ("count", count),
+        ("examples", examples),
+        ("tokens-per-example", tokens_per_example),
+        ("epochs", epochs),
+    ):
         if value < 1:
             raise EstimateError(f"--{name}: must be at least 1 (got {value})")
     parts = memory_per_device(model, method, count, tokens_per_example)
@@ -123,9 +134,10 @@ def finetune_estimate(
             break
     _, _, guessed = _layers_hidden(model)
     basis = [
-        f"{method}: " + {
+        f"{method}: "
+        + {
             "full": f"{model.params_b:g}B params × 16 bytes (BF16 weights 2 + gradients 2 + FP32 master 4 + Adam 8)"
-                    + (f" sharded over {count} devices" if count > 1 else ""),
+            + (f" sharded over {count} devices" if count > 1 else ""),
             "lora": f"{model.params_b:g}B frozen params × 2 bytes (BF16) + adapters ({ADAPTER_SHARE:.1%} of params, r≈16) × 16 bytes",
             "qlora": f"{model.params_b:g}B frozen params × 4.13 bits (NF4 + double-quantised scales) + adapters ({ADAPTER_SHARE:.1%}) × 16 bytes",
         }[method],
@@ -146,7 +158,8 @@ def finetune_estimate(
         basis.append(
             f"time ≈ {FLOPS_PER_TOKEN_FACTOR[method]:g} × {model.active_params_b:g}B × {tokens:,} tokens "
             f"÷ ({count} × {device.fp16_tflops:g} TFLOPS × {MFU[method]:.0%} utilisation)"
-            + (f" × {QLORA_SLOWDOWN} (dequantisation)" if method == "qlora" else "") + f" ≈ {hours:.2f} h"
+            + (f" × {QLORA_SLOWDOWN} (dequantisation)" if method == "qlora" else "")
+            + f" ≈ {hours:.2f} h"
         )
     else:
         basis.append("time unknown: no TFLOPS figure for this device")
@@ -155,16 +168,33 @@ def finetune_estimate(
 
 
 def hardware_that_can_finetune(
-    model: ModelSpec, method: str, hardware: list[DeviceSpec], *, max_devices: int = 8,
-    examples: int = 1000, tokens_per_example: int = 512, epochs: int = 3,
+    model: ModelSpec,
+    method: str,
+    hardware: list[DeviceSpec],
+    *,
+    max_devices: int = 8,
+    examples: int = 1000,
+    tokens_per_example: int = 512,
+    epochs: int = 3,
 ) -> list[FinetuneEstimate]:
     """For each device, the estimate at the smallest count that fits (up to ``max_devices``, one node),
     fastest first; devices that cannot do it within that count are left out."""
     out = []
     for device in hardware:
-        probe = finetune_estimate(model, device, method=method, examples=examples, tokens_per_example=tokens_per_example, epochs=epochs)
+        probe = finetune_estimate(
+            model, device, method=method, examples=examples, tokens_per_example=tokens_per_example, epochs=epochs
+        )
         if not probe.devices_needed or probe.devices_needed > max_devices:
             continue
-        out.append(finetune_estimate(model, device, method=method, count=probe.devices_needed, examples=examples,
-                                     tokens_per_example=tokens_per_example, epochs=epochs))
+        out.append(
+            finetune_estimate(
+                model,
+                device,
+                method=method,
+                count=probe.devices_needed,
+                examples=examples,
+                tokens_per_example=tokens_per_example,
+                epochs=epochs,
+            )
+        )
     return sorted(out, key=lambda e: (e.hours is None, e.hours or 0.0, e.devices_needed))

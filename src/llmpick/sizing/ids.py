@@ -18,22 +18,59 @@ from llmpick.errors import EstimateError
 # Names people use that do not reduce to the id by case and punctuation alone.
 ALIASES: dict[str, dict[str, str]] = {
     "format": {
-        "f16": "fp16", "float16": "fp16", "half": "fp16", "bfloat16": "bf16", "f32": "fp32", "float32": "fp32",
-        "fp8_e4m3": "fp8", "e4m3": "fp8", "w8a8": "fp8", "float8": "fp8", "fp8_w8a8": "fp8",
-        "int8_w8a8": "int8", "bitsandbytes": "int8", "bnb8": "int8",
-        "awq": "awq-4bit", "awq4": "awq-4bit", "gptq": "gptq-4bit", "gptq4": "gptq-4bit",
-        "mlx4": "mlx-4bit", "mlx8": "mlx-8bit", "mlx_q4": "mlx-4bit", "mlx_q8": "mlx-8bit",
-        "q4_k": "gguf-q4_k_m", "q5_k": "gguf-q5_k_m", "q3_k": "gguf-q3_k_m", "q8": "gguf-q8_0",
-        "mx_fp4": "mxfp4", "nv_fp4": "nvfp4", "fp4": "nvfp4",
+        "f16": "fp16",
+        "float16": "fp16",
+        "half": "fp16",
+        "bfloat16": "bf16",
+        "f32": "fp32",
+        "float32": "fp32",
+        "fp8_e4m3": "fp8",
+        "e4m3": "fp8",
+        "w8a8": "fp8",
+        "float8": "fp8",
+        "fp8_w8a8": "fp8",
+        "int8_w8a8": "int8",
+        "bitsandbytes": "int8",
+        "bnb8": "int8",
+        "awq": "awq-4bit",
+        "awq4": "awq-4bit",
+        "gptq": "gptq-4bit",
+        "gptq4": "gptq-4bit",
+        "mlx4": "mlx-4bit",
+        "mlx8": "mlx-8bit",
+        "mlx_q4": "mlx-4bit",
+        "mlx_q8": "mlx-8bit",
+        "q4_k": "gguf-q4_k_m",
+        "q5_k": "gguf-q5_k_m",
+        "q3_k": "gguf-q3_k_m",
+        "q8": "gguf-q8_0",
+        "mx_fp4": "mxfp4",
+        "nv_fp4": "nvfp4",
+        "fp4": "nvfp4",
     },
     "runtime": {
-        "llamacpp": "llama-cpp", "llama_server": "llama-cpp", "ggml": "llama-cpp",
-        "lmstudio": "lm-studio", "mlx": "mlx-lm", "mlx_lm_server": "mlx-lm",
-        "text_generation_inference": "tgi", "trt_llm": "tensorrt-llm", "trtllm": "tensorrt-llm",
-        "tensorrt": "tensorrt-llm", "nim": "tensorrt-llm",
+        "llamacpp": "llama-cpp",
+        "llama_server": "llama-cpp",
+        "ggml": "llama-cpp",
+        "lmstudio": "lm-studio",
+        "mlx": "mlx-lm",
+        "mlx_lm_server": "mlx-lm",
+        "text_generation_inference": "tgi",
+        "trt_llm": "tensorrt-llm",
+        "trtllm": "tensorrt-llm",
+        "tensorrt": "tensorrt-llm",
+        "nim": "tensorrt-llm",
     },
-    "kv": {"f16": "fp16", "float16": "fp16", "bfloat16": "bf16", "fp8_e4m3": "fp8", "fp8_e5m2": "fp8", "e4m3": "fp8",
-           "q8": "q8_0", "q4": "q4_0"},
+    "kv": {
+        "f16": "fp16",
+        "float16": "fp16",
+        "bfloat16": "bf16",
+        "fp8_e4m3": "fp8",
+        "fp8_e5m2": "fp8",
+        "e4m3": "fp8",
+        "q8": "q8_0",
+        "q4": "q4_0",
+    },
 }
 OPTION = {"format": "--quantization", "runtime": "--runtime", "kv": "--kv-precision", "hardware": "--hardware"}
 KIND_TEXT = {"format": "format", "runtime": "runtime", "kv": "KV cache precision", "hardware": "hardware"}
@@ -139,7 +176,7 @@ def normalize_hardware(text: str, known: Iterable[str], names: dict[str, str] | 
         lowered = name.lower()
         for prefix in VENDOR_PREFIXES:
             if lowered.startswith(prefix):
-                short[hw_id] = name[len(prefix):]
+                short[hw_id] = name[len(prefix) :]
                 break
     ids = list(known)
     table = spellings("hardware", ids, names)

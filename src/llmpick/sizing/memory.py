@@ -116,7 +116,9 @@ def overhead_gb(runtime: RuntimeInfo, device: DeviceSpec, count: int, weights: f
     """Runtime overhead: per-device context (CUDA/Metal), compute buffers and activations."""
     d = memory_defaults()
     engine = "server" if runtime.engine == "server" else runtime.engine
-    per_device = d["overhead_gb_per_device"][engine].get(device.platform, d["overhead_gb_per_device"][engine]["default"])
+    per_device = d["overhead_gb_per_device"][engine].get(
+        device.platform, d["overhead_gb_per_device"][engine]["default"]
+    )
     share = d["activation_share_of_weights"][engine]
     return per_device * count + share * weights
 
@@ -126,7 +128,11 @@ def available_gb(runtime: RuntimeInfo, device: DeviceSpec, count: int) -> float:
     d = memory_defaults()
     total = device.memory_gb * count
     if device.platform == "apple":
-        frac = d["apple_gpu_fraction_large"] if device.memory_gb > d["apple_large_threshold_gb"] else d["apple_gpu_fraction_small"]
+        frac = (
+            d["apple_gpu_fraction_large"]
+            if device.memory_gb > d["apple_large_threshold_gb"]
+            else d["apple_gpu_fraction_small"]
+        )
         return total * frac
     if device.platform == "cpu":
         return max(total - d["cpu_os_reserve_gb"], total * 0.5)

@@ -87,22 +87,30 @@ def plan(
                 continue
             per_user = min(est.batch_decode_tokens_per_s, est.decode_tokens_per_s)
             option = PlanOption(
-                hardware_id=hw.id, name=hw.name, count=count, estimate=est, per_user_tps=per_user,
+                hardware_id=hw.id,
+                name=hw.name,
+                count=count,
+                estimate=est,
+                per_user_tps=per_user,
                 meets_target=per_user >= target_tps,
                 purchase_usd=hw.purchase.usd * count if hw.purchase else None,
-                rent_usd_per_hour=(hw.rent.on_demand_usd_per_hour * count
-                                   if hw.rent and hw.rent.on_demand_usd_per_hour else None),
+                rent_usd_per_hour=(
+                    hw.rent.on_demand_usd_per_hour * count if hw.rent and hw.rent.on_demand_usd_per_hour else None
+                ),
             )
             options.append(option)
             if option.meets_target:
                 break  # more units of the same device only cost more
     meeting = [o for o in options if o.meets_target]
     out.local = sorted((o for o in meeting if o.purchase_usd is not None), key=lambda o: o.purchase_usd or 0.0)
-    out.rented = sorted((o for o in meeting if o.rent_usd_per_hour is not None), key=lambda o: o.rent_usd_per_hour or 0.0)
+    out.rented = sorted(
+        (o for o in meeting if o.rent_usd_per_hour is not None), key=lambda o: o.rent_usd_per_hour or 0.0
+    )
     out.upgrades = _upgrades(model, options, misses, context, concurrency, target_tps)
     out.basis = [
         f"each option: the device's default runtime and the best format that fits {concurrency} sequence(s) of "
-        f"{context:,} tokens" + (f" at {quantization}" if quantization else " at 4 bits or more (Q3/Q2 lose noticeable quality)"),
+        f"{context:,} tokens"
+        + (f" at {quantization}" if quantization else " at 4 bits or more (Q3/Q2 lose noticeable quality)"),
         f"meets the target: every sequence decodes at ≥ {target_tps:g} tokens/s (per-sequence speed in the batch)",
         "costs: the catalog's purchase (list price) and on-demand rent facts, times the number of units; "
         "rough — no power, hosting or discounts",
@@ -121,8 +129,12 @@ def _size(
 
 
 def _upgrades(
-    model: ModelSpec, options: list[PlanOption], misses: list[tuple[Hardware, DeviceSpec, int, Estimate | None]],
-    context: int, concurrency: int, target_tps: float,
+    model: ModelSpec,
+    options: list[PlanOption],
+    misses: list[tuple[Hardware, DeviceSpec, int, Estimate | None]],
+    context: int,
+    concurrency: int,
+    target_tps: float,
 ) -> list[str]:
     """Near misses, one line each: single purchasable devices that lack memory (how much more, at which
     format) and fitting options that fall short of the speed."""
@@ -133,8 +145,10 @@ def _upgrades(
         step = _memory_step(model, device, context, concurrency)
         if step is not None:
             lines.append(f"{hw.name}: {step}")
-    slow = sorted((o for o in options if not o.meets_target and o.count == 1 and o.purchase_usd is not None),
-                  key=lambda o: -o.per_user_tps)
+    slow = sorted(
+        (o for o in options if not o.meets_target and o.count == 1 and o.purchase_usd is not None),
+        key=lambda o: -o.per_user_tps,
+    )
     for o in slow[:3]:
         lines.append(
             f"{o.name}: fits at {o.estimate.quantization}, {o.per_user_tps:.1f} of the {target_tps:g} tokens/s wanted "

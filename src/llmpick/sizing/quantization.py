@@ -111,8 +111,9 @@ def native_formats() -> dict[str, NativeFormat]:
     data = _data()
     sources = data["sources"]
     return {
-        row["model"]: NativeFormat(row["model"], row["format"], row.get("weights_gib"), sources[row["source"]]["url"],
-                                   row.get("gguf_gib"))
+        row["model"]: NativeFormat(
+            row["model"], row["format"], row.get("weights_gib"), sources[row["source"]]["url"], row.get("gguf_gib")
+        )
         for row in data.get("native") or []
     }
 
@@ -126,7 +127,11 @@ def formats_for(model_id: str | None, ids: list[str] | tuple[str, ...]) -> list[
     then the others by quality; formats that exist only as a model's own release (MXFP4) are left out
     for models not released in them."""
     native = native_format(model_id)
-    ordered = [f for f in by_quality(ids, native_only=True) if not (f.native_only and (native is None or native.format != f.id))]
+    ordered = [
+        f
+        for f in by_quality(ids, native_only=True)
+        if not (f.native_only and (native is None or native.format != f.id))
+    ]
     if native is not None and native.format in ids:
         ordered.sort(key=lambda f: f.id != native.format)
     return ordered

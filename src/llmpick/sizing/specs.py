@@ -50,8 +50,17 @@ class ModelSpec:
             raise EstimateError(
                 f"--active-params-b: active parameters ({self.active_params_b:g}B) cannot exceed the total ({self.params_b:g}B)"
             )
-        for name in ("layers", "hidden_size", "attention_heads", "kv_heads", "head_dim", "kv_lora_rank",
-                     "qk_rope_head_dim", "sliding_window", "context_window"):
+        for name in (
+            "layers",
+            "hidden_size",
+            "attention_heads",
+            "kv_heads",
+            "head_dim",
+            "kv_lora_rank",
+            "qk_rope_head_dim",
+            "sliding_window",
+            "context_window",
+        ):
             value = getattr(self, name)
             if value is not None and value <= 0:
                 raise EstimateError(f"--{name.replace('_', '-')}: must be positive (got {value})")
@@ -69,7 +78,9 @@ class ModelSpec:
     @classmethod
     def custom(cls, params_b: float, active_params_b: float | None = None, **arch: int | str | None) -> ModelSpec:
         """A model that is not in the catalog: its size, optionally its architecture."""
-        return cls(id=None, params_b=params_b, active_params_b=params_b if active_params_b is None else active_params_b, **arch)  # type: ignore[arg-type]
+        return cls(
+            id=None, params_b=params_b, active_params_b=params_b if active_params_b is None else active_params_b, **arch
+        )  # type: ignore[arg-type]
 
     @classmethod
     def from_model(cls, model: Model) -> ModelSpec | None:
@@ -182,8 +193,15 @@ class DeviceSpec:
         label = name or f"custom {memory_gb:g} GB, {bandwidth_gb_s:g} GB/s"
         if vendor is None:
             vendor = {"apple": "apple", "cpu": "generic"}.get(kind, "nvidia")
-        return cls(id="custom", name=label, kind=kind, memory_gb=memory_gb, bandwidth_gb_s=bandwidth_gb_s,
-                   fp16_tflops=fp16_tflops, vendor=vendor)
+        return cls(
+            id="custom",
+            name=label,
+            kind=kind,
+            memory_gb=memory_gb,
+            bandwidth_gb_s=bandwidth_gb_s,
+            fp16_tflops=fp16_tflops,
+            vendor=vendor,
+        )
 
     @classmethod
     def from_hardware(cls, hw: Hardware, memory_gb: float | None = None) -> DeviceSpec:

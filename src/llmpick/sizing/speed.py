@@ -179,7 +179,13 @@ def _kv_read_context(context: int, prompt_tokens: int | None) -> int:
 
 
 def decode_inputs(
-    model: ModelSpec, device: DeviceSpec, quantization: str, runtime: str, *, context: int, kv_precision: str = "fp16",
+    model: ModelSpec,
+    device: DeviceSpec,
+    quantization: str,
+    runtime: str,
+    *,
+    context: int,
+    kv_precision: str = "fp16",
     count: int = 1,
 ) -> tuple[str, str, float, float, float]:
     """What the decode fit needs of one configuration:
@@ -218,13 +224,20 @@ def _tflops(device: DeviceSpec, fmt: QuantFormat | None = None) -> tuple[float, 
     if device.fp16_tflops:
         return device.fp16_tflops, f"{device.fp16_tflops:g} FP16 TFLOPS"
     guess = device.bandwidth_gb_s * FLOPS_PER_BYTE.get(device.kind, 100.0) / 1000
-    return guess, f"~{guess:.0f} FP16 TFLOPS (no figure in the catalog: {FLOPS_PER_BYTE.get(device.kind, 100.0):g} FLOP per byte of bandwidth, typical of {device.kind})"
+    return (
+        guess,
+        f"~{guess:.0f} FP16 TFLOPS (no figure in the catalog: {FLOPS_PER_BYTE.get(device.kind, 100.0):g} FLOP per byte of bandwidth, typical of {device.kind})",
+    )
 
 
 def _flops_per_token(model: ModelSpec, context: int) -> float:
     """2 × active parameters, plus attention over the (causal, half on average) context."""
     layers, _ = layers_of(model)
-    width = (model.attention_heads * (model.head_dim or 0)) if model.attention_heads and model.head_dim else (model.hidden_size or 0)
+    width = (
+        (model.attention_heads * (model.head_dim or 0))
+        if model.attention_heads and model.head_dim
+        else (model.hidden_size or 0)
+    )
     attention = 4 * layers * width * (context / 2)
     return 2 * model.active_params_b * 1e9 + attention
 
@@ -271,7 +284,9 @@ def estimate(
     in when they do not fit on the GPU (read at ``host_bandwidth_gb_s``); the split is by whole layers,
     as many on the GPU as fit, or ``gpu_layers`` of them (llama.cpp ``-ngl``).
     """
-    _check_sizes(count=count, context=context, concurrency=concurrency, prompt_tokens=prompt_tokens, offload_gb=offload_gb)
+    _check_sizes(
+        count=count, context=context, concurrency=concurrency, prompt_tokens=prompt_tokens, offload_gb=offload_gb
+    )
     info = resolve_runtime(device, runtime)
     asked = resolve_format(info, device, quantization, model)
     engine = engine_of(info, asked)
@@ -290,8 +305,17 @@ def estimate(
     basis: list[str] = []
 
     # ---- memory
-    fit = mem.memory_fit(model, fmt, device, info, count=count, context=context, concurrency=concurrency,
-                         kv_precision=kv_precision, extra_gb=offload_gb)
+    fit = mem.memory_fit(
+        model,
+        fmt,
+        device,
+        info,
+        count=count,
+        context=context,
+        concurrency=concurrency,
+        kv_precision=kv_precision,
+        extra_gb=offload_gb,
+    )
     basis.append(
         f"weights = {model.params_b:g}B params × {fmt.bits_per_weight:.3g} bits ({fmt.name}) = {fit.weights_gb:.1f} GB"
         + (" (all experts stay in memory)" if model.is_moe else "")
@@ -301,13 +325,30 @@ def estimate(
         f"KV cache = {fit.kv.description} per token × {context} tokens × {concurrency} sequence(s) = {fit.kv_cache_gb:.2f} GB"
     )
     basis.append(f"overhead = {fit.overhead_gb:.1f} GB ({info.id}: runtime context, buffers, activations)")
-    basis.append(_available_text(info, device, count, fit.available_gb - offload_gb)
-                 + (f" + {offload_gb:g} GB system RAM for offloaded layers" if offload_gb else ""))
+    basis.append(
+        _available_text(info, device, count, fit.available_gb - offload_gb)
+        + (f" + {offload_gb:g} GB system RAM for offloaded layers" if offload_gb else "")
+    )
     max_ctx = mem.max_context(fit, model, concurrency)
     max_conc = mem.max_concurrency(fit, context)
 
-    setup = _Setup(model, device, count, info, fmt, consts, group, fit, context, concurrency, prompt,
-                   _kv_read_context(context, prompt_tokens), offload_gb, gpu_layers, host_bandwidth_gb_s)
+    setup = _Setup(
+        model,
+        device,
+        count,
+        info,
+        fmt,
+        consts,
+        group,
+        fit,
+        context,
+        concurrency,
+        prompt,
+        _kv_read_context(context, prompt_tokens),
+        offload_gb,
+        gpu_layers,
+        host_bandwidth_gb_s,
+    )
     split = _layer_split(setup, basis)
     dec = _decode(setup, split, basis)
     spread, spread_text = _spread(group, device, model)
@@ -321,8 +362,18 @@ def estimate(
     )
 
     # ---- batched throughput
-    step = _step_seconds(model, fmt, fit, setup.kv_ctx, concurrency, dec.eff_bw, dec.fixed_s + dec.moe_s + split.host_s,
-                         compute_per_s, flops, dec.weight_s)
+    step = _step_seconds(
+        model,
+        fmt,
+        fit,
+        setup.kv_ctx,
+        concurrency,
+        dec.eff_bw,
+        dec.fixed_s + dec.moe_s + split.host_s,
+        compute_per_s,
+        flops,
+        dec.weight_s,
+    )
     output = max(context - prompt, 1)
     # a batch of `concurrency` requests: each prefills its prompt (the GPU does nothing else meanwhile),
     # then all decode `output` tokens together
@@ -414,24 +465,36 @@ class _Decode:
 def _layer_split(s: _Setup, basis: list[str]) -> _Split:
     """llama.cpp / Ollama offload: whole layers, each with its KV cache, run where their weights are."""
     fit, layers = s.fit, s.layers
-    on_gpu = _gpu_layers(fit, layers, s.offload_gb, s.gpu_layers) if (s.offload_gb or s.gpu_layers is not None) else layers
+    on_gpu = (
+        _gpu_layers(fit, layers, s.offload_gb, s.gpu_layers) if (s.offload_gb or s.gpu_layers is not None) else layers
+    )
     share = on_gpu / layers
     room = fit.available_gb - s.offload_gb - fit.overhead_gb
     layers_fit = share * (fit.weights_gb + fit.kv_cache_gb) <= room + 1e-9
     if s.gpu_layers is not None and not layers_fit:
-        basis.append(f"-ngl {s.gpu_layers}: those layers need {share * (fit.weights_gb + fit.kv_cache_gb):.1f} GB "
-                     f"of GPU memory, {max(room, 0):.1f} GB is free beside the runtime")
+        basis.append(
+            f"-ngl {s.gpu_layers}: those layers need {share * (fit.weights_gb + fit.kv_cache_gb):.1f} GB "
+            f"of GPU memory, {max(room, 0):.1f} GB is free beside the runtime"
+        )
     if share >= 1:
         return _Split(1.0, 0.0, layers_fit)
     cpu = s.consts.group("llama.cpp", "cpu")
     off = 1 - share
     active_gb = s.model.active_params_b * s.fmt.bytes_per_param
     kv_read_gb = fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
-    host_s = (off * (active_gb + kv_read_gb) / (s.host_bandwidth_gb_s * cpu.eta)
-              + (layers - on_gpu) * cpu.tau_s + off * s.model.active_params_b * cpu.per_weight_s + LAYER_SPLIT_HOP_S)
+    host_s = (
+        off * (active_gb + kv_read_gb) / (s.host_bandwidth_gb_s * cpu.eta)
+        + (layers - on_gpu) * cpu.tau_s
+        + off * s.model.active_params_b * cpu.per_weight_s
+        + LAYER_SPLIT_HOP_S
+    )
     basis.append(
         f"layer split: {on_gpu} of {layers} layers on the GPU ("
-        + (f"-ngl {s.gpu_layers}" if s.gpu_layers is not None else "as many as fit, as Ollama and llama.cpp --fit place them")
+        + (
+            f"-ngl {s.gpu_layers}"
+            if s.gpu_layers is not None
+            else "as many as fit, as Ollama and llama.cpp --fit place them"
+        )
         + f"), {layers - on_gpu} on the CPU reading system RAM at {s.host_bandwidth_gb_s:g} GB/s × η "
         f"{cpu.eta:.2f} + {cpu.tau_s * 1e6:.0f} µs per layer ({'fitted on CPU-only measurements' if cpu.calibrated else 'prior'})"
         f" = {host_s * 1e3:.1f} ms per token"
@@ -446,14 +509,17 @@ def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
     kappa = consts.kernel_factor(group.group, fmt.kernel)
     eff_bw, fixed_s, layout = _bandwidth(s.info, s.device, s.count, group, kappa, layers)
     fixed_s *= split.gpu_share
-    bytes_gb = (model.active_params_b * fmt.bytes_per_param + s.fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9) * split.gpu_share
+    bytes_gb = (
+        model.active_params_b * fmt.bytes_per_param + s.fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
+    ) * split.gpu_share
     tp = s.count if s.info.multi_gpu == "tensor-parallel" else 1
     weight_s = model.active_params_b * group.per_weight_s / tp * split.gpu_share
     moe_s = layers * consts.moe_layer_s if model.is_moe else 0.0
     out = _Decode(bytes_gb / eff_bw + weight_s + fixed_s + split.host_s + moe_s, eff_bw, fixed_s, weight_s, moe_s)
     weight_text = (
         f" + {weight_s * 1e3:.2f} ms per-weight cost ({model.active_params_b:g}B × ω {group.per_weight_s * 1e3:.2f} ms/B)"
-        if group.per_weight_s else ""
+        if group.per_weight_s
+        else ""
     )
     basis.append(
         f"decode = 1 ÷ ({bytes_gb:.2f} GB read per token ÷ {eff_bw:.0f} GB/s effective{weight_text} + {fixed_s * 1e3:.2f} ms fixed) "
@@ -468,7 +534,9 @@ def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
         )
     if group.calibrated:
         err = f", in-sample error {group.decode_error:.0%}" if group.decode_error is not None else ""
-        basis.append(f"η, τ fitted on {group.decode_points} published {group.group} measurements{err} (calibration.yaml)")
+        basis.append(
+            f"η, τ fitted on {group.decode_points} published {group.group} measurements{err} (calibration.yaml)"
+        )
     else:
         basis.append(f"η, τ: prior values — no published {group.group} measurements in calibration.yaml; range widened")
     return out
@@ -485,7 +553,9 @@ def _prefill(s: _Setup, split: _Split, basis: list[str]) -> tuple[float, float, 
     flops = _flops_per_token(s.model, s.prompt)
     prefill = tflops * 1e12 * parallel * (TP_EFFICIENCY if parallel > 1 else 1.0) * mu * rho / flops
     if split.gpu_share < 1:
-        cpu_rate = s.host_bandwidth_gb_s * FLOPS_PER_BYTE["cpu"] * 1e9 * (consts.group("llama.cpp", "cpu").mu or 0.5) / flops
+        cpu_rate = (
+            s.host_bandwidth_gb_s * FLOPS_PER_BYTE["cpu"] * 1e9 * (consts.group("llama.cpp", "cpu").mu or 0.5) / flops
+        )
         prefill = 1 / (split.gpu_share / prefill + (1 - split.gpu_share) / cpu_rate)
     basis.append(
         f"prefill = {tflops_text}{f' × {parallel} GPUs' if parallel > 1 else ''} × μ {mu:.2f} × ρ {rho:.2f} "
@@ -518,7 +588,10 @@ def _spread(group: GroupConstants, device: DeviceSpec, model: ModelSpec) -> tupl
             f"range ±{held_out:.0%}: 80% of published {what} measurements fell within it when their "
             "source was left out of the fit (BENCHMARKS.md, sizing accuracy)"
         )
-    return group.decode_spread, f"range ±{group.decode_spread:.0%}: no held-out measurements for {device.speed_class}; a wide prior range"
+    return (
+        group.decode_spread,
+        f"range ±{group.decode_spread:.0%}: no held-out measurements for {device.speed_class}; a wide prior range",
+    )
 
 
 def _check_sizes(**values: float | int | None) -> None:
@@ -551,18 +624,30 @@ def _bandwidth(
         return device.bandwidth_gb_s * group.eta * kappa, fixed, f"{device.bandwidth_gb_s:g} GB/s"
     if info.multi_gpu == "tensor-parallel":
         bw = device.bandwidth_gb_s * count * TP_EFFICIENCY
-        return bw * group.eta * kappa, fixed + 2 * layers * TP_ALLREDUCE_S, (
-            f"{count} × {device.bandwidth_gb_s:g} GB/s tensor-parallel × {TP_EFFICIENCY}"
+        return (
+            bw * group.eta * kappa,
+            fixed + 2 * layers * TP_ALLREDUCE_S,
+            (f"{count} × {device.bandwidth_gb_s:g} GB/s tensor-parallel × {TP_EFFICIENCY}"),
         )
     # layer split: each token passes the GPUs in turn, so one GPU's bandwidth at a time
-    return device.bandwidth_gb_s * group.eta * kappa, fixed + (count - 1) * LAYER_SPLIT_HOP_S, (
-        f"{device.bandwidth_gb_s:g} GB/s (layers split over {count} GPUs run one after another)"
+    return (
+        device.bandwidth_gb_s * group.eta * kappa,
+        fixed + (count - 1) * LAYER_SPLIT_HOP_S,
+        (f"{device.bandwidth_gb_s:g} GB/s (layers split over {count} GPUs run one after another)"),
     )
 
 
 def _step_seconds(
-    model: ModelSpec, fmt: QuantFormat, fit: mem.MemoryFit, kv_ctx: int, concurrency: int,
-    eff_bw: float, fixed_s: float, flops_per_s: float, flops_per_token: float, weight_s: float = 0.0,
+    model: ModelSpec,
+    fmt: QuantFormat,
+    fit: mem.MemoryFit,
+    kv_ctx: int,
+    concurrency: int,
+    eff_bw: float,
+    fixed_s: float,
+    flops_per_s: float,
+    flops_per_token: float,
+    weight_s: float = 0.0,
 ) -> float:
     """Seconds of one decode step for ``concurrency`` sequences in one batch."""
     share = model.active_params_b / model.params_b
@@ -601,8 +686,13 @@ def best_fit(
     native = native_format(model.id)
     ordered = sorted(
         formats_for(model.id, usable_formats(info, device)),
-        key=lambda f: (native is None or f.id != native.format, f.id == "fp32", -f.quality,
-                       f.id != info.default_format, -f.bits_per_weight),
+        key=lambda f: (
+            native is None or f.id != native.format,
+            f.id == "fp32",
+            -f.quality,
+            f.id != info.default_format,
+            -f.bits_per_weight,
+        ),
     )
     ordered = [f for f in ordered if f.id != "fp32"]
     upper = [f for f in ordered if not f.below_4bit]
@@ -610,19 +700,40 @@ def best_fit(
     for tier, low in ((upper, False), (lower, True)):
         reduced: Estimate | None = None
         for fmt in tier:
-            est = estimate(model, device, count=count, quantization=fmt.id, runtime=info.id, context=context,
-                           concurrency=concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision)
+            est = estimate(
+                model,
+                device,
+                count=count,
+                quantization=fmt.id,
+                runtime=info.id,
+                context=context,
+                concurrency=concurrency,
+                prompt_tokens=prompt_tokens,
+                kv_precision=kv_precision,
+            )
             if est.fits:
                 return _note_low(est, low, context)
             if reduced is None and concurrency > 1 and est.max_concurrency >= 1:
-                reduced = estimate(model, device, count=count, quantization=fmt.id, runtime=info.id, context=context,
-                                   concurrency=est.max_concurrency, prompt_tokens=prompt_tokens, kv_precision=kv_precision)
+                reduced = estimate(
+                    model,
+                    device,
+                    count=count,
+                    quantization=fmt.id,
+                    runtime=info.id,
+                    context=context,
+                    concurrency=est.max_concurrency,
+                    prompt_tokens=prompt_tokens,
+                    kv_precision=kv_precision,
+                )
         if reduced is not None and reduced.fits:
-            reduced = replace(reduced, basis=[
-                *reduced.basis,
-                f"{concurrency} concurrent sequences of {context} tokens do not fit one set; "
-                f"{reduced.concurrency} do at {reduced.quantization} (more replicas carry the rest)",
-            ])
+            reduced = replace(
+                reduced,
+                basis=[
+                    *reduced.basis,
+                    f"{concurrency} concurrent sequences of {context} tokens do not fit one set; "
+                    f"{reduced.concurrency} do at {reduced.quantization} (more replicas carry the rest)",
+                ],
+            )
             return _note_low(reduced, low, context)
     return None
 
@@ -630,8 +741,11 @@ def best_fit(
 def _note_low(est: Estimate, low: bool, context: int) -> Estimate:
     if not low:
         return est
-    return replace(est, basis=[
-        *est.basis,
-        f"below 4-bit: nothing at 4 bits or more fits with {context} tokens of context, "
-        f"so {est.quantization} is used — expect a noticeable quality loss",
-    ])
+    return replace(
+        est,
+        basis=[
+            *est.basis,
+            f"below 4-bit: nothing at 4 bits or more fits with {context} tokens of context, "
+            f"so {est.quantization} is used — expect a noticeable quality loss",
+        ],
+    )

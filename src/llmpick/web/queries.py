@@ -8,7 +8,7 @@ from typing import Any
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.prices import offering_price
 from llmpick.catalog.schema import Model, Openness, Task
-from llmpick.cli.catalog import model_detail, model_summary
+from llmpick.catalog.views import model_detail, model_summary
 
 __all__ = ["ModelFilters", "cheapest_price", "compare_rows", "filter_models", "model_detail", "model_summary"]
 

@@ -165,9 +165,7 @@ def _secured(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return [*headers, *extra]
 
 
-async def _reply(
-    send: Send, status: int, title: str, detail: str, extra: tuple[tuple[bytes, bytes], ...] = ()
-) -> None:
+async def _reply(send: Send, status: int, title: str, detail: str, extra: tuple[tuple[bytes, bytes], ...] = ()) -> None:
     body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
     headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": _secured([*headers, *extra])})

@@ -39,17 +39,37 @@ VENDOR_PREFIX: dict[str, tuple[str, str | None]] = {
     "allenai": ("ai2", None),
     "ibm-granite": ("ibm", None),
 }
-FIRST_PARTY = {"openai": "openai", "anthropic": "anthropic", "google": "google", "x-ai": "xai", "mistral": "mistral",
-               "deepseek": "deepseek", "cohere": "cohere", "elevenlabs": "elevenlabs"}
+FIRST_PARTY = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "google": "google",
+    "x-ai": "xai",
+    "mistral": "mistral",
+    "deepseek": "deepseek",
+    "cohere": "cohere",
+    "elevenlabs": "elevenlabs",
+}
 # a model's vendor from the start of its name, where the id carries no "org/" prefix
 NAME_VENDOR = [
-    (r"claude", "anthropic"), (r"gpt|o\d|chatgpt|dall-e|whisper|tts-|text-embedding|codex|sora", "openai"),
-    (r"gemini|gemma|imagen|veo|nano-banana|learnlm", "google"), (r"grok", "xai"),
+    (r"claude", "anthropic"),
+    (r"gpt|o\d|chatgpt|dall-e|whisper|tts-|text-embedding|codex|sora", "openai"),
+    (r"gemini|gemma|imagen|veo|nano-banana|learnlm", "google"),
+    (r"grok", "xai"),
     (r"mistral|mixtral|ministral|codestral|devstral|magistral|pixtral|voxtral|open-mistral", "mistral"),
-    (r"deepseek", "deepseek"), (r"command|c4ai|aya|embed-(english|multilingual)|rerank", "cohere"),
-    (r"llama|meta-llama|muse", "meta"), (r"qwen|qwq", "qwen"), (r"kimi", "moonshot"), (r"glm|zai-glm|chatglm", "zhipu"),
-    (r"minimax", "minimax"), (r"nemotron", "nvidia"), (r"phi-", "microsoft"), (r"nova|titan", "amazon"),
-    (r"jamba", "ai21"), (r"olmo|molmo|tulu", "ai2"), (r"granite", "ibm"), (r"eleven", "elevenlabs"),
+    (r"deepseek", "deepseek"),
+    (r"command|c4ai|aya|embed-(english|multilingual)|rerank", "cohere"),
+    (r"llama|meta-llama|muse", "meta"),
+    (r"qwen|qwq", "qwen"),
+    (r"kimi", "moonshot"),
+    (r"glm|zai-glm|chatglm", "zhipu"),
+    (r"minimax", "minimax"),
+    (r"nemotron", "nvidia"),
+    (r"phi-", "microsoft"),
+    (r"nova|titan", "amazon"),
+    (r"jamba", "ai21"),
+    (r"olmo|molmo|tulu", "ai2"),
+    (r"granite", "ibm"),
+    (r"eleven", "elevenlabs"),
 ]
 
 

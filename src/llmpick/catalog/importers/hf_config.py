@@ -44,7 +44,11 @@ def architecture(config: dict[str, Any]) -> dict[str, Any]:
         "experts_per_token": cfg.get("num_experts_per_tok"),
     }
     if cfg.get("kv_lora_rank"):
-        out |= {"attention": "mla", "kv_lora_rank": cfg["kv_lora_rank"], "qk_rope_head_dim": cfg.get("qk_rope_head_dim")}
+        out |= {
+            "attention": "mla",
+            "kv_lora_rank": cfg["kv_lora_rank"],
+            "qk_rope_head_dim": cfg.get("qk_rope_head_dim"),
+        }
     elif heads and kv:
         out["attention"] = "mha" if kv == heads else ("mqa" if kv == 1 else "gqa")
     if cfg.get("sliding_window"):

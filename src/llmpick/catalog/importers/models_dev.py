@@ -33,9 +33,19 @@ def run(folder: Path | None, ctx: Context) -> None:
 
 # catalog vendor → models.dev provider ids of that vendor's own API (their entries are preferred)
 VENDOR_PROVIDERS = {
-    "openai": {"openai"}, "anthropic": {"anthropic"}, "google": {"google"}, "xai": {"xai"}, "mistral": {"mistral"},
-    "deepseek": {"deepseek"}, "moonshot": {"moonshotai"}, "zhipu": {"zai", "zhipuai"}, "minimax": {"minimax"},
-    "qwen": {"alibaba"}, "nvidia": {"nvidia"}, "meta": {"llama"}, "cohere": {"cohere"},
+    "openai": {"openai"},
+    "anthropic": {"anthropic"},
+    "google": {"google"},
+    "xai": {"xai"},
+    "mistral": {"mistral"},
+    "deepseek": {"deepseek"},
+    "moonshot": {"moonshotai"},
+    "zhipu": {"zai", "zhipuai"},
+    "minimax": {"minimax"},
+    "qwen": {"alibaba"},
+    "nvidia": {"nvidia"},
+    "meta": {"llama"},
+    "cohere": {"cohere"},
 }
 
 

@@ -73,9 +73,7 @@ def models(
     )
     found = filter_models(st.catalog, filters)
     policy = load_policy()
-    rows = [
-        (model_summary(m, st.catalog), cheapest_price(m, st.catalog), rate(m, policy, st.catalog)) for m in found
-    ]
+    rows = [(model_summary(m, st.catalog), cheapest_price(m, st.catalog), rate(m, policy, st.catalog)) for m in found]
     key = sort if sort in SORT_KEYS else "name"
     descending = order == "desc"
     known = [r for r in rows if SORT_KEYS[key](r) is not None]
@@ -83,8 +81,16 @@ def models(
     known.sort(key=SORT_KEYS[key], reverse=descending)  # type: ignore[arg-type]
     params = {k: v for k, v in request.query_params.items() if k not in ("sort", "order") and v}
     links = {
-        column: "/models?" + urlencode({**params, "sort": column, "order": "asc" if key == column and descending
-                                         else ("desc" if key == column or column in DESCENDING_FIRST else "asc")})
+        column: "/models?"
+        + urlencode(
+            {
+                **params,
+                "sort": column,
+                "order": "asc"
+                if key == column and descending
+                else ("desc" if key == column or column in DESCENDING_FIRST else "asc"),
+            }
+        )
         for column in SORT_KEYS
     }
     return render(
