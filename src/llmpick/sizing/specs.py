@@ -78,9 +78,8 @@ class ModelSpec:
     @classmethod
     def custom(cls, params_b: float, active_params_b: float | None = None, **arch: int | str | None) -> ModelSpec:
         """A model that is not in the catalog: its size, optionally its architecture."""
-        return cls(
-            id=None, params_b=params_b, active_params_b=params_b if active_params_b is None else active_params_b, **arch
-        )  # type: ignore[arg-type]
+        active = params_b if active_params_b is None else active_params_b
+        return cls(id=None, params_b=params_b, active_params_b=active, **arch)  # type: ignore[arg-type]
 
     @classmethod
     def from_model(cls, model: Model) -> ModelSpec | None:
