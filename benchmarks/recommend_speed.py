@@ -18,6 +18,8 @@ from sections import ROOT, write_section
 from llmpick.catalog.loader import builtin_data_dir, load_catalog
 from llmpick.engine import recommend
 from llmpick.engine.quantize import choose_estimate
+from llmpick.engine.recommend import start_run
+from llmpick.engine.stages import split_stages
 from llmpick.presets import list_presets
 from llmpick.profile import Profile, load_profile
 
@@ -30,6 +32,13 @@ def profiles() -> list[tuple[str, Profile]]:
         if f.name != "suite.yaml"
     ]
     return found
+
+
+def routes_judged(profile: Profile, catalog: object) -> int:
+    """How many candidate routes the engine enumerated, sized and judged for the profile's main stage."""
+    run, profile, _ = start_run(profile, catalog)  # type: ignore[arg-type]
+    outcome = run.evaluate(profile, split_stages(profile.tasks)[0])
+    return len(outcome.survivors) + len(outcome.excluded)
 
 
 def main() -> None:
@@ -50,8 +59,8 @@ def main() -> None:
             t = time.perf_counter()
             rec = recommend(profile, catalog)
             times.append((time.perf_counter() - t) * 1000)
-        considered = len(rec.excluded)
-        rows.append((label, statistics.median(times), max(times), considered))
+        judged = routes_judged(profile, catalog)
+        rows.append((label, statistics.median(times), max(times), judged))
     cli_times = []
     for _ in range(args.rounds):
         t = time.perf_counter()
@@ -81,9 +90,13 @@ def main() -> None:
         f"- the whole command, `llmpick recommend examples/startup.yaml --format json` in a new process: "
         f"median {statistics.median(cli_times):.0f} ms, max {max(cli_times):.0f} ms",
         "",
-        "| profile | engine median | engine max | exclusions listed |",
-        "|---|---:|---:|---:|",
-        *[f"| {label} | {med:.0f} ms | {worst:.0f} ms | {n} |" for label, med, worst, n in rows],
+        "| profile | engine median | engine max | routes judged | per route |",
+        "|---|---:|---:|---:|---:|",
+        *[f"| {label} | {med:.0f} ms | {worst:.0f} ms | {n} | {med * 1000 / max(n, 1):.0f} µs |" for label, med, worst, n in rows],
+        "",
+        "Before this round (2026-11-23, catalog 2026.11.1: 139 models, 104 offerings): engine median 24–285 ms per "
+        "preset, whole command 950 ms. The catalog now holds about ten times the offerings, and the engine sizes "
+        "several serving engines and tensor-parallel splits per GPU; the per-route column is the fair comparison.",
     ]
     text = "\n".join(lines)
     print(text)

@@ -264,13 +264,23 @@ def _self_hosted_candidates(profile: Profile, setting: Setting, model: Model, sp
 
 
 def _server_estimates(
-    profile: Profile, setting: Setting, spec: ModelSpec, hardware: Hardware, count: int, concurrency: int
+    profile: Profile,
+    setting: Setting,
+    spec: ModelSpec,
+    hardware: Hardware,
+    count: int,
+    concurrency: int,
+    *,
+    first_only: bool = False,
 ) -> list[Estimate]:
-    """The best-fitting estimate of each serving engine that runs on this hardware (policy order)."""
+    """The best-fitting estimate of each serving engine that runs on this hardware (policy order);
+    `first_only`: just the first engine that runs here (a cheap probe of whether the GPU count fits at all)."""
     catalog, policy = setting.catalog, setting.policy
     device = device_of(hardware)
-    found = []
+    found: list[Estimate] = []
     for runtime in policy.hardware.server_runtimes:
+        if first_only and found:
+            break
         info = catalog.runtimes.get(runtime)
         if info is None or device.platform not in info.support.hardware_kinds:
             continue
@@ -312,9 +322,10 @@ def _smallest_set(
 ) -> Candidate | None:
     """Rented or bought GPUs: the smallest GPU count that fits, with as many replicas as the workload needs."""
     for count in setting.policy.hardware.counts:
-        found = _server_estimates(profile, setting, spec, hardware, count, profile.workload.peak_concurrency)
-        if not found:
-            continue
+        concurrency = profile.workload.peak_concurrency
+        if not _server_estimates(profile, setting, spec, hardware, count, concurrency, first_only=True):
+            continue  # engines share the memory model: if the first does not fit this count, none does
+        found = _server_estimates(profile, setting, spec, hardware, count, concurrency)
         fit, others = _pick_engine(found, profile, setting)
         sets, _ = replicas_needed(fit, profile.workload, setting.gpu_utilization)
         candidate = Candidate(
@@ -342,9 +353,10 @@ def _owned_pool(
     for tp in setting.policy.hardware.tensor_parallel_sizes:
         if tp > owned:
             break
-        found = _server_estimates(profile, setting, spec, hardware, tp, profile.workload.peak_concurrency)
-        if not found:
-            continue
+        concurrency = profile.workload.peak_concurrency
+        if not _server_estimates(profile, setting, spec, hardware, tp, concurrency, first_only=True):
+            continue  # engines share the memory model: if the first does not fit this split, none does
+        found = _server_estimates(profile, setting, spec, hardware, tp, concurrency)
         fit, others = _pick_engine(found, profile, setting)
         needed, _ = replicas_needed(fit, profile.workload, setting.gpu_utilization)
         available = owned // tp

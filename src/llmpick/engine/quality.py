@@ -31,12 +31,23 @@ class QualityRating:
         return self.score is not None
 
 
+_RATED: dict[tuple[int, int, int, str], tuple[tuple[object, ...], QualityRating]] = {}
+
+
 def rate(model: Model, policy: Policy, catalog: Catalog | None = None, task: str | Enum | None = None) -> QualityRating:
-    """The model's quality for `task` (default: its main task), with the policy's tier cut-offs."""
+    """The model's quality for `task` (default: its main task), with the policy's tier cut-offs.
+
+    Cached per (model record, policy, catalog, task): every rule, score and reason of a run asks again."""
     name = quality.rating.task_name(task) if task is not None else quality.main_task(model)
+    key = (id(model), id(policy), id(catalog), name)
+    hit = _RATED.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], (model, policy, catalog), strict=True)):
+        return hit[1]
     cuts = {tier: cut.score for tier, cut in policy.quality.tiers.get(name, {}).items()}
     r = quality.rate(model, name, catalog, cuts)
-    return QualityRating(r.score, r.tier, r.summary, r.rated, r.confidence)
+    rating = QualityRating(r.score, r.tier, r.summary, r.rated, r.confidence)
+    _RATED[key] = ((model, policy, catalog), rating)
+    return rating
 
 
 def tier_gap(actual: str | None, wanted: str) -> int:
