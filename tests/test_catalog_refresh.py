@@ -157,7 +157,10 @@ def test_every_command_honours_the_overlay(
 
 
 def test_cost_and_recommend_honour_the_overlay(cli: Callable[..., Any], write_profile: Callable[..., Path]) -> None:
-    profile = write_profile({"name": "t", "tasks": ["text"], "workload": {"requests_per_day": 100}})
+    # the overlay's model has no benchmark figure: unrated models are opted in (quality_unrated: allow)
+    profile = write_profile(
+        {"name": "t", "tasks": ["text"], "workload": {"requests_per_day": 100}, "quality_unrated": "allow"}
+    )
     cost = cli("cost", str(profile), "--model", "overlay-test-8b", "-f", "json", "--catalog", str(OVERLAY))
     assert cost.exit_code == 0, cost.output
     assert "overlay-test-8b" in cost.output
@@ -189,5 +192,5 @@ def test_eval_decisions_and_web_load_the_active_catalog(
     from llmpick.web.app import create_app
 
     monkeypatch.setenv("LLMPICK_CATALOG", str(OVERLAY))
-    client = TestClient(create_app(db))
+    client = TestClient(create_app(db), base_url="http://localhost")
     assert client.get("/api/v1/models/overlay-test-8b").status_code == 200

@@ -127,7 +127,7 @@ def test_routes_over_the_monthly_budget_are_excluded() -> None:
 
 def test_retired_models_are_excluded_naming_their_successor() -> None:
     rec = recommend(make_profile())
-    assert "was retired" in reasons(rec, "status")
+    assert "was shut down" in reasons(rec, "status")
 
 
 def test_profile_exclusions_are_honoured() -> None:

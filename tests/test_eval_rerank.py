@@ -17,6 +17,11 @@ from llmpick.eval.store import Store
 from tests.conftest import make_profile
 
 
+def _key(route: Route) -> tuple[object, ...]:
+    """A route's identity: the same model may be listed once per deployment (e.g. local and hosted)."""
+    return (route.model, route.deployment, route.provider, route.runtime, route.hardware)
+
+
 def _ref(route: Route) -> RouteRef:
     return RouteRef(route.rank, route.model, route.deployment, route.provider, route.runtime, route.hardware)
 
@@ -77,10 +82,10 @@ def test_a_model_failing_the_suite_never_rises_above_one_that_passes_more(tmp_pa
     out = apply_eval(rec, results, profile)
     order = [r.model for r in out.recommendations]
     assert order.index(rec.recommendations[4].model) > order.index(rec.recommendations[0].model)
-    tiny = next(r for r in out.recommendations if r.model == rec.recommendations[4].model)
+    tiny = next(r for r in out.recommendations if _key(r) == _key(rec.recommendations[4]))
     # nor does it overtake an unevaluated route whose (catalog) quality is higher
     for other in out.recommendations:
-        if other.model != tiny.model and other.scores["quality"] > tiny.scores["quality"]:
+        if _key(other) != _key(tiny) and other.scores["quality"] > tiny.scores["quality"]:
             assert other.rank < tiny.rank, (other.model, other.scores, tiny.scores)
     assert tiny.scores["quality"] == pytest.approx(round(wilson(7, 13)[0], 3))
     assert "uneven" in out.assumptions[-1]
@@ -90,17 +95,17 @@ def test_only_measured_merit_lifts_a_route(tmp_path: Path, rec, profile) -> None
     # a bot that passes 1 of 13 (its latency checks all pass) sinks; nothing is sorted on "was measured"
     results = _results(tmp_path, {2: [True] + [False] * 12}, rec)
     out = apply_eval(rec, results, profile)
-    bot = next(r for r in out.recommendations if r.model == rec.recommendations[1].model)
+    bot = next(r for r in out.recommendations if _key(r) == _key(rec.recommendations[1]))
     assert bot.scores["quality"] < 0.1 and bot.rank > 2
-    untouched = [r.model for r in out.recommendations if r.model != bot.model]
-    assert untouched == [r.model for r in rec.recommendations if r.model != bot.model]
+    untouched = [_key(r) for r in out.recommendations if _key(r) != _key(bot)]
+    assert untouched == [_key(r) for r in rec.recommendations if _key(r) != _key(bot)]
 
 
 def test_total_uses_the_engines_weights_for_this_profile(tmp_path: Path, rec, profile) -> None:  # type: ignore[no-untyped-def]
     results = _results(tmp_path, {3: [True] * 20}, rec)
     out = apply_eval(rec, results, profile)
     before = rec.recommendations[2]
-    after = next(r for r in out.recommendations if r.model == before.model)
+    after = next(r for r in out.recommendations if _key(r) == _key(before))
     weights, fired = weights_for(profile, load_policy())
     assert "quality_high" in fired  # the profile raised the quality weight
     total = sum(weights[d] for d in before.scores)
@@ -125,10 +130,9 @@ def test_the_verdict_panels_follow_the_re_ranked_list(tmp_path: Path, rec, profi
     results = _results(tmp_path, {1: [False] * 30, 2: [True] * 30}, rec)
     out = apply_eval(rec, results, profile)
     top = out.recommendations[0]
-    assert top.model == rec.recommendations[1].model
+    assert _key(top) == _key(rec.recommendations[1])
     assert any(top.model in reason for reason in out.framework.deployment.reasons)
-    assert any(top.model in reason for reason in out.framework.openness.reasons)
-    assert not any(
-        rec.recommendations[0].model in reason and "best-scoring" in reason
-        for reason in out.framework.deployment.reasons
-    )
+    assert any(top.model in reason or top.name in reason for reason in out.framework.openness.reasons)
+    old = rec.recommendations[0]
+    old_label = f"{old.model} via {old.provider or old.runtime}"
+    assert not any(old_label in reason and "best-scoring" in reason for reason in out.framework.deployment.reasons)

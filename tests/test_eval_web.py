@@ -29,12 +29,12 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Te
     decision_id = save_decision(profile, rec, db_url=db_url)
     eval_dir = tmp_path / "evals"
     eval_dir.mkdir()
-    results = _results(eval_dir, {1: [False] * 20, 2: [True] * 20}, rec)
+    results = _results(eval_dir, {1: [False] * 60, 2: [True] * 60}, rec)
     store = Store(f"sqlite:///{eval_dir / 'db.sqlite'}")
     store.save_cell(results.run_id, {"test_id": "t0", "endpoint": "r1", "repeat": 1, "status": "ok", "output": EVIL})
     store.close()
     monkeypatch.setenv("LLMPICK_EVAL_DB", f"sqlite:///{eval_dir / 'db.sqlite'}")
-    with TestClient(create_app(db_url)) as c:
+    with TestClient(create_app(db_url), base_url="http://localhost") as c:
         yield c, decision_id
     dispose_engines()
 
@@ -63,7 +63,7 @@ def test_re_rank_preview_of_a_saved_decision(client: tuple[TestClient, str]) -> 
 def test_without_an_eval_database_the_page_says_how(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LLMPICK_EVAL_DB", raising=False)
     monkeypatch.chdir(tmp_path)
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'd.sqlite'}")) as c:
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'd.sqlite'}"), base_url="http://localhost") as c:
         page = c.get("/eval")
     dispose_engines()
     assert page.status_code == 200 and "LLMPICK_EVAL_DB" in page.text

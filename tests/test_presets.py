@@ -78,8 +78,11 @@ def test_healthcare_fine_tunes_an_open_model_with_rag_on_own_infrastructure() ->
     assert rec.framework.precision.steps[0] == "rag"
     assert rec.framework.deployment.choice == "self-hosted"
     assert all(r.deployment in SELF_RUN for r in rec.recommendations)
-    # the top route can also be fine-tuned on the hospital's own GPUs, and says how long it takes
-    assert any("fine-tuning fits 2× a100-80gb" in reason for reason in rec.recommendations[0].reasons)
+    # the top route is fine-tuned on the hospital's own GPUs (the data stays on premises), and says how long it takes
+    plan = rec.recommendations[0].training
+    assert plan is not None and plan.where == "the route's own GPUs" and plan.hardware == "a100-80gb"
+    assert plan.hours is not None
+    assert any("fine-tuning on the route's own GPUs" in reason for reason in rec.recommendations[0].reasons)
 
 
 def test_tight_budget_runs_open_weights_on_the_gaming_pc() -> None:

@@ -63,7 +63,8 @@ def test_apple_sysctl_and_linux_proc_files() -> None:
         (Found("Apple M1 Max", "apple", 32), "apple-m1-max"),
         (Found("Apple M1", "apple", 16), "apple-m1"),
         (Found("NVIDIA GeForce RTX 2060", "nvidia", 6), None),
-        (Found("Apple M3 Pro", "apple", 36), None),  # the catalog has the M3 Max, a different chip
+        (Found("Apple M3 Pro", "apple", 36), "apple-m3-pro"),
+        (Found("Apple M3 Ultra", "apple", 512), "apple-m3-ultra"),
     ],
 )
 def test_detected_names_match_catalog_ids(found: Found, expected: str | None) -> None:

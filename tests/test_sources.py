@@ -132,6 +132,8 @@ OFFICIAL_ORGS = {
     "stabilityai",
     "black-forest-labs",
     "deepseek-ai",
+    "moonshotai",
+    "zai-org",
     "huggingface",
     "huggingfacetb",
     "microsoft",

@@ -176,10 +176,18 @@ def _reorder(routes: list[Route], quality: dict[int, float]) -> list[Route]:
     return order
 
 
+def _route_id(route: Route) -> tuple[object, ...]:
+    return (route.model, route.deployment, route.provider, route.runtime, route.hardware)
+
+
 def _framework(recommendation: Recommendation, order: list[Route], profile: Any) -> Any:
     framework = recommendation.framework
-    if not order or not recommendation.recommendations or order[0].model == recommendation.recommendations[0].model:
-        return framework
+    if (
+        not order
+        or not recommendation.recommendations
+        or _route_id(order[0]) == _route_id(recommendation.recommendations[0])
+    ):
+        return framework  # the same route (not just the same model: it may be listed once per deployment) leads
     top = order[0]
     where = top.provider or top.runtime or "?"
     label = f"{top.model} via {where}" + (f" on {top.hardware}" if top.hardware else "")

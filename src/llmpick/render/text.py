@@ -27,8 +27,6 @@ def where(route: Route) -> str:
     hardware = ""
     if route.hardware:
         count = f"{route.hardware_count}× " if route.hardware_count and route.hardware_count > 1 else ""
-        sets = f" ×{route.replicas}" if route.replicas and route.replicas > 1 else ""
-        had = f" ({route.acquisition})" if route.acquisition != "api" else ""
-        hardware = f" on {count}{route.hardware}{sets}{had}"
+        hardware = f" on {count}{route.hardware}"
     quant = f" ({route.quantization})" if route.quantization else ""
     return f"{route.runtime or '?'}{hardware}{quant}"

@@ -103,7 +103,8 @@ def slug(name: str) -> str:
 
 
 def source(url: str, today: dt.date, note: str | None = None) -> Record:
-    out: Record = {"url": url, "as_of": today.isoformat()}
+    # an imported fact rests on a maintained dataset, not on the vendor's own page: the source says so
+    out: Record = {"url": url, "as_of": today.isoformat(), "kind": "dataset"}
     if note:
         out["note"] = note
     return out
