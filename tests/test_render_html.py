@@ -67,14 +67,17 @@ def test_charts_are_well_formed_svg(productivity: tuple[Profile, Recommendation]
 
 def test_cost_chart_marks_break_even_and_volume(productivity: tuple[Profile, Recommendation]) -> None:
     profile, rec = productivity
-    assert rec.break_even is not None and rec.break_even.requests_per_day
+    assert rec.break_even is not None
     svg = charts.cost_curve_chart(rec, profile.workload.requests_per_day)
     assert svg is not None
     root = ET.fromstring(svg)
     assert len(root.findall(f".//{SVG}polyline")) == len(rec.cost_curves)
     marker = root.find(f".//{SVG}g[@class='break-even']")
-    assert marker is not None and marker.find(f"{SVG}circle") is not None
-    assert "break-even ≈" in "".join(marker.itertext())
+    if rec.break_even.requests_per_day:  # the curves cross: the chart marks where
+        assert marker is not None and marker.find(f"{SVG}circle") is not None
+        assert "break-even ≈" in "".join(marker.itertext())
+    else:  # at 2026 API prices self-hosting never catches up here: no marker, and the reason says so
+        assert marker is None and "do not cross" in rec.break_even.reasons[0]
     assert "your volume: 5k/day" in svg
 
 

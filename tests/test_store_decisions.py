@@ -85,7 +85,14 @@ def test_rerun_reports_retired_best_model_and_new_best(store: DecisionStore, sta
     decision_id = store.save(profile, rec)
     best = rec.recommendations[0]
     model = catalog.models[best.model]
-    retired = model.model_copy(update={"release": model.release.model_copy(update={"status": Status.RETIRED})})
+    # a model its vendor withdrew: weights no longer published and the model retired (an API retirement alone
+    # would not remove a local route of open weights)
+    retired = model.model_copy(
+        update={
+            "release": model.release.model_copy(update={"status": Status.RETIRED}),
+            "components": model.components.model_copy(update={"weights": False}),
+        }
+    )
     newer = dataclasses.replace(catalog, models={**catalog.models, best.model: retired}, version="9999.1")
     fresh, diff = store.rerun(decision_id, newer)
     assert diff.best_changed and diff.new_best != diff.old_best
