@@ -116,6 +116,13 @@ def test_submit_shows_the_result_with_cards_routes_and_charts(client: TestClient
         r = client.get(f"/decisions/{decision_id}/report.{fmt}")
         assert r.status_code == 200 and r.headers["content-type"].startswith(kind), fmt
         assert "attachment" in r.headers["content-disposition"]
+    kit = client.get(f"/decisions/{decision_id}/report.kit.zip")
+    assert kit.status_code == 200 and kit.headers["content-type"] == "application/zip"
+    import io
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(kit.content)).namelist()
+    assert any(n.endswith("-kit/README.md") for n in names) and len(names) > 1
     report = client.get(f"/decisions/{decision_id}/report.html")
     assert "style-src 'unsafe-inline'" in report.headers["content-security-policy"]
     svg = client.get(f"/decisions/{decision_id}/charts/cost.svg")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -62,13 +63,35 @@ def decision_download(request: Request, decision_id: str, fmt: str) -> Response:
         from llmpick.profile import profile_to_yaml
 
         return yaml_attachment(profile_to_yaml(decision.profile()), decision.name)
+    if fmt == "kit.zip":
+        return _kit(decision, name)
     return render(
         request,
         "error.html",
         status_code=404,
         title="Not found",
         status=404,
-        detail=f"no {fmt!r} download: json, md, html or yaml",
+        detail=f"no {fmt!r} download: json, md, html, yaml or kit.zip",
+    )
+
+
+def _kit(decision: Any, name: str) -> Response:
+    """The deployment kit of the decision's #1 route (or its hybrid plan), zipped: the same files `llmpick deploy`
+    writes, with the README that says what to run and where each setting came from."""
+    import io
+    import zipfile
+
+    from llmpick.deploy import build_kit
+
+    files = build_kit(decision.result_data, profile=decision.profile())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in files.items():
+            archive.writestr(f"{name}-kit/{path}", data)
+    return Response(
+        content=buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}-kit.zip"'},
     )
 
 
