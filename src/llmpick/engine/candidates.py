@@ -8,6 +8,7 @@ nothing: a route whose hardware cannot fit the model or carry the workload recor
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 
@@ -104,7 +105,7 @@ class Setting:
     policy: Policy
     speed: SpeedTarget
     service: ServiceNeeds
-    as_of: object  # datetime.date; typed loosely to keep this module free of the clock
+    as_of: dt.date  # prices and lifecycle are read on this day
     gpu_utilization: float
 
 
@@ -131,7 +132,7 @@ def enumerate_candidates(profile: Profile, stage: Stage, setting: Setting) -> li
                     deployment=api_deployment(model, provider),
                     provider=provider,
                     offering=offering,
-                    price=offering_price(offering, setting.as_of, prompt_tokens=profile.workload.input_tokens),  # type: ignore[arg-type]
+                    price=offering_price(offering, setting.as_of, prompt_tokens=profile.workload.input_tokens),
                 )
             )
         if not model.is_open or not stage.is_language:

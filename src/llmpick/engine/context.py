@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from llmpick.engine.policy import Policy
-from llmpick.profile import Audience, Level, Profile, Sensitivity, SpeedTier
+from llmpick.profile import Audience, Profile, Sensitivity, SpeedTier
 
 SENSITIVITY_ORDER = [Sensitivity.PUBLIC, Sensitivity.INTERNAL, Sensitivity.CONFIDENTIAL, Sensitivity.REGULATED]
 
@@ -133,7 +133,3 @@ def apply_industry(profile: Profile, policy: Policy) -> tuple[Profile, list[str]
 def today() -> dt.date:
     """The default as-of date of a recommendation (the only clock the engine reads, and only when none is given)."""
     return dt.date.today()
-
-
-def strong_team(profile: Profile) -> bool:
-    return profile.team.ml_expertise is Level.STRONG

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.loader import load_builtin_catalog
+from llmpick.engine.candidates import Candidate
 from llmpick.engine.context import apply_industry, today
 from llmpick.engine.curves import break_even_for, curves_for
 from llmpick.engine.evaluation import Run, StageOutcome, shortlist
@@ -30,7 +31,7 @@ from llmpick.engine.verdicts import (
     task_verdict,
 )
 from llmpick.profile import Profile, check_against_catalog
-from llmpick.sizing.cost import Assumptions, resolve_assumptions
+from llmpick.sizing.cost import resolve_assumptions
 
 FINE_TUNING_CHOICES = ("lora", "qlora", "full-fine-tune", "pretrain")
 
@@ -114,7 +115,7 @@ def recommend(
     )
 
 
-def _trainable_first(best: list, choice: str, profile: Profile, run: Run) -> list:  # type: ignore[type-arg]
+def _trainable_first(best: list[Candidate], choice: str, profile: Profile, run: Run) -> list[Candidate]:
     """When the strategy fine-tunes, a route that can be trained somewhere the profile allows ranks above one
     that cannot (the order among each group is the score's)."""
     from llmpick.engine.finetuning import training_plan
@@ -167,7 +168,7 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
 
 
 def _assumption_notes(run: Run, notes: list[str], fired: list[str]) -> list[str]:
-    out: list[str] = [*notes, *_described(run.assumptions)]
+    out: list[str] = [*notes, *run.assumptions.describe()]
     service = run.service
     out.append(
         f"workload kind: {service.kind}"
@@ -177,7 +178,3 @@ def _assumption_notes(run: Run, notes: list[str], fired: list[str]) -> list[str]
     if fired:
         out.append("weights raised by: " + ", ".join(fired))
     return out
-
-
-def _described(assumptions: Assumptions) -> list[str]:
-    return assumptions.describe()
