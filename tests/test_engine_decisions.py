@@ -405,3 +405,36 @@ def test_every_stage_of_a_voice_pipeline_has_a_route_and_the_pipeline_a_total(ca
 def test_stage_split_is_stable() -> None:
     stages = split_stages(make_profile(tasks=["text-to-speech", "text", "speech-to-text"]).tasks)
     assert [s.name for s in stages][0] == "text"
+
+
+def test_an_on_premises_voice_agent_self_hosts_every_stage() -> None:
+    rec = recommend(
+        make_profile(
+            tasks=["speech-to-text", "text", "text-to-speech"],
+            data={"sensitivity": "regulated", "residency": "on-premises"},
+            workload={"requests_per_day": 500, "peak_concurrency": 2},
+            infrastructure={"gpus": [{"model": "l40s", "count": 2}]},
+            quality_unrated="allow",
+        ),
+        as_of=AS_OF,
+    )
+    assert rec.recommendations and rec.pipeline
+    for stage in rec.pipeline:
+        assert stage.routes, stage.stage
+        assert all(r.deployment in ("self-hosted", "local") for r in stage.routes)
+        assert all(r.runtime in ("faster-whisper", "whisper-cpp", "melotts") for r in stage.routes)
+    assert rec.pipeline_monthly_cost_usd is not None
+
+
+def test_a_pipeline_budget_applies_to_the_whole_pipeline() -> None:
+    rec = recommend(
+        make_profile(
+            tasks=["speech-to-text", "text", "text-to-speech"],
+            workload={"requests_per_day": 20000, "audio_minutes_per_request": 3},
+            budget={"monthly_usd": 200},
+        ),
+        as_of=AS_OF,
+    )
+    total = rec.pipeline_monthly_cost_usd
+    if total is not None and total > 200:
+        assert any("pipeline's #1 routes together cost" in r for r in rec.framework.task.reasons)

@@ -135,13 +135,76 @@ def enumerate_candidates(profile: Profile, stage: Stage, setting: Setting) -> li
                     price=offering_price(offering, setting.as_of, prompt_tokens=profile.workload.input_tokens),
                 )
             )
-        if not model.is_open or not stage.is_language:
+        if not model.is_open:
             continue
         spec = ModelSpec.from_model(model)
+        if not stage.is_language:
+            out.extend(_media_candidates(profile, setting, model, spec, stage))
+            continue
         if spec is None:
             continue  # parameters unknown: self-run routes cannot be sized (constraints say so)
         out.extend(_local_candidates(profile, setting, model, spec))
         out.extend(_self_hosted_candidates(profile, setting, model, spec))
+    return out
+
+
+# ---------------------------------------------------------------- speech and image stages: one machine or one GPU
+
+MEDIA_OVERHEAD_GB = 1.0  # runtime, audio/image buffers beside the weights
+
+
+def _media_candidates(
+    profile: Profile, setting: Setting, model: Model, spec: ModelSpec | None, stage: Stage
+) -> list[Candidate]:
+    """Open speech-to-text, text-to-speech and image models on your machine, one of your GPUs, or one rented GPU,
+    with a runtime made for the task (faster-whisper, whisper.cpp, MeloTTS, diffusers). Memory is checked from the
+    weights at 16-bit; speed is not sized (no calibration for these models), so capacity is left unknown."""
+    catalog, policy = setting.catalog, setting.policy
+    task = stage.tasks[0]
+    runtimes = [r for r in catalog.runtimes.values() if task in r.support.tasks]
+    if not runtimes:
+        return []
+    device = profile.infrastructure.device
+    machines: list[tuple[Hardware, float | None, str, str]] = []
+    if device is not None:
+        machines.append((catalog.device(device.model), device.memory_gb, "owned", "local"))
+    for pool in profile.infrastructure.gpus:
+        machines.append((catalog.device(pool.model), None, "owned", "self-hosted"))
+    if device is None and not profile.infrastructure.gpus:
+        cloud = profile.infrastructure.cloud
+        rentable = [catalog.hardware[h] for h in policy.hardware.rentable if h in catalog.hardware]
+        in_cloud = [h for h in rentable if rents_in_cloud(h, cloud)] or rentable
+        machines += [(h, None, "rented", "self-hosted") for h in in_cloud[:1]]  # the smallest GPU rented suffices
+    weights_gb = spec.params_b * 2 * 1e9 / 2**30 if spec is not None else None  # 16-bit weights
+    out: list[Candidate] = []
+    for hardware, memory_gb, acquisition, deployment in machines:
+        family = _family(hardware)
+        usable = [r for r in runtimes if family in r.support.hardware_kinds]
+        if not usable:
+            continue
+        memory = memory_gb or hardware.spec.memory_gb
+        candidate = Candidate(
+            model=model,
+            deployment=deployment,
+            runtime=usable[0].id,
+            hardware=hardware,
+            hardware_count=1,
+            acquisition=acquisition,
+            operated=deployment == "self-hosted" and _operated(hardware, 1, setting),
+        )
+        if weights_gb is None:
+            candidate.notes.append(
+                f"the catalog has no parameter count for {model.name}: check that it fits {memory:g} GB"
+            )
+        elif weights_gb + MEDIA_OVERHEAD_GB > memory:
+            candidate.fit_problem = f"{weights_gb:.1f} GB of 16-bit weights do not fit {memory:g} GB of {hardware.name}"
+        candidate.notes.append(
+            f"{usable[0].name} serves {task.value}; speed and capacity are not sized for {task.value} models "
+            "(no published measurements in the calibration data): try it on your own audio or prompts"
+        )
+        if len(usable) > 1:
+            candidate.notes.append(f"also runs in {', '.join(r.name for r in usable[1:])}")
+        out.append(candidate)
     return out
 
 

@@ -17,6 +17,7 @@ from llmpick.sizing.cost import (
     api_monthly_cost,
     local_monthly_cost,
     self_hosted_monthly_cost,
+    single_gpu_monthly_cost,
 )
 
 
@@ -38,6 +39,18 @@ def route_cost(
             )
         return api_monthly_cost(candidate.price, workload, tasks, assumptions)
     assert candidate.hardware is not None
+    if candidate.estimate is None and candidate.fit_problem is None:
+        # a speech or image model: one machine or one GPU kept up, its throughput not sized
+        if candidate.deployment == "local":
+            return local_monthly_cost(candidate.hardware, workload, assumptions, owned=candidate.owned_hardware)
+        return single_gpu_monthly_cost(
+            candidate.hardware,
+            workload,
+            assumptions,
+            acquisition=candidate.acquisition,
+            cloud=cloud,
+            operated=candidate.operated,
+        )
     if candidate.estimate is None:
         return CostBreakdown(None, [], ["the model does not fit this hardware"])
     if candidate.deployment == "local":

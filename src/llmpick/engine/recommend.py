@@ -93,6 +93,14 @@ def recommend(
         deployment=deployment_verdict(profile, first.deployment if first else None, first.label if first else None),
         speed=speed_verdict(run.speed),
     )
+    total = _pipeline_total(routes, stage_plans)
+    budget = profile.budget.monthly_usd
+    if stage_plans and budget is not None and total is not None and total > budget:
+        # each stage met the budget alone; the budget is for the whole pipeline
+        framework.task.reasons.append(
+            f"the pipeline's #1 routes together cost about ${total:,.0f} a month, above budget.monthly_usd "
+            f"${budget:,.0f}: pick cheaper stages from each shortlist or raise the budget"
+        )
     hybrid = plan_hybrid(run, profile, primary)
     infeasible = None if best else explain_infeasible(run, profile, primary)
     _, fired = weights_for(profile, policy)
@@ -110,7 +118,7 @@ def recommend(
         cost_curves=curves_for(best, primary.survivors, profile, run),
         break_even=break_even_for(primary.survivors, profile, run),
         assumptions=_assumption_notes(run, notes, fired),
-        pipeline_monthly_cost_usd=_pipeline_total(routes, stage_plans),
+        pipeline_monthly_cost_usd=total,
         service=run.service.kind,
     )
 

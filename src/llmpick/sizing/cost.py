@@ -453,6 +453,51 @@ def self_hosted_monthly_cost(
     return _total(lines, unknown=unknown, units=gpus, notes=notes)
 
 
+def single_gpu_monthly_cost(
+    hardware: Hardware,
+    workload: Workload,
+    assumptions: Assumptions,
+    *,
+    acquisition: str = "rented",
+    cloud: str = "any",
+    operated: bool = True,
+) -> CostBreakdown:
+    """One GPU kept up for the service's hours (a speech or image model whose throughput is not sized): its rent,
+    or its power at full draw (owned), plus operations staff for a server. The notes say capacity is unknown."""
+    up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
+    lines: list[CostLine] = []
+    unknown: list[str] = []
+    notes = ["one GPU kept up; how many requests it carries is not sized for this kind of model"]
+    if acquisition == "rented":
+        quote, rent_notes = pick_rent(hardware, cloud, assumptions.reserved_pricing)
+        notes.extend(rent_notes)
+        if quote is None:
+            unknown.append(f"no rental price for {hardware.id} in the catalog")
+        else:
+            hours = _d(assumptions.hours_per_month) if quote.all_month else up_hours
+            lines.append(
+                _line(
+                    item="GPU rental",
+                    usd=_usd(hours * _d(quote.usd_per_gpu_hour)),
+                    basis=f"1 × {hardware.id} × {hours:,.0f} h × ${quote.usd_per_gpu_hour:g}/GPU-h "
+                    f"{quote.label} ({quote.source})",
+                )
+            )
+    else:
+        watts = _device_watts(hardware, assumptions)
+        lines.append(
+            _line(
+                item="power",
+                usd=_usd(_d(watts) / 1000 * up_hours * _d(assumptions.power_usd_per_kwh)),
+                basis=f"{watts:g} W × {up_hours:,.0f} h × ${assumptions.power_usd_per_kwh:g}/kWh (owned)",
+            )
+        )
+    if operated:
+        ops, ops_basis = operations_cost(1, assumptions)
+        lines.append(_line(item="operations staff", usd=_usd(ops), basis=ops_basis))
+    return _total(lines, unknown=unknown, units=1, notes=notes)
+
+
 def _server_power(
     est: Estimate,
     hardware: Hardware,
