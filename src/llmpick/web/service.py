@@ -44,16 +44,17 @@ def answer(st: AppState, profile: Profile, top: int = 5) -> Answer:
     deterministic for a profile, a catalog and a day)."""
     from llmpick.engine import recommend as run_engine
 
+    day = dt.date.today()  # one reading of the clock: the cache key and the answer share the as-of date
     key = (
         json.dumps(profile.model_dump(mode="json"), sort_keys=True, separators=(",", ":")),
         top,
         st.catalog.version,
         st.catalog.as_of.isoformat(),
-        dt.date.today().isoformat(),
+        day.isoformat(),
     )
 
     def compute() -> Answer:
-        rec = run_engine(profile, st.catalog, top=top)
+        rec = run_engine(profile, st.catalog, top=top, as_of=day)
         return Answer(rec, json.dumps(rec.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode())
 
     return st.results.get_or_compute(key, compute)  # type: ignore[no-any-return]
