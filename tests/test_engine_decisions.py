@@ -157,13 +157,12 @@ def test_a_split_that_only_adds_cost_is_not_shown() -> None:
         ),
         as_of=AS_OF,
     )
-    top = rec.recommendations[0]
-    if rec.hybrid is not None:
-        assert top.monthly_cost_usd is not None and rec.hybrid.monthly_cost_usd is not None
-        assert rec.hybrid.monthly_cost_usd <= top.monthly_cost_usd * 1.05
+    # the best single route already keeps the confidential share safe: a split would only add cost
+    assert rec.hybrid is None
 
 
 def test_a_budget_split_stays_within_the_budget_it_exists_for() -> None:
+    plans = 0
     for budget in (50, 150, 400, 1000):
         rec = recommend(
             make_profile(
@@ -174,9 +173,11 @@ def test_a_budget_split_stays_within_the_budget_it_exists_for() -> None:
             as_of=AS_OF,
         )
         if rec.hybrid is not None:
+            plans += 1
             assert rec.hybrid.monthly_cost_usd is not None and rec.hybrid.monthly_cost_usd <= budget, budget
             premium, routine = rec.hybrid.routes
             assert premium.share + routine.share == pytest.approx(1.0)
+    assert plans >= 1  # the grid reaches the case it exists for (at $150 a plan is made)
 
 
 def test_no_budget_split_when_the_premium_route_fits_the_budget_alone() -> None:
@@ -427,14 +428,16 @@ def test_an_on_premises_voice_agent_self_hosts_every_stage() -> None:
 
 
 def test_a_pipeline_budget_applies_to_the_whole_pipeline() -> None:
-    rec = recommend(
-        make_profile(
-            tasks=["speech-to-text", "text", "text-to-speech"],
-            workload={"requests_per_day": 20000, "audio_minutes_per_request": 3},
-            budget={"monthly_usd": 200},
-        ),
+    # each stage fits $40 alone (about $29 and $12); together they do not
+    over = recommend(
+        make_profile(tasks=["text", "embeddings"], workload={"requests_per_day": 20000}, budget={"monthly_usd": 40}),
         as_of=AS_OF,
     )
-    total = rec.pipeline_monthly_cost_usd
-    if total is not None and total > 200:
-        assert any("pipeline's #1 routes together cost" in r for r in rec.framework.task.reasons)
+    assert over.pipeline_monthly_cost_usd is not None and over.pipeline_monthly_cost_usd > 40
+    assert any("pipeline's #1 routes together cost" in r for r in over.framework.task.reasons)
+    within = recommend(
+        make_profile(tasks=["text", "embeddings"], workload={"requests_per_day": 20000}, budget={"monthly_usd": 100}),
+        as_of=AS_OF,
+    )
+    assert within.pipeline_monthly_cost_usd is not None and within.pipeline_monthly_cost_usd <= 100
+    assert not any("pipeline's #1 routes together cost" in r for r in within.framework.task.reasons)

@@ -20,7 +20,7 @@ from llmpick.engine.finetuning import add_fine_tuning_fit
 from llmpick.engine.hybrid import plan_hybrid
 from llmpick.engine.infeasible import explain_infeasible
 from llmpick.engine.policy import load_policy
-from llmpick.engine.result import Exclusion, Framework, Recommendation, Route, StagePlan
+from llmpick.engine.result import Exclusion, Framework, PrecisionVerdict, Recommendation, Route, StagePlan
 from llmpick.engine.scoring import weights_for
 from llmpick.engine.stages import split_stages
 from llmpick.engine.verdicts import (
@@ -37,8 +37,16 @@ FINE_TUNING_CHOICES = ("lora", "qlora", "full-fine-tune", "pretrain")
 
 
 def start_run(profile: Profile, catalog: Catalog, as_of: dt.date | None = None) -> tuple[Run, Profile, list[str]]:
-    """The run context every command shares (recommend, cost, re-ranking): the profile as its industry tightens it,
-    the precision strategy's need to fine-tune, the speed target and the service kind, at the as-of date."""
+    """The run context every command shares (recommend, cost, benchmarks): see `_start`."""
+    run, profile, notes, _ = _start(profile, catalog, as_of)
+    return run, profile, notes
+
+
+def _start(
+    profile: Profile, catalog: Catalog, as_of: dt.date | None
+) -> tuple[Run, Profile, list[str], PrecisionVerdict]:
+    """The profile as its industry tightens it, the precision verdict (decided once: it tells the run whether the
+    strategy fine-tunes), the speed target and the service kind, at the as-of date."""
     check_against_catalog(profile, catalog.hardware, profile.name)
     policy = load_policy()
     profile, notes = apply_industry(profile, policy)
@@ -51,7 +59,7 @@ def start_run(profile: Profile, catalog: Catalog, as_of: dt.date | None = None) 
         needs_fine_tuning=precision.choice in FINE_TUNING_CHOICES,
         as_of=as_of or today(),
     )
-    return run, profile, notes
+    return run, profile, notes, precision
 
 
 def recommend(
@@ -59,10 +67,9 @@ def recommend(
 ) -> Recommendation:
     """Turn a requirements profile into a ranked, explained, costed recommendation at `as_of` (default: today)."""
     catalog = catalog or load_builtin_catalog()
-    run, profile, notes = start_run(profile, catalog, as_of)
+    run, profile, notes, precision = _start(profile, catalog, as_of)
     policy = run.policy
     stages = split_stages(profile.tasks)
-    precision = precision_verdict(profile, policy, catalog)
 
     outcomes = [run.evaluate(profile, stage) for stage in stages]
     primary = outcomes[0]
