@@ -140,3 +140,27 @@ def test_error_messages_keep_square_brackets(cli: Any) -> None:
     # rich markup must not eat "[...]" in user-facing errors (e.g. install hints, lists of values)
     result = cli("catalog", "show", "[x]")
     assert result.exit_code == 2 and "[x]" in result.stderr
+
+
+def test_each_command_is_registered_by_the_module_the_lazy_entry_point_imports() -> None:
+    """`llmpick X` imports only X's module: the map must name every command, and the right module."""
+    import typer.main
+
+    from llmpick.cli.main import COMMAND_MODULES, build_app
+
+    everything = typer.main.get_command(build_app())
+    assert set(everything.commands) == set(COMMAND_MODULES)  # type: ignore[attr-defined]
+    for command, module in COMMAND_MODULES.items():
+        alone = typer.main.get_command(build_app([module]))
+        assert command in alone.commands, (command, module)  # type: ignore[attr-defined]
+
+
+def test_the_entry_point_runs_a_command_from_its_module_alone(capsys: Any) -> None:
+    import pytest
+
+    from llmpick.cli.main import run
+
+    with pytest.raises(SystemExit) as done:
+        run(["presets"])
+    assert done.value.code == 0
+    assert "startup" in capsys.readouterr().out

@@ -296,7 +296,12 @@ CHANGES: dict[str, dict[str, Any]] = {
     "team.ml_expertise": {"team": {"ml_expertise": "none"}},
     "team.time_to_market": {"team": {"time_to_market": "fast"}},
     "team.needs_vendor_support": {"team": {"needs_vendor_support": True}},
-    "infrastructure.cloud": {"infrastructure": {"cloud": "azure"}},
+    # the cloud picks where GPUs are rented: it shows when rented GPUs carry the traffic
+    "infrastructure.cloud": {
+        "infrastructure": {"cloud": "azure"},
+        "data": {"sensitivity": "confidential"},
+        "workload": {"requests_per_day": 100000, "peak_concurrency": 40},
+    },
     "infrastructure.gpus": {"infrastructure": {"gpus": [{"model": "h100-sxm-80gb", "count": 2}]}},
     "infrastructure.device": {"infrastructure": {"device": {"model": "apple-m4-max"}}},
     "license.commercial_use": {"license": {"commercial_use": False}, "quality": "basic"},

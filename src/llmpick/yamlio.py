@@ -30,10 +30,22 @@ class LimitError(ValueError):
     """A document beyond the limits above; the message names the path of the offending value."""
 
 
+CACHE_FROM_CHARS = 32_768  # llmpick's big data files (figures, calibration, policy); profiles are far smaller
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML safely (no arbitrary objects, no aliases, bounded depth, finite numbers).
 
-    Raises yaml.YAMLError (with a problem_mark) on bad input, including a broken limit."""
+    Raises yaml.YAMLError (with a problem_mark) on bad input, including a broken limit. A large document that
+    parsed before is read back from the disk cache (parsing and checking it again takes tens of milliseconds)."""
+    if len(text) < CACHE_FROM_CHARS:
+        return _parse(text)
+    from llmpick import diskcache
+
+    return diskcache.memo("yaml", [text, *diskcache.source_stamp(__name__)], lambda: _parse(text))
+
+
+def _parse(text: str) -> Any:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-import pickle
-import tempfile
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
@@ -17,7 +14,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from llmpick import diskcache
 from llmpick.catalog.catalog import Catalog
+from llmpick.catalog.prices import price_matches, remember_price_matches
 from llmpick.catalog.schema import Hardware, Model, Offering, Provider, QualityRecord, Runtime
 from llmpick.errors import CatalogError
 from llmpick.yamlio import load_yaml
@@ -80,30 +79,20 @@ def _load_cached(data_dir: Path, overrides: tuple[Path, ...]) -> Catalog:
         return load_catalog(data_dir, overrides)
     try:
         inputs = sorted(data_dir.rglob("*.yaml")) + list(overrides)
-        stamp = [str(Path(data_dir).resolve()), package_version("llmpick"), package_version("pydantic")]
+        stamp = [str(Path(data_dir).resolve())]
+        stamp += [package_version(name) for name in ("llmpick", "pydantic", "genai-prices")]
         stamp += [f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in inputs]
     except Exception:  # an unreadable input, or llmpick run from a source tree without metadata: no cache
         return load_catalog(data_dir, overrides)
-    key = hashlib.sha256("\n".join(stamp).encode()).hexdigest()[:24]
-    from platformdirs import user_cache_dir
-
-    path = Path(user_cache_dir("llmpick")) / f"catalog-{key}.pickle"
-    try:
-        with path.open("rb") as handle:
-            cached = pickle.load(handle)
-        if isinstance(cached, Catalog):
-            return cached
-    except Exception:  # missing, stale or unreadable cache: rebuild it
-        pass
+    key = diskcache.key_of(stamp)
+    cached = diskcache.read("catalog", key)
+    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], Catalog):
+        catalog, matches = cached
+        remember_price_matches(matches)
+        return catalog
     catalog = load_catalog(data_dir, overrides)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache folder only costs speed
+    # the genai-prices matches travel with the catalog: matching costs more than loading both
+    diskcache.write("catalog", key, (catalog, price_matches(catalog.offerings)))
     return catalog
 
 

@@ -9,6 +9,7 @@ listed by `upcoming_price_changes`, and time-of-day pricing is flagged for a cav
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -61,15 +62,45 @@ def _snapshot() -> Any:
     return data_snapshot.get_snapshot()
 
 
-@cache
-def genai_prices_lookup(provider_id: str, model_id: str) -> tuple[Any, Any] | None:
+@dataclass(frozen=True)
+class PriceSource:
+    """What a quote needs of a genai-prices provider record: its id and its pricing pages."""
+
+    id: str
+    pricing_urls: tuple[str, ...] = ()
+
+
+# (provider, model) ref → (provider, genai-prices model record), or None when genai-prices does not know it.
+# Matching a ref scans every model pattern of the snapshot (about a millisecond each, a second for the catalog),
+# so the catalog's disk cache stores the matches (see `price_matches`) and a new process starts with them.
+_MATCHES: dict[tuple[str, str], tuple[PriceSource, Any] | None] = {}
+
+
+def genai_prices_lookup(provider_id: str, model_id: str) -> tuple[PriceSource, Any] | None:
     """(provider, model) records of genai-prices, or None when it does not know them."""
+    key = (provider_id, model_id)
+    if key in _MATCHES:
+        return _MATCHES[key]
+    found: tuple[PriceSource, Any] | None
     try:
-        return tuple(_snapshot().find_provider_model(model_id, None, provider_id, None))  # type: ignore[return-value]
-    except LookupError:
-        return None
-    except Exception:  # genai-prices raises its own error types for unknown refs
-        return None
+        provider, model = _snapshot().find_provider_model(model_id, None, provider_id, None)
+    except Exception:  # LookupError, or genai-prices' own error types for unknown refs
+        found = None
+    else:
+        found = (PriceSource(provider.id, tuple(getattr(provider, "pricing_urls", None) or ())), model)
+    _MATCHES[key] = found
+    return found
+
+
+def price_matches(offerings: Iterable[Offering]) -> dict[tuple[str, str], tuple[PriceSource, Any] | None]:
+    """The genai-prices match of every offering that names one: what the catalog's disk cache keeps."""
+    refs = {(o.genai_prices.provider, o.genai_prices.model) for o in offerings if o.genai_prices}
+    return {ref: genai_prices_lookup(*ref) for ref in sorted(refs)}
+
+
+def remember_price_matches(matches: dict[tuple[str, str], tuple[PriceSource, Any] | None]) -> None:
+    """Matches read back from the disk cache (made with the same genai-prices version)."""
+    _MATCHES.update(matches)
 
 
 def _at_tier(value: Any, prompt_tokens: int | None) -> tuple[float | None, int | None]:

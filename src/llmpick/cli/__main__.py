@@ -1,5 +1,5 @@
 """`python -m llmpick.cli`: the same as the `llmpick` command."""
 
-from llmpick.cli.main import app
+from llmpick.cli.main import run
 
-app()
+run()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from llmpick.catalog.catalog import Catalog
@@ -46,7 +47,7 @@ class Candidate:
     capacity_requests_per_day: float | None = None  # what one set carries at the profile's sizes and hours
     operated: bool = True  # self-hosted: staff run it as a service (not a card in someone's own machine)
     estimate: Estimate | None = None
-    price: PriceQuote | None = None
+    price: PriceQuote | None = None  # attached when the route is costed
     fit_problem: str | None = None  # why nothing fits, for self-run routes that cannot run
     capacity_problem: str | None = None  # why the hardware cannot carry the workload
     cost: CostBreakdown | None = None  # filled in by costing, after the static rules
@@ -109,14 +110,26 @@ class Setting:
     gpu_utilization: float
 
 
+def attach_price(candidate: Candidate, profile: Profile, as_of: dt.date) -> None:
+    """The offering's price on the as-of day at the workload's prompt tier (API routes; self-run routes have none)."""
+    if candidate.offering is not None:
+        candidate.price = offering_price(candidate.offering, as_of, prompt_tokens=profile.workload.input_tokens)
+
+
 def api_deployment(model: Model, provider: Provider) -> str:
     if provider.kind is ProviderKind.MANAGED_INFRA:
         return "self-hosted"
     return "hosted-open" if model.is_open else "saas-api"
 
 
-def enumerate_candidates(profile: Profile, stage: Stage, setting: Setting) -> list[Candidate]:
-    """Every route that could serve `stage`, before any rule is applied (deterministic order)."""
+def enumerate_candidates(
+    profile: Profile, stage: Stage, setting: Setting, *, ruled_out: Callable[[Model], bool] | None = None
+) -> list[Candidate]:
+    """Every route that could serve `stage`, before any rule is applied (deterministic order).
+
+    `ruled_out(model)`: the rules already exclude every self-run route of this model, whatever the hardware
+    (quality, licence, context…). Its self-run routes are then listed without sizing: sizing is most of the
+    work, and the same rules exclude them for the same reasons."""
     catalog = setting.catalog
     out: list[Candidate] = []
     for model in sorted(catalog.models.values(), key=lambda m: m.id):
@@ -131,8 +144,7 @@ def enumerate_candidates(profile: Profile, stage: Stage, setting: Setting) -> li
                     model=model,
                     deployment=api_deployment(model, provider),
                     provider=provider,
-                    offering=offering,
-                    price=offering_price(offering, setting.as_of, prompt_tokens=profile.workload.input_tokens),
+                    offering=offering,  # priced when costed (`attach_price`): most API routes never are
                 )
             )
         if not model.is_open:
@@ -143,6 +155,9 @@ def enumerate_candidates(profile: Profile, stage: Stage, setting: Setting) -> li
             continue
         if spec is None:
             continue  # parameters unknown: self-run routes cannot be sized (constraints say so)
+        if ruled_out is not None and ruled_out(model):
+            out.extend(_unsized(profile, setting, model))
+            continue
         out.extend(_local_candidates(profile, setting, model, spec))
         out.extend(_self_hosted_candidates(profile, setting, model, spec))
     return out
@@ -211,19 +226,36 @@ def _media_candidates(
 # ---------------------------------------------------------------- local: one machine, one request at a time
 
 
-def _local_candidates(profile: Profile, setting: Setting, model: Model, spec: ModelSpec) -> list[Candidate]:
+def _unsized(profile: Profile, setting: Setting, model: Model) -> list[Candidate]:
+    """A ruled-out model's self-run routes, one per deployment the profile allows, without hardware or sizing."""
+    out: list[Candidate] = []
+    machines = _local_machines(profile, setting)
+    if machines:
+        out.append(Candidate(model=model, deployment="local", acquisition=machines[0][2]))
+    if profile.infrastructure.gpus:
+        out.append(Candidate(model=model, deployment="self-hosted", acquisition="owned"))
+    elif setting.policy.hardware.rentable:
+        out.append(Candidate(model=model, deployment="self-hosted", acquisition="rented"))
+    return out
+
+
+def _local_machines(profile: Profile, setting: Setting) -> list[tuple[Hardware, float | None, str]]:
+    """The one machine a local route runs on: the profile's device, or desktops and laptops it could buy."""
     catalog, policy = setting.catalog, setting.policy
     device = profile.infrastructure.device
     if device is not None:
-        machines = [(catalog.device(device.model), device.memory_gb, "owned")]
-    elif profile.infrastructure.gpus:
+        return [(catalog.device(device.model), device.memory_gb, "owned")]
+    if profile.infrastructure.gpus:
         return []  # the team serves from its GPUs: buying a desktop is not the question
-    elif profile.budget.upfront_usd == 0 or not setting.service.consumer_hardware_ok:
+    if profile.budget.upfront_usd == 0 or not setting.service.consumer_hardware_ok:
         return []  # nothing may be bought, or a desktop or laptop is the wrong class of hardware for a service
-    else:
-        machines = [(catalog.hardware[h], None, "bought") for h in policy.hardware.purchasable if h in catalog.hardware]
+    return [(catalog.hardware[h], None, "bought") for h in policy.hardware.purchasable if h in catalog.hardware]
+
+
+def _local_candidates(profile: Profile, setting: Setting, model: Model, spec: ModelSpec) -> list[Candidate]:
+    catalog, policy = setting.catalog, setting.policy
     out: list[Candidate] = []
-    for hardware, memory_gb, acquisition in machines:
+    for hardware, memory_gb, acquisition in _local_machines(profile, setting):
         runtimes = [r for r in policy.hardware.local_runtimes.get(_family(hardware), []) if r in catalog.runtimes]
         if not runtimes:
             continue

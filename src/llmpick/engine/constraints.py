@@ -2,13 +2,18 @@
 
 A rule is a plain function registered in RULES with a name; adding a rule is adding one function.
 Cost-dependent rules (budget) run after costing, in evaluation.py's Run, through the same mechanism.
+
+A rule may declare its scope: the facts of the route it reads (the model, the provider, the deployment…). A
+thousand routes share a few hundred models and a few dozen providers, so within one evaluation a rule's answer is
+remembered per scope and asked once: the same rule, the same answer, a fraction of the work. A rule without a
+scope reads the whole route (its sizing or cost) and runs for every route.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Compliance as ProviderCompliance
@@ -31,15 +36,23 @@ class RuleContext:
     needs_fine_tuning: bool
     as_of: dt.date
     speed: SpeedTarget
+    # (rule, scope key) → reasons, for rules with a scope: filled as the evaluation goes
+    answers: dict[tuple[str, Hashable], list[str]] = field(default_factory=dict, compare=False, repr=False)
 
 
 Rule = Callable[[Candidate, RuleContext], list[str]]
+Scope = Callable[[Candidate], Hashable]
 RULES: dict[str, Rule] = {}
+SCOPES: dict[str, Scope] = {}
 
 
-def rule(name: str) -> Callable[[Rule], Rule]:
+def rule(name: str, scope: Scope | None = None) -> Callable[[Rule], Rule]:
+    """Register a rule; `scope` names the facts it reads, so its answer is shared by routes with the same ones."""
+
     def register(func: Rule) -> Rule:
         RULES[name] = func
+        if scope is not None:
+            SCOPES[name] = scope
         return func
 
     return register
@@ -51,19 +64,56 @@ def violations(candidate: Candidate, ctx: RuleContext, names: list[str] | None =
     for name, check in RULES.items():
         if names is not None and name not in names:
             continue
-        reasons = check(candidate, ctx)
+        scope = SCOPES.get(name)
+        if scope is None:
+            reasons = check(candidate, ctx)
+        else:
+            key = (name, scope(candidate))
+            cached = ctx.answers.get(key)
+            if cached is None:
+                cached = ctx.answers[key] = check(candidate, ctx)
+            reasons = list(cached)
         if reasons:
             found[name] = reasons
     return found
 
 
-@rule("excluded-by-profile")
+# Scopes: what of a route a rule reads.
+def _model(c: Candidate) -> Hashable:
+    return c.model.id
+
+
+def _model_provider(c: Candidate) -> Hashable:
+    return (c.model.id, c.provider.id if c.provider else None)
+
+
+def _model_self_run(c: Candidate) -> Hashable:
+    """The model, and whether it runs on your side and with which runtime (or at a provider's API)."""
+    self_run = c.deployment in SELF_RUN
+    return (c.model.id, self_run, c.runtime if self_run else None)
+
+
+def _model_at_provider(c: Candidate) -> Hashable:
+    return (c.model.id, c.deployment in SELF_RUN, c.provider.id if c.provider else None)
+
+
+def _provider_route_kind(c: Candidate) -> Hashable:
+    return (c.deployment, c.acquisition, c.provider.id if c.provider else None)
+
+
+def _route_status(c: Candidate) -> Hashable:
+    """Self-run routes read the model's (weights') schedule; API routes their offering's."""
+    self_run = c.deployment in SELF_RUN or c.offering is None
+    return (c.model.id, self_run, None if self_run else id(c.offering))
+
+
+@rule("excluded-by-profile", scope=_model_provider)
 def _excluded(c: Candidate, ctx: RuleContext) -> list[str]:
     hits = [x for x in ctx.profile.preferences.exclude if x in (c.model.id, c.provider.id if c.provider else None)]
     return [f"preferences.exclude lists {hit}" for hit in hits]
 
 
-@rule("status")
+@rule("status", scope=_route_status)
 def _status(c: Candidate, ctx: RuleContext) -> list[str]:
     """Retired by the as-of date. An API retirement never removes the routes that run open weights yourself."""
     now = standing(c.model, c.offering, ctx.as_of, self_run=c.deployment in SELF_RUN)
@@ -75,7 +125,7 @@ def _status(c: Candidate, ctx: RuleContext) -> list[str]:
     return [f"{c.model.name} was shut down{at}{when} (as of {ctx.as_of}){successor}"]
 
 
-@rule("task")
+@rule("task", scope=_model_self_run)
 def _task(c: Candidate, ctx: RuleContext) -> list[str]:
     missing = ctx.stage.missing(c.model)
     if missing:
@@ -93,7 +143,7 @@ def _task(c: Candidate, ctx: RuleContext) -> list[str]:
     return []
 
 
-@rule("openness")
+@rule("openness", scope=_model)
 def _openness(c: Candidate, ctx: RuleContext) -> list[str]:
     needs = _open_source_needs(ctx.profile)
     if needs and c.model.openness is not Openness.OPEN_SOURCE:
@@ -115,7 +165,7 @@ def _open_source_needs(profile: Profile) -> list[str]:
     return [name for name, on in flags.items() if on]
 
 
-@rule("fine-tuning")
+@rule("fine-tuning", scope=_model_at_provider)
 def _fine_tuning(c: Candidate, ctx: RuleContext) -> list[str]:
     if not ctx.needs_fine_tuning or not ctx.stage.is_language:
         return []
@@ -131,7 +181,7 @@ def _fine_tuning(c: Candidate, ctx: RuleContext) -> list[str]:
     return [f"the precision strategy fine-tunes the model; {c.model.name} offers no fine-tuning"]
 
 
-@rule("air-gap")
+@rule("air-gap", scope=_provider_route_kind)
 def _air_gap(c: Candidate, ctx: RuleContext) -> list[str]:
     if not ctx.profile.data.air_gapped:
         return []
@@ -142,7 +192,7 @@ def _air_gap(c: Candidate, ctx: RuleContext) -> list[str]:
     return []
 
 
-@rule("residency")
+@rule("residency", scope=_provider_route_kind)
 def _residency(c: Candidate, ctx: RuleContext) -> list[str]:
     residency = ctx.profile.data.residency
     if residency is Residency.ON_PREMISES:
@@ -171,7 +221,7 @@ def _provider_region(c: Candidate, residency: Residency) -> list[str]:
     return [f"data.residency is us: {c.provider.name} does not document US processing"]
 
 
-@rule("data-sensitivity")
+@rule("data-sensitivity", scope=_provider_route_kind)
 def _sensitivity(c: Candidate, ctx: RuleContext) -> list[str]:
     if c.provider is None:
         return []
@@ -198,7 +248,7 @@ _REGIMES: dict[Compliance, tuple[Callable[[ProviderCompliance], bool | None], st
 }
 
 
-@rule("compliance")
+@rule("compliance", scope=_provider_route_kind)
 def _compliance(c: Candidate, ctx: RuleContext) -> list[str]:
     if c.provider is None:
         return []
@@ -219,7 +269,7 @@ def _compliance(c: Candidate, ctx: RuleContext) -> list[str]:
     return reasons
 
 
-@rule("license")
+@rule("license", scope=_model_self_run)
 def _license(c: Candidate, ctx: RuleContext) -> list[str]:
     lic = c.model.license
     needs = ctx.profile.license
@@ -246,7 +296,7 @@ def _license(c: Candidate, ctx: RuleContext) -> list[str]:
     return reasons
 
 
-@rule("context")
+@rule("context", scope=_model)
 def _context(c: Candidate, ctx: RuleContext) -> list[str]:
     needed = ctx.profile.workload.needed_context
     window = c.model.capabilities.context_window
@@ -264,7 +314,7 @@ def _fit(c: Candidate, ctx: RuleContext) -> list[str]:
     return []
 
 
-@rule("quality")
+@rule("quality", scope=_model)
 def _quality(c: Candidate, ctx: RuleContext) -> list[str]:
     """The quality floor: two tiers below is out; a model with no figure for the task meets no floor above basic
     (unless the profile allows unrated models)."""
@@ -348,3 +398,6 @@ def _budget(c: Candidate, ctx: RuleContext) -> list[str]:
 
 COST_RULES = ["budget"]
 STATIC_RULES = [name for name in RULES if name not in COST_RULES]
+# Rules that, for a route you run yourself, read only the model (never the hardware, runtime or how the GPUs are
+# had): when one breaks for a model, it breaks for all its self-run routes, so they need not be sized.
+MODEL_RULES = ["excluded-by-profile", "status", "task", "openness", "fine-tuning", "license", "context", "quality"]

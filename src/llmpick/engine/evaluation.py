@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from llmpick.catalog.catalog import Catalog
+from llmpick.catalog.schema import Model
 from llmpick.engine import constraints as rules
-from llmpick.engine.candidates import Candidate, Setting, enumerate_candidates
+from llmpick.engine.candidates import Candidate, Setting, attach_price, enumerate_candidates
 from llmpick.engine.context import ServiceNeeds, SpeedTarget, service_needs, speed_target
 from llmpick.engine.costing import route_cost
 from llmpick.engine.policy import Policy
@@ -62,7 +63,9 @@ class Run:
     as_of: dt.date
     speed: SpeedTarget
     service: ServiceNeeds
-    _enumerated: dict[tuple[str, Stage], list[Candidate]] = field(default_factory=dict, compare=False, repr=False)
+    _enumerated: dict[tuple[str, Stage, tuple[str, ...]], list[Candidate]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def start(
@@ -87,6 +90,7 @@ class Run:
         )
 
     def cost(self, candidate: Candidate, profile: Profile) -> None:
+        attach_price(candidate, profile, self.as_of)
         tasks = [t.value for t in profile.tasks]
         candidate.cost = route_cost(
             candidate,
@@ -110,7 +114,7 @@ class Run:
         active_static = [r for r in rules.STATIC_RULES if r not in skip_rules]
         passed: list[Candidate] = []
         excluded: list[tuple[Candidate, dict[str, list[str]]]] = []
-        for candidate in self._candidates(profile, stage):
+        for candidate in self._candidates(profile, stage, ctx, [r for r in rules.MODEL_RULES if r in active_static]):
             broken = rules.violations(candidate, ctx, active_static)
             if broken:
                 excluded.append((candidate, broken))
@@ -129,13 +133,20 @@ class Run:
         survivors.sort(key=lambda c: (-scores[id(c)].total, c.label))
         return StageOutcome(stage, survivors, scores, excluded)
 
-    def _candidates(self, profile: Profile, stage: Stage) -> list[Candidate]:
-        """Fresh copies of the stage's routes: enumeration depends only on the profile and the run, so the relax
-        checks (which re-judge the same profile without one rule) reuse it instead of sizing every route again."""
-        key = (profile.model_dump_json(), stage)
+    def _candidates(
+        self, profile: Profile, stage: Stage, ctx: rules.RuleContext, model_rules: list[str]
+    ) -> list[Candidate]:
+        """Fresh copies of the stage's routes: enumeration depends only on the profile, the run and which model
+        rules apply, so the relax checks (which re-judge the same profile without one rule) reuse it instead of
+        sizing every route again. A model the model rules exclude is not sized (see `enumerate_candidates`)."""
+        key = (profile.model_dump_json(), stage, tuple(model_rules))
         cached = self._enumerated.get(key)
         if cached is None:
-            cached = enumerate_candidates(profile, stage, self.setting())
+
+            def ruled_out(model: Model) -> bool:
+                return bool(rules.violations(Candidate(model=model, deployment="self-hosted"), ctx, model_rules))
+
+            cached = enumerate_candidates(profile, stage, self.setting(), ruled_out=ruled_out)
             self._enumerated[key] = cached
         return [copy.copy(c) for c in cached]
 

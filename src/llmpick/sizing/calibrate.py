@@ -545,12 +545,25 @@ def prefill_features(m: Measurement) -> tuple[str, str, float | None]:
 
 @cache
 def constants() -> Constants:
-    """The constants fitted on the whole calibration set (cached per process)."""
-    try:
-        rows = measurements()
-    except (KeyError, TypeError, ValueError):
-        rows = []
-    return fit(rows)
+    """The constants fitted on the whole calibration set: fitted once per calibration data and sizing code (the
+    fit takes a good part of a second), then read from the disk cache."""
+    from llmpick import diskcache
+
+    def fit_all() -> Constants:
+        try:
+            rows = measurements()
+        except (KeyError, TypeError, ValueError):
+            rows = []
+        return fit(rows)
+
+    data = resources.files("llmpick.sizing") / "data"
+    stamp = [f.read_bytes() for f in sorted(data.iterdir(), key=lambda f: f.name) if f.name.endswith(".yaml")]
+    stamp += diskcache.source_stamp(*(f"llmpick.sizing.{m}" for m in _FIT_CODE))
+    return diskcache.memo("calibration", stamp, fit_all, check=Constants)
+
+
+# The modules whose code shapes the fitted constants: a change in any of them refits.
+_FIT_CODE = ("calibrate", "speed", "specs", "memory", "quantization", "defaults")
 
 
 def fitted_with(rows: Sequence[Measurement]) -> Constants:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import logging
 import os
@@ -85,7 +87,25 @@ def app_from_env() -> FastAPI:
         token_reads=bool(config.get("token_reads")),
         read_only=bool(config.get("read_only")),
     )
-    return create_app(config.get("db"), access=access)
+    app = create_app(config.get("db"), access=access)
+    _settle(app)
+    return app
+
+
+def _settle(app: FastAPI) -> None:
+    """Before the first request: answer one preset (it builds the quality index, fits or reads the sizing
+    constants and matches the prices, all once per catalog), then move everything alive to the collector's
+    permanent generation, so collections during requests never walk the catalog again."""
+    from llmpick.engine import recommend
+    from llmpick.presets import list_presets
+
+    warm_up = next((p for p in list_presets() if p.name == "startup"), None)
+    if warm_up is not None:
+        # a --catalog override the preset cannot use: the warm-up is only a warm-up
+        with contextlib.suppress(LlmpickError):
+            recommend(warm_up.profile, app.state.llmpick.catalog)
+    gc.collect()
+    gc.freeze()
 
 
 def _errors(app: FastAPI) -> None:

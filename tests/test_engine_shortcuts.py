@@ -1,0 +1,74 @@
+"""The engine's shortcuts change how much work a recommendation takes, never its answer.
+
+- A rule with a scope is asked once per scope within an evaluation; its answer must equal asking every route.
+- A model the model rules exclude is not sized; every route that survives, and every exclusion's rules apart
+  from the hardware ones, must be what sizing every route gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from llmpick.catalog.loader import load_builtin_catalog
+from llmpick.engine import constraints as rules
+from llmpick.engine.candidates import SELF_RUN, enumerate_candidates
+from llmpick.engine.evaluation import Run
+from llmpick.engine.recommend import start_run
+from llmpick.engine.stages import Stage, split_stages
+from llmpick.presets import list_presets
+from llmpick.profile import Profile
+
+AS_OF = dt.date(2026, 12, 2)
+PRESETS = {p.name: p.profile for p in list_presets()}
+# Route-level rules: they read the hardware, so a route that was never sized cannot break them.
+HARDWARE_RULES = {"hardware-fit", "capacity", "speed", "air-gap", "residency"}
+
+
+def _context(run: Run, profile: Profile, stage: Stage) -> rules.RuleContext:
+    """The context Run.evaluate builds, with nothing remembered yet."""
+    tunes = run.needs_fine_tuning and stage.is_language
+    return rules.RuleContext(profile, run.catalog, run.policy, stage, tunes, run.as_of, run.speed)
+
+
+@pytest.mark.parametrize("name", ["startup", "healthcare-legal", "air-gapped", "realtime-agents"])
+def test_a_scoped_rule_answers_every_route_as_asking_it_alone_would(name: str) -> None:
+    run, profile, _ = start_run(PRESETS[name], load_builtin_catalog(), AS_OF)
+    stage = split_stages(profile.tasks)[0]
+    candidates = enumerate_candidates(profile, stage, run.setting())
+    shared = _context(run, profile, stage)
+    assert len(candidates) > 500
+    for candidate in candidates:
+        alone = _context(run, profile, stage)  # a fresh context: nothing remembered
+        assert rules.violations(candidate, shared, rules.STATIC_RULES) == rules.violations(
+            candidate, alone, rules.STATIC_RULES
+        ), candidate.label
+    assert len(shared.answers) < len(candidates) * len(rules.SCOPES)  # fewer questions than routes × rules
+
+
+@pytest.mark.parametrize("name", ["startup", "budget", "healthcare-legal", "enterprise-support", "research"])
+def test_not_sizing_ruled_out_models_leaves_the_answer_as_it_was(name: str) -> None:
+    run, profile, _ = start_run(PRESETS[name], load_builtin_catalog(), AS_OF)
+    stage = split_stages(profile.tasks)[0]
+    fast = run.evaluate(profile, stage)
+
+    everything = enumerate_candidates(profile, stage, run.setting())  # every model sized
+    ctx = _context(run, profile, stage)
+    survivors_all = {c.label for c in everything if not rules.violations(c, ctx, rules.STATIC_RULES)}
+    survivors_fast = {c.label for c in fast.survivors}
+    survivors_fast |= {c.label for c, broken in fast.excluded if set(broken) <= set(rules.COST_RULES)}
+    assert survivors_fast == survivors_all
+
+    unsized = [(c, broken) for c, broken in fast.excluded if c.deployment in SELF_RUN and c.hardware is None]
+    assert unsized, "the preset should rule out some open models before sizing"
+    sized_rules: dict[tuple[str, str], set[str]] = {}
+    for candidate in everything:
+        if candidate.deployment in SELF_RUN:
+            broken = rules.violations(candidate, ctx, rules.STATIC_RULES)
+            sized_rules.setdefault((candidate.model.id, candidate.deployment), set()).update(broken)
+    for candidate, broken in unsized:
+        assert set(broken) <= set(rules.MODEL_RULES)
+        full = sized_rules.get((candidate.model.id, candidate.deployment))
+        if full is not None:  # the same model rules, plus whatever the hardware adds
+            assert set(broken) == full - HARDWARE_RULES, candidate.model.id
