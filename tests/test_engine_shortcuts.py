@@ -44,7 +44,7 @@ def test_a_scoped_rule_answers_every_route_as_asking_it_alone_would(name: str) -
         assert rules.violations(candidate, shared, rules.STATIC_RULES) == rules.violations(
             candidate, alone, rules.STATIC_RULES
         ), candidate.label
-    assert len(shared.answers) < len(candidates) * len(rules.SCOPES)  # fewer questions than routes × rules
+    assert len(shared.answers) < len(candidates) * 3  # far fewer questions than routes × rules
 
 
 @pytest.mark.parametrize("name", ["startup", "budget", "healthcare-legal", "enterprise-support", "research"])

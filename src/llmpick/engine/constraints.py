@@ -36,8 +36,8 @@ class RuleContext:
     needs_fine_tuning: bool
     as_of: dt.date
     speed: SpeedTarget
-    # (rule, scope key) → reasons, for rules with a scope: filled as the evaluation goes
-    answers: dict[tuple[str, Hashable], list[str]] = field(default_factory=dict, compare=False, repr=False)
+    # (rule group, scope key) → {rule: reasons} for the group's broken rules: filled as the evaluation goes
+    answers: dict[tuple[int, Hashable], dict[str, list[str]]] = field(default_factory=dict, compare=False, repr=False)
 
 
 Rule = Callable[[Candidate, RuleContext], list[str]]
@@ -59,61 +59,77 @@ def rule(name: str, scope: Scope | None = None) -> Callable[[Rule], Rule]:
 
 
 def violations(candidate: Candidate, ctx: RuleContext, names: list[str] | None = None) -> dict[str, list[str]]:
-    """{rule name: reasons} for every rule the candidate breaks."""
+    """{rule name: reasons} for every rule the candidate breaks (of `names`, default all; in registration order)."""
     found: dict[str, list[str]] = {}
-    for name, check in RULES.items():
-        if names is not None and name not in names:
+    for scope, group in _selected(tuple(names) if names is not None else None):
+        if scope is None:  # rules that read the whole route
+            for name, check in group:
+                reasons = check(candidate, ctx)
+                if reasons:
+                    found[name] = reasons
             continue
-        scope = SCOPES.get(name)
-        if scope is None:
-            reasons = check(candidate, ctx)
-        else:
-            key = (name, scope(candidate))
-            cached = ctx.answers.get(key)
-            if cached is None:
-                cached = ctx.answers[key] = check(candidate, ctx)
-            reasons = list(cached)
-        if reasons:
-            found[name] = reasons
+        key = (id(group), scope(candidate))
+        answers = ctx.answers.get(key)
+        if answers is None:
+            answers = ctx.answers[key] = {name: reasons for name, check in group if (reasons := check(candidate, ctx))}
+        for name, reasons in answers.items():
+            found[name] = list(reasons)
+    if len(found) > 1:
+        found = dict(sorted(found.items(), key=lambda item: _ORDER[item[0]]))
+    return found
+
+
+Group = list[tuple[str, Rule]]
+_SELECTIONS: dict[tuple[str, ...] | None, list[tuple[Scope | None, Group]]] = {}
+_ORDER: dict[str, int] = {}
+
+
+def _selected(names: tuple[str, ...] | None) -> list[tuple[Scope | None, Group]]:
+    """The rules to run for `names`, grouped by scope and looked up once per selection: routes × rules is the
+    engine's inner loop, and a group's answers are shared by every route with the same scope key."""
+    found = _SELECTIONS.get(names)
+    if found is None:
+        wanted = set(RULES if names is None else names)
+        groups: dict[Scope | None, Group] = {}
+        for name, check in RULES.items():
+            _ORDER.setdefault(name, len(_ORDER))
+            if name in wanted:
+                groups.setdefault(SCOPES.get(name), []).append((name, check))
+        found = _SELECTIONS[names] = list(groups.items())
     return found
 
 
 # Scopes: what of a route a rule reads.
-def _model(c: Candidate) -> Hashable:
-    return c.model.id
-
-
-def _model_provider(c: Candidate) -> Hashable:
-    return (c.model.id, c.provider.id if c.provider else None)
-
-
-def _model_self_run(c: Candidate) -> Hashable:
+def _model_route(c: Candidate) -> Hashable:
     """The model, and whether it runs on your side and with which runtime (or at a provider's API)."""
     self_run = c.deployment in SELF_RUN
     return (c.model.id, self_run, c.runtime if self_run else None)
 
 
-def _model_at_provider(c: Candidate) -> Hashable:
-    return (c.model.id, c.deployment in SELF_RUN, c.provider.id if c.provider else None)
+def _offering(c: Candidate) -> Hashable:
+    """The model at one provider's offering (self-run routes: the model on your side)."""
+    self_run = c.deployment in SELF_RUN
+    return (
+        c.model.id,
+        self_run,
+        c.runtime if self_run else None,
+        c.provider.id if c.provider else None,
+        id(c.offering),
+    )
 
 
 def _provider_route_kind(c: Candidate) -> Hashable:
+    """Where the data goes: the deployment, how the GPUs are had, the provider."""
     return (c.deployment, c.acquisition, c.provider.id if c.provider else None)
 
 
-def _route_status(c: Candidate) -> Hashable:
-    """Self-run routes read the model's (weights') schedule; API routes their offering's."""
-    self_run = c.deployment in SELF_RUN or c.offering is None
-    return (c.model.id, self_run, None if self_run else id(c.offering))
-
-
-@rule("excluded-by-profile", scope=_model_provider)
+@rule("excluded-by-profile", scope=_offering)
 def _excluded(c: Candidate, ctx: RuleContext) -> list[str]:
     hits = [x for x in ctx.profile.preferences.exclude if x in (c.model.id, c.provider.id if c.provider else None)]
     return [f"preferences.exclude lists {hit}" for hit in hits]
 
 
-@rule("status", scope=_route_status)
+@rule("status", scope=_offering)
 def _status(c: Candidate, ctx: RuleContext) -> list[str]:
     """Retired by the as-of date. An API retirement never removes the routes that run open weights yourself."""
     now = standing(c.model, c.offering, ctx.as_of, self_run=c.deployment in SELF_RUN)
@@ -125,7 +141,7 @@ def _status(c: Candidate, ctx: RuleContext) -> list[str]:
     return [f"{c.model.name} was shut down{at}{when} (as of {ctx.as_of}){successor}"]
 
 
-@rule("task", scope=_model_self_run)
+@rule("task", scope=_model_route)
 def _task(c: Candidate, ctx: RuleContext) -> list[str]:
     missing = ctx.stage.missing(c.model)
     if missing:
@@ -143,7 +159,7 @@ def _task(c: Candidate, ctx: RuleContext) -> list[str]:
     return []
 
 
-@rule("openness", scope=_model)
+@rule("openness", scope=_model_route)
 def _openness(c: Candidate, ctx: RuleContext) -> list[str]:
     needs = _open_source_needs(ctx.profile)
     if needs and c.model.openness is not Openness.OPEN_SOURCE:
@@ -165,7 +181,7 @@ def _open_source_needs(profile: Profile) -> list[str]:
     return [name for name, on in flags.items() if on]
 
 
-@rule("fine-tuning", scope=_model_at_provider)
+@rule("fine-tuning", scope=_offering)
 def _fine_tuning(c: Candidate, ctx: RuleContext) -> list[str]:
     if not ctx.needs_fine_tuning or not ctx.stage.is_language:
         return []
@@ -269,7 +285,7 @@ def _compliance(c: Candidate, ctx: RuleContext) -> list[str]:
     return reasons
 
 
-@rule("license", scope=_model_self_run)
+@rule("license", scope=_model_route)
 def _license(c: Candidate, ctx: RuleContext) -> list[str]:
     lic = c.model.license
     needs = ctx.profile.license
@@ -296,7 +312,7 @@ def _license(c: Candidate, ctx: RuleContext) -> list[str]:
     return reasons
 
 
-@rule("context", scope=_model)
+@rule("context", scope=_model_route)
 def _context(c: Candidate, ctx: RuleContext) -> list[str]:
     needed = ctx.profile.workload.needed_context
     window = c.model.capabilities.context_window
@@ -314,7 +330,7 @@ def _fit(c: Candidate, ctx: RuleContext) -> list[str]:
     return []
 
 
-@rule("quality", scope=_model)
+@rule("quality", scope=_model_route)
 def _quality(c: Candidate, ctx: RuleContext) -> list[str]:
     """The quality floor: two tiers below is out; a model with no figure for the task meets no floor above basic
     (unless the profile allows unrated models)."""

@@ -23,8 +23,24 @@ class Standing:
     where: str  # "the model", "this offering" or "the weights"
 
 
+_KNOWN: dict[tuple[int, int, dt.date, bool], tuple[Model, Offering | None, Standing]] = {}
+
+
 def standing(model: Model, offering: Offering | None, as_of: dt.date, *, self_run: bool) -> Standing:
-    """The route's status at `as_of`: the offering's schedule for API routes, the weights' for self-run ones."""
+    """The route's status at `as_of`: the offering's schedule for API routes, the weights' for self-run ones.
+    Remembered per (catalog record, day): every run asks it of a thousand routes."""
+    key = (id(model), id(offering), as_of, self_run)
+    hit = _KNOWN.get(key)
+    if hit is not None and hit[0] is model and hit[1] is offering:
+        return hit[2]
+    if len(_KNOWN) > 100_000:  # many days or catalogs in one process: start afresh
+        _KNOWN.clear()
+    found = _standing(model, offering, as_of, self_run=self_run)
+    _KNOWN[key] = (model, offering, found)
+    return found
+
+
+def _standing(model: Model, offering: Offering | None, as_of: dt.date, *, self_run: bool) -> Standing:
     if self_run or offering is None:
         state = model_status(model, as_of)
         where = "the weights" if model.is_open else "the model"

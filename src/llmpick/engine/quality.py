@@ -41,8 +41,10 @@ def rate(model: Model, policy: Policy, catalog: Catalog | None = None, task: str
     name = quality.rating.task_name(task) if task is not None else quality.main_task(model)
     key = (id(model), id(policy), id(catalog), name)
     hit = _RATED.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], (model, policy, catalog), strict=True)):
-        return hit[1]
+    if hit is not None:
+        owners = hit[0]
+        if owners[0] is model and owners[1] is policy and owners[2] is catalog:  # the ids were not reused
+            return hit[1]
     cuts = {tier: cut.score for tier, cut in policy.quality.tiers.get(name, {}).items()}
     r = quality.rate(model, name, catalog, cuts)
     rating = QualityRating(r.score, r.tier, r.summary, r.rated, r.confidence)

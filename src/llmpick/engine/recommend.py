@@ -168,8 +168,9 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
         for name, reasons in broken.items():
             bucket = merged[key].setdefault(name, [])
             bucket.extend(r for r in reasons if r not in bucket)
+    # built without validation: a thousand entries of plain strings the engine itself made
     return [
-        Exclusion(
+        Exclusion.model_construct(
             model=model,
             provider=provider,
             deployment=deployment,
