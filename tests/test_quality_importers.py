@@ -19,6 +19,7 @@ def test_the_registry_names_every_source_the_refresh_can_plug_in() -> None:
         "lmarena-arena-catalog",
         "lmarena-leaderboard-dataset",
         "arena-ai-daily",
+        "arena-history",
         "aider-polyglot",
         "open-asr-leaderboard",
     }
@@ -104,3 +105,19 @@ def test_a_wrong_file_is_refused_with_what_was_expected(tmp_path: Path, source: 
 def test_an_unknown_source_names_the_allowed_ones(tmp_path: Path) -> None:
     with pytest.raises(LlmpickError, match="aider-polyglot"):
         import_file("mmlu-blog", tmp_path / "x.json")
+
+
+def test_arena_history_gives_the_rating_each_curve_held_on_the_day() -> None:
+    path = FIXTURES / "arena-history-data.js"
+    newest = {f.model: f.value for f in import_file("arena-history", path)}
+    assert newest == {"claude-opus-4-6": 1512.4, "gpt-5.5": 1473.2, "claude-opus-4-8": 1472.4}
+    may = import_file("arena-history", path, as_of=dt.date(2026, 5, 14))
+    assert {f.model: f.value for f in may} == {"claude-opus-4-6": 1499.6, "gpt-5.5": 1473.2, "claude-opus-4-7": 1489.9}
+    assert {f.as_of for f in may} == {dt.date(2026, 5, 14)} and {f.benchmark for f in may} == {"lmarena-text-raw"}
+
+
+def test_arena_history_refuses_a_file_without_its_chart_constants(tmp_path: Path) -> None:
+    path = tmp_path / "data.js"
+    path.write_text("var x = 1;\n", encoding="utf-8")
+    with pytest.raises(LlmpickError, match="AI-Arena-History"):
+        import_file("arena-history", path)
