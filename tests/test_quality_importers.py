@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ def test_the_registry_names_every_source_the_refresh_can_plug_in() -> None:
         "arena-history",
         "aider-polyglot",
         "open-asr-leaderboard",
+        "mteb-results",
     }
 
 
@@ -121,3 +123,27 @@ def test_arena_history_refuses_a_file_without_its_chart_constants(tmp_path: Path
     path.write_text("var x = 1;\n", encoding="utf-8")
     with pytest.raises(LlmpickError, match="AI-Arena-History"):
         import_file("arena-history", path)
+
+
+def _mteb_run(folder: Path, tasks: list[str], score: float) -> None:
+    from llmpick.quality.importers.mteb_results import TASKS
+
+    folder.mkdir(parents=True)
+    for task in tasks:
+        subset = TASKS[task] or "default"
+        rows = [{"hf_subset": subset, "main_score": score}, {"hf_subset": "xx", "main_score": 0.0}]
+        if TASKS[task] is None:
+            rows = rows[:1]
+        (folder / f"{task}.json").write_text(json.dumps({"task_name": task, "scores": {"test": rows}}))
+
+
+def test_mteb_scores_a_model_only_on_every_task_of_the_english_benchmark(tmp_path: Path) -> None:
+    from llmpick.quality.importers.mteb_results import TASKS
+
+    tasks = sorted(TASKS)
+    _mteb_run(tmp_path / "results" / "org__full" / "rev1", tasks[:30], 0.70)
+    _mteb_run(tmp_path / "results" / "org__full" / "rev2", tasks[25:], 0.50)  # pooled: rev1 wins its 30
+    _mteb_run(tmp_path / "results" / "org__partial" / "rev1", tasks[:-1], 0.90)  # one task short
+    figures = import_file("mteb-results", tmp_path, as_of=dt.date(2026, 8, 20))
+    assert [(f.model, f.benchmark) for f in figures] == [("org__full", "mteb-eng-v2")]
+    assert figures[0].value == pytest.approx(100 * (30 * 0.70 + 11 * 0.50) / 41, abs=0.01)  # the English subset only

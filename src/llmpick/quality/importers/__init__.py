@@ -17,6 +17,7 @@ from llmpick.quality.importers import (
     arena_daily,
     arena_history,
     lmarena_dataset,
+    mteb_results,
     open_asr,
 )
 
@@ -29,6 +30,7 @@ REGISTRY: dict[str, Importer] = {
     "arena-history": arena_history.import_snapshot,
     "aider-polyglot": aider_polyglot.import_snapshot,
     "open-asr-leaderboard": open_asr.import_snapshot,
+    "mteb-results": mteb_results.import_snapshot,
 }
 
 
