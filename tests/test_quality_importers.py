@@ -24,6 +24,7 @@ def test_the_registry_names_every_source_the_refresh_can_plug_in() -> None:
         "aider-polyglot",
         "open-asr-leaderboard",
         "mteb-results",
+        "livebench",
     }
 
 
@@ -147,3 +148,14 @@ def test_mteb_scores_a_model_only_on_every_task_of_the_english_benchmark(tmp_pat
     figures = import_file("mteb-results", tmp_path, as_of=dt.date(2026, 8, 20))
     assert [(f.model, f.benchmark) for f in figures] == [("org__full", "mteb-eng-v2")]
     assert figures[0].value == pytest.approx(100 * (30 * 0.70 + 11 * 0.50) / 41, abs=0.01)  # the English subset only
+
+
+def test_livebench_averages_categories_as_the_site_does_and_skips_incomplete_ones() -> None:
+    figures = import_file("livebench", FIXTURES / "table_2026_01_08.csv", as_of=dt.date(2026, 7, 1))
+    by = {(f.benchmark, f.model): f.value for f in figures}
+    assert by[("livebench-coding", "big-model-high")] == 75.0
+    assert by[("livebench-reasoning", "big-model-high")] == 50.0
+    assert by[("livebench", "big-model-high")] == pytest.approx((75 + 50 + 50) / 3, abs=0.01)
+    # a missing 'spatial' score: no Reasoning figure and no global average, Coding still counts
+    assert ("livebench-reasoning", "small-model") not in by and ("livebench", "small-model") not in by
+    assert by[("livebench-coding", "small-model")] == 35.0

@@ -68,7 +68,7 @@ def test_the_issue_inversions_are_gone(catalog: Catalog) -> None:
         > _score(catalog, "gpt-5-nano", "text")
     )
     assert _score(catalog, "gpt-5.6-sol", "text") > _score(catalog, "gemma-4-31b-it", "text")
-    for unmeasured in ("gpt-6-luna", "deepseek-v4-pro", "falcon-3-10b-instruct", "stablelm-2-12b-chat"):
+    for unmeasured in ("gpt-6-luna", "gpt-6.1-terra", "falcon-3-10b-instruct", "stablelm-2-12b-chat"):
         assert not rate(catalog.models[unmeasured], "text", catalog).rated
 
 

@@ -16,6 +16,7 @@ from llmpick.quality.importers import (
     arena_catalog,
     arena_daily,
     arena_history,
+    livebench,
     lmarena_dataset,
     mteb_results,
     open_asr,
@@ -31,6 +32,7 @@ REGISTRY: dict[str, Importer] = {
     "aider-polyglot": aider_polyglot.import_snapshot,
     "open-asr-leaderboard": open_asr.import_snapshot,
     "mteb-results": mteb_results.import_snapshot,
+    "livebench": livebench.import_snapshot,
 }
 
 
