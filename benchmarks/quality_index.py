@@ -36,6 +36,7 @@ def coverage_section() -> list[str]:
     recent = sorted((m for m in active if m.release.date and m.release.date >= SINCE), key=lambda m: m.id)
     ratings = [(m, rate(m, main_task(m), catalog)) for m in recent]
     measured = sum(r.rated for _, r in ratings)
+    curated = [(m, r) for m, r in ratings if m.curation == "curated"]
     estimated = sum(r.estimated for _, r in ratings)
     lines = [
         "### Coverage",
@@ -43,6 +44,12 @@ def coverage_section() -> list[str]:
         f"Active models released since {SINCE}: **{len(recent)}**; rated for their main task from their own figures: "
         f"**{measured} ({measured / len(recent):.0%})**; with a labelled same-release estimate: {estimated} more "
         f"({(measured + estimated) / len(recent):.0%} in all). Goal: ≥ 90%.",
+        "",
+        # the catalog's hand-curated records apart from those imported in bulk from hosts' model lists
+        f"Of them curated by hand: {len(curated)}, rated {sum(r.rated for _, r in curated)} "
+        f"({sum(r.rated for _, r in curated) / max(1, len(curated)):.0%}), estimated "
+        f"{sum(r.estimated for _, r in curated)}; imported by `catalog refresh`: {len(ratings) - len(curated)}, rated "
+        f"{measured - sum(r.rated for _, r in curated)}.",
         "",
         "| task | active models doing it | rated | estimated | unrated |",
         "| --- | --- | --- | --- | --- |",
