@@ -86,7 +86,12 @@ def agreement_section() -> list[str]:
     for task in TASKS:
         full = build_task_index(figures, benchmarks, task)
         for series, fit in full.fits.items():
-            values = {f.model: f.value for f in figures if f.series == series and f.model in full.entries}
+            values: dict[str, float] = {}
+            seen: set[str] = set()  # a model the catalog lists under two ids is one point
+            for f in figures:
+                if f.series == series and f.model in full.entries and (f.entry or f.model) not in seen:
+                    seen.add(f.entry or f.model)
+                    values[f.model] = f.value
             sign = -1.0 if benchmarks[series[0]].kind == "wer" else 1.0  # a lower WER is better
             models = sorted(values)
             rho_full = spearman([sign * values[m] for m in models], [full.entries[m].score for m in models])

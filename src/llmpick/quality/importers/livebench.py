@@ -39,8 +39,9 @@ def import_snapshot(
         name = row.get("model", "").strip()
         means = {c: _mean(row, cols) for c, cols in groups.items()}
         for category, benchmark in CATEGORIES.items():
-            if means.get(category) is not None:
-                figures.append(Figure(name, benchmark, round(means[category], 2), url or str(path), as_of, entry=name))
+            mean = means.get(category)
+            if mean is not None:
+                figures.append(Figure(name, benchmark, round(mean, 2), url or str(path), as_of, entry=name))
         if means and all(v is not None for v in means.values()):
             value = sum(v for v in means.values() if v is not None) / len(means)
             figures.append(Figure(name, GLOBAL, round(value, 2), url or str(path), as_of, entry=name))

@@ -22,15 +22,43 @@ BENCHMARK = "mteb-eng-v2"
 # test split; the subset where the task is multilingual, otherwise every (English-only) subset
 TASKS: dict[str, str | None] = {
     name: None
-    for name in (
-        "ArguAna ArXivHierarchicalClusteringP2P ArXivHierarchicalClusteringS2S AskUbuntuDupQuestions BIOSSES "
-        "Banking77Classification BiorxivClusteringP2P.v2 CQADupstackGamingRetrieval CQADupstackUnixRetrieval "
-        "ClimateFEVERHardNegatives FEVERHardNegatives FiQA2018 HotpotQAHardNegatives ImdbClassification "
-        "MedrxivClusteringP2P.v2 MedrxivClusteringS2S.v2 MindSmallReranking SCIDOCS SICK-R STS12 STS13 STS14 "
-        "STS15 STSBenchmark SprintDuplicateQuestions StackExchangeClustering.v2 StackExchangeClusteringP2P.v2 "
-        "TRECCOVID Touche2020Retrieval.v3 ToxicConversationsClassification TweetSentimentExtractionClassification "
-        "TwentyNewsgroupsClustering.v2 TwitterSemEval2015 TwitterURLCorpus SummEvalSummarization.v2"
-    ).split()
+    for name in [
+        "ArguAna",
+        "ArXivHierarchicalClusteringP2P",
+        "ArXivHierarchicalClusteringS2S",
+        "AskUbuntuDupQuestions",
+        "BIOSSES",
+        "Banking77Classification",
+        "BiorxivClusteringP2P.v2",
+        "CQADupstackGamingRetrieval",
+        "CQADupstackUnixRetrieval",
+        "ClimateFEVERHardNegatives",
+        "FEVERHardNegatives",
+        "FiQA2018",
+        "HotpotQAHardNegatives",
+        "ImdbClassification",
+        "MedrxivClusteringP2P.v2",
+        "MedrxivClusteringS2S.v2",
+        "MindSmallReranking",
+        "SCIDOCS",
+        "SICK-R",
+        "STS12",
+        "STS13",
+        "STS14",
+        "STS15",
+        "STSBenchmark",
+        "SprintDuplicateQuestions",
+        "StackExchangeClustering.v2",
+        "StackExchangeClusteringP2P.v2",
+        "TRECCOVID",
+        "Touche2020Retrieval.v3",
+        "ToxicConversationsClassification",
+        "TweetSentimentExtractionClassification",
+        "TwentyNewsgroupsClustering.v2",
+        "TwitterSemEval2015",
+        "TwitterURLCorpus",
+        "SummEvalSummarization.v2",
+    ]
 } | {
     "MTOPDomainClassification": "en",
     "MassiveIntentClassification": "en",
