@@ -296,7 +296,9 @@ CHANGES: dict[str, dict[str, Any]] = {
     "team.ml_expertise": {"team": {"ml_expertise": "none"}},
     "team.time_to_market": {"team": {"time_to_market": "fast"}},
     "team.needs_vendor_support": {"team": {"needs_vendor_support": True}},
-    "infrastructure.cloud": {"infrastructure": {"cloud": "azure"}},
+    # with vendor support wanted, managed offerings lead and the cloud's own ones gain; in the bare
+    # profile the top routes are open models on hosts outside any cloud, which a cloud leaves alone
+    "infrastructure.cloud": {"infrastructure": {"cloud": "azure"}, "team": {"needs_vendor_support": True}},
     "infrastructure.gpus": {"infrastructure": {"gpus": [{"model": "h100-sxm-80gb", "count": 2}]}},
     "infrastructure.device": {"infrastructure": {"device": {"model": "apple-m4-max"}}},
     "license.commercial_use": {"license": {"commercial_use": False}, "quality": "basic"},
