@@ -100,7 +100,7 @@ def test_enterprise_support_gets_a_vendor_with_an_sla() -> None:
     # (Mistral Large 3 on Bedrock leads since the index rates it) -- never weights you run yourself
     assert top.deployment in ("saas-api", "hosted-open") and top.provider is not None
     support = load_builtin_catalog().provider(top.provider).support
-    assert support.sla and support.enterprise_support
+    assert support is not None and support.sla and support.enterprise_support
 
 
 def test_research_needs_fully_open_source() -> None:
