@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,11 @@ def test_the_registry_names_every_source_the_refresh_can_plug_in() -> None:
         "lmarena-arena-catalog",
         "lmarena-leaderboard-dataset",
         "arena-ai-daily",
+        "arena-history",
         "aider-polyglot",
         "open-asr-leaderboard",
+        "mteb-results",
+        "livebench",
     }
 
 
@@ -104,3 +108,54 @@ def test_a_wrong_file_is_refused_with_what_was_expected(tmp_path: Path, source: 
 def test_an_unknown_source_names_the_allowed_ones(tmp_path: Path) -> None:
     with pytest.raises(LlmpickError, match="aider-polyglot"):
         import_file("mmlu-blog", tmp_path / "x.json")
+
+
+def test_arena_history_gives_the_rating_each_curve_held_on_the_day() -> None:
+    path = FIXTURES / "arena-history-data.js"
+    newest = {f.model: f.value for f in import_file("arena-history", path)}
+    assert newest == {"claude-opus-4-6": 1512.4, "gpt-5.5": 1473.2, "claude-opus-4-8": 1472.4}
+    may = import_file("arena-history", path, as_of=dt.date(2026, 5, 14))
+    assert {f.model: f.value for f in may} == {"claude-opus-4-6": 1499.6, "gpt-5.5": 1473.2, "claude-opus-4-7": 1489.9}
+    assert {f.as_of for f in may} == {dt.date(2026, 5, 14)} and {f.benchmark for f in may} == {"lmarena-text-raw"}
+
+
+def test_arena_history_refuses_a_file_without_its_chart_constants(tmp_path: Path) -> None:
+    path = tmp_path / "data.js"
+    path.write_text("var x = 1;\n", encoding="utf-8")
+    with pytest.raises(LlmpickError, match="AI-Arena-History"):
+        import_file("arena-history", path)
+
+
+def _mteb_run(folder: Path, tasks: list[str], score: float) -> None:
+    from llmpick.quality.importers.mteb_results import TASKS
+
+    folder.mkdir(parents=True)
+    for task in tasks:
+        subset = TASKS[task] or "default"
+        rows = [{"hf_subset": subset, "main_score": score}, {"hf_subset": "xx", "main_score": 0.0}]
+        if TASKS[task] is None:
+            rows = rows[:1]
+        (folder / f"{task}.json").write_text(json.dumps({"task_name": task, "scores": {"test": rows}}))
+
+
+def test_mteb_scores_a_model_only_on_every_task_of_the_english_benchmark(tmp_path: Path) -> None:
+    from llmpick.quality.importers.mteb_results import TASKS
+
+    tasks = sorted(TASKS)
+    _mteb_run(tmp_path / "results" / "org__full" / "rev1", tasks[:30], 0.70)
+    _mteb_run(tmp_path / "results" / "org__full" / "rev2", tasks[25:], 0.50)  # pooled: rev1 wins its 30
+    _mteb_run(tmp_path / "results" / "org__partial" / "rev1", tasks[:-1], 0.90)  # one task short
+    figures = import_file("mteb-results", tmp_path, as_of=dt.date(2026, 8, 20))
+    assert [(f.model, f.benchmark) for f in figures] == [("org__full", "mteb-eng-v2")]
+    assert figures[0].value == pytest.approx(100 * (30 * 0.70 + 11 * 0.50) / 41, abs=0.01)  # the English subset only
+
+
+def test_livebench_averages_categories_as_the_site_does_and_skips_incomplete_ones() -> None:
+    figures = import_file("livebench", FIXTURES / "table_2026_01_08.csv", as_of=dt.date(2026, 7, 1))
+    by = {(f.benchmark, f.model): f.value for f in figures}
+    assert by[("livebench-coding", "big-model-high")] == 75.0
+    assert by[("livebench-reasoning", "big-model-high")] == 50.0
+    assert by[("livebench", "big-model-high")] == pytest.approx((75 + 50 + 50) / 3, abs=0.01)
+    # a missing 'spatial' score: no Reasoning figure and no global average, Coding still counts
+    assert ("livebench-reasoning", "small-model") not in by and ("livebench", "small-model") not in by
+    assert by[("livebench-coding", "small-model")] == 35.0

@@ -60,6 +60,53 @@ def test_orderings_all_leaderboards_agree_on(catalog: Catalog, better: str, wors
     assert _score(catalog, better, task) > _score(catalog, worse, task)
 
 
+# From the 2026 sources (LiveBench, LMArena via AI-Arena-History, MTEB) and the aliases that reach
+# catalog ids under hosts' names. Each pair is checked twice: on the index, and on every imported
+# series that holds both models -- an ordering any one leaderboard contradicts does not belong here.
+NEWER_ORDERINGS = [
+    # a frontier API above its mini, nano or haiku sibling
+    ("gpt-5.5", "gpt-5.4-nano", "text"),
+    ("gpt-5.4", "gpt-5.4-mini", "text"),
+    ("gpt-4.1", "gpt-4.1-nano", "text"),
+    ("claude-opus-4-8", "claude-haiku-4-5", "text"),
+    ("gpt-5.5", "gpt-5.4-nano", "code"),
+    ("claude-opus-4-8", "claude-haiku-4-5", "code"),
+    ("gpt-5.5", "gpt-5.4-nano", "reasoning"),
+    ("gpt-5", "gpt-4.1-nano", "vision"),
+    ("gemini-3-pro-image-preview", "gemini-2.5-flash-image", "image-generation"),
+    # current frontier APIs above small open models
+    ("claude-opus-4-8", "gpt-oss-20b", "text"),
+    ("gpt-5.5", "olmo-3-32b-think", "text"),
+    ("deepseek-v4-pro", "qwen3-32b", "text"),
+    # each family's larger current model above its smaller one
+    ("deepseek-v4-pro", "deepseek-v4-flash", "text"),
+    ("deepseek-v4-pro", "deepseek-v4-flash", "code"),
+    ("deepseek-v4-pro", "deepseek-v4-flash", "reasoning"),
+    ("glm-4.5", "glm-4.5-air", "text"),
+    ("qwen3-235b-a22b-2507", "qwen3-30b-a3b-instruct-2507", "text"),
+    ("qwen3-max", "qwen3-32b", "text"),
+    ("qwen3-embedding-8b", "all-minilm-l6-v2", "embeddings"),
+    ("qwen3-embedding-8b", "nomic-embed-text-v1.5", "embeddings"),
+    ("gemini-embedding-001", "nomic-embed-text-v1.5", "embeddings"),
+]
+
+
+@pytest.mark.parametrize(("better", "worse", "task"), NEWER_ORDERINGS)
+def test_newer_orderings_hold_on_the_index_and_on_every_source_holding_both(
+    catalog: Catalog, better: str, worse: str, task: str
+) -> None:
+    assert _score(catalog, better, task) > _score(catalog, worse, task)
+    benchmarks = load_benchmarks()
+    values: dict[tuple[str, object], dict[str, float]] = {}
+    for f in load_figures():
+        bench = benchmarks.get(f.benchmark)
+        if bench is not None and bench.task == task and f.model in (better, worse):
+            values.setdefault(f.series, {})[f.model] = -f.value if bench.kind == "wer" else f.value
+    for series, pair in values.items():
+        if len(pair) == 2:
+            assert pair[better] > pair[worse], f"{series} ranks {worse} above {better}"
+
+
 def test_the_issue_inversions_are_gone(catalog: Catalog) -> None:
     """GPT-5.6 Sol no longer sits below GPT-5 nano, nor a 31B local model above GPT-5.6 Sol."""
     assert (
@@ -68,7 +115,7 @@ def test_the_issue_inversions_are_gone(catalog: Catalog) -> None:
         > _score(catalog, "gpt-5-nano", "text")
     )
     assert _score(catalog, "gpt-5.6-sol", "text") > _score(catalog, "gemma-4-31b-it", "text")
-    for unmeasured in ("gpt-6-luna", "deepseek-v4-pro", "falcon-3-10b-instruct", "stablelm-2-12b-chat"):
+    for unmeasured in ("gpt-6-luna", "gpt-6.1-terra", "falcon-3-10b-instruct", "stablelm-2-12b-chat"):
         assert not rate(catalog.models[unmeasured], "text", catalog).rated
 
 

@@ -53,18 +53,19 @@ def test_unrated_is_unrated(catalog: Catalog) -> None:
 
 
 def test_successors_and_supersedes_play_no_part(catalog: Catalog) -> None:
-    """GPT-5.6 Sol 'supersedes' GPT-4 Turbo in the catalog; its rating is its own LMArena figure."""
+    """GPT-5.6 Sol 'supersedes' GPT-4 Turbo in the catalog; its rating is its own LMArena figures."""
     sol = catalog.models["gpt-5.6-sol"]
     assert "gpt-4-turbo" in sol.supersedes
     r = rate(sol, "text", catalog)
-    assert r.rated and [b["benchmark"] for b in r.basis] == ["lmarena-text"]
+    assert r.rated and {b["benchmark"] for b in r.basis} <= {"lmarena-text", "lmarena-text-raw"}
+    assert all(b["source"] and b["as_of"] for b in r.basis)
     assert r.score != rate(catalog.models["gpt-4-turbo"], "text", catalog).score
 
 
 def test_code_does_not_borrow_the_text_score(catalog: Catalog) -> None:
-    gemma = catalog.models["gemma-4-31b-it"]
-    assert rate(gemma, "text", catalog).rated
-    code = rate(gemma, "code", catalog)
+    sol = catalog.models["gpt-5.6-sol"]  # on the text arena, on no code leaderboard
+    assert rate(sol, "text", catalog).rated
+    code = rate(sol, "code", catalog)
     assert not code.rated and code.score is None
 
 
@@ -83,7 +84,8 @@ def test_an_estimate_is_labelled_low_and_never_above_the_measured_family(catalog
 
 def test_confidence_is_high_on_the_primary_leaderboard_and_lower_through_a_weak_cross_walk(catalog: Catalog) -> None:
     assert rate(catalog.models["gpt-5"], "text", catalog).confidence == "high"
-    assert rate(catalog.models["claude-sonnet-4-6"], "code", catalog).confidence in ("medium", "low")
+    # Qwen3.5 397B's only code figure is on the WebDev arena, mapped through a weak line (r² ≈ 0.3)
+    assert rate(catalog.models["qwen3.5-397b-a17b"], "code", catalog).confidence == "low"
 
 
 def test_an_unknown_task_is_refused_naming_the_allowed_ones(catalog: Catalog) -> None:

@@ -118,20 +118,32 @@ def _try_fit(
     elo_pool: dict[str, list[float]],
 ) -> Fit | None:
     if s[0] == lead.id and lead.kind == "elo":
-        shared = sorted(figs.keys() & elo_pool.keys())
+        shared = _distinct(figs, elo_pool.keys())
         if len(shared) < MIN_SHARED_OFFSET:
             return None
         xs = [figs[m].value for m in shared]
         ys = [_mean(elo_pool[m]) for m in shared]
         gap = statistics.median(y - x for x, y in zip(xs, ys, strict=True))
         return Fit(s, "offset", 1.0, gap, len(shared), _r2(xs, ys))
-    shared = sorted(figs.keys() & mapped.keys())
+    shared = _distinct(figs, mapped.keys())
     if len(shared) < MIN_SHARED:
         return None
     bench = benchmarks[s[0]]
     xs = [bench.normalise(figs[m].value) for m in shared]
     ys = [_mean(v for v, _, _ in mapped[m]) for m in shared]
     return _fit(s, xs, ys)
+
+
+def _distinct(figs: dict[str, Figure], known: Iterable[str]) -> list[str]:
+    """Models both hold, one per source entry: a model the catalog lists under two ids is one point, not two."""
+    seen: set[str] = set()
+    out = []
+    for model in sorted(figs.keys() & set(known)):
+        entry = figs[model].entry or model
+        if entry not in seen:
+            seen.add(entry)
+            out.append(model)
+    return out
 
 
 def _fit(series: Series, xs: list[float], ys: list[float]) -> Fit | None:

@@ -11,7 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from llmpick.quality.figures import Figure
-from llmpick.quality.importers import aider_polyglot, arena_catalog, arena_daily, lmarena_dataset, open_asr
+from llmpick.quality.importers import (
+    aider_polyglot,
+    arena_catalog,
+    arena_daily,
+    arena_history,
+    livebench,
+    lmarena_dataset,
+    mteb_results,
+    open_asr,
+)
 
 Importer = Callable[..., list[Figure]]
 
@@ -19,8 +28,11 @@ REGISTRY: dict[str, Importer] = {
     "lmarena-arena-catalog": arena_catalog.import_snapshot,
     "lmarena-leaderboard-dataset": lmarena_dataset.import_snapshot,
     "arena-ai-daily": arena_daily.import_snapshot,
+    "arena-history": arena_history.import_snapshot,
     "aider-polyglot": aider_polyglot.import_snapshot,
     "open-asr-leaderboard": open_asr.import_snapshot,
+    "mteb-results": mteb_results.import_snapshot,
+    "livebench": livebench.import_snapshot,
 }
 
 
