@@ -110,6 +110,7 @@ class ScoringPolicy(_Frozen):
     owned_device_operations: float
     community_support: float
     vendor_without_support: float
+    hosted_open_support: float
     preferred_model_bonus: float
     freshness: dict[str, float]
 

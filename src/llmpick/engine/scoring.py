@@ -204,4 +204,8 @@ def _support(c: Candidate, rules: ScoringPolicy) -> float:
     support = c.provider.support
     if support is None or support.enterprise_support is None:
         return rules.unknown
-    return 1.0 if support.enterprise_support else rules.vendor_without_support
+    if not support.enterprise_support:
+        return rules.vendor_without_support
+    # A host's SLA covers the service; for open weights no vendor answers for the model itself (the seeds:
+    # open models are community-supported, proprietary ones come with enterprise vendor support).
+    return rules.hosted_open_support if c.deployment == "hosted-open" else 1.0
