@@ -90,7 +90,9 @@ def repeated_profiles() -> Callable[[], dict[str, Any]]:
     return lambda: next(cycle)
 
 
-async def load(base: str, clients: int, total: int, seconds: float, bodies: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+async def load(
+    base: str, clients: int, total: int, seconds: float, bodies: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
     latencies: list[float] = []
     errors: dict[str, int] = {}
     issued = 0
@@ -178,8 +180,14 @@ def measured(pid: int, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def section(workers: int, clients: int, single: dict[str, float], rows: dict[str, dict[str, Any]],
-            cli: dict[str, tuple[float, float]], load_avg: str) -> str:
+def section(
+    workers: int,
+    clients: int,
+    single: dict[str, float],
+    rows: dict[str, dict[str, Any]],
+    cli: dict[str, tuple[float, float]],
+    load_avg: str,
+) -> str:
     lines = [
         "## Web API: `POST /api/v1/recommend`, and the CLI's start-up",
         "",
@@ -238,15 +246,22 @@ def main() -> None:
             asyncio.run(load(base, args.workers * 2, len(presets()) * args.workers * 4, 120, repeated_profiles()))
             single = asyncio.run(one_at_a_time(base, args.single))
             rows = {
-                "repeated profiles (presets in turn, cached)": measured(server.pid, lambda: asyncio.run(
-                    load(base, args.clients, args.requests, args.seconds, repeated_profiles()))),
-                "distinct profiles (the engine every time)": measured(server.pid, lambda: asyncio.run(
-                    load(base, args.clients, args.requests, args.seconds, distinct_profiles()))),
+                "repeated profiles (presets in turn, cached)": measured(
+                    server.pid,
+                    lambda: asyncio.run(load(base, args.clients, args.requests, args.seconds, repeated_profiles())),
+                ),
+                "distinct profiles (the engine every time)": measured(
+                    server.pid,
+                    lambda: asyncio.run(load(base, args.clients, args.requests, args.seconds, distinct_profiles())),
+                ),
             }
         finally:
             server.terminate()
             server.wait(timeout=30)
-    cli = {"--help": cli_seconds("--help"), "recommend --preset startup": cli_seconds("recommend", "--preset", "startup")}
+    cli = {
+        "--help": cli_seconds("--help"),
+        "recommend --preset startup": cli_seconds("recommend", "--preset", "startup"),
+    }
     text = section(args.workers, args.clients, single, rows, cli, load_avg)
     print(text)
     if not args.no_write:

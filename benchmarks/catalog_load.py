@@ -26,8 +26,9 @@ print(time.perf_counter() - t, len(c.models), len(c.offerings))
 
 
 def _run(code: str, src: Path, env: dict[str, str]) -> str:
-    out = subprocess.run([sys.executable, "-c", code], env=env | {"PYTHONPATH": str(src)}, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env | {"PYTHONPATH": str(src)}, check=True, capture_output=True, text=True
+    )
     return out.stdout.strip()
 
 
@@ -47,8 +48,12 @@ def main() -> None:
         counts = f"{models} models, {offerings} offerings"
         cached.append(float(_run(LOAD.format(fn="load_builtin_catalog"), args.src, env).split()[0]))
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "llmpick", "recommend", str(ROOT / "examples/startup.yaml"), "-f", "json"],
-                       env=env | {"PYTHONPATH": str(args.src)}, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "llmpick", "recommend", str(ROOT / "examples/startup.yaml"), "-f", "json"],
+            env=env | {"PYTHONPATH": str(args.src)},
+            check=True,
+            capture_output=True,
+        )
         command.append(time.perf_counter() - t)
     ms = lambda xs: f"{statistics.median(xs) * 1000:.0f} ms"  # noqa: E731
     print(f"- {args.src}: {counts}; median of {args.runs}")

@@ -111,7 +111,11 @@ def coverage(loso: list[tuple[Measurement, float, float]]) -> tuple[int, int]:
 
 def baseline_loo(rows: list[Measurement]) -> list[float]:
     """The one-constant formula: tokens/s = k × bandwidth ÷ weight bytes, k fitted on the other rows."""
-    pts = [(m, m.device.bandwidth_gb_s / weights_gb(m.model.active_params_b, get_format(m.quantization))) for m in rows if m.decode_tps]
+    pts = [
+        (m, m.device.bandwidth_gb_s / weights_gb(m.model.active_params_b, get_format(m.quantization)))
+        for m in rows
+        if m.decode_tps
+    ]
     errors = []
     for i, (m, ratio) in enumerate(pts):
         others = [math.log(o.decode_tps / r) for j, (o, r) in enumerate(pts) if j != i]
@@ -150,14 +154,27 @@ def serving_loso(rows: list[Measurement]) -> tuple[list[tuple[str, float, float]
             continue
         if m.source_key not in fits:
             fits[m.source_key] = fit([o for o in rows if o.source_key != m.source_key])
-        at = {"count": m.count, "quantization": m.quantization, "runtime": m.runtime, "kv_precision": m.kv_precision,
-              "fitted": fits[m.source_key]}
+        at = {
+            "count": m.count,
+            "quantization": m.quantization,
+            "runtime": m.runtime,
+            "kv_precision": m.kv_precision,
+            "fitted": fits[m.source_key],
+        }
         if m.ttft_s:
-            est = estimate(m.model, m.device, context=m.ttft_prompt + max(m.output_tokens, 1), prompt_tokens=m.ttft_prompt, **at)
+            est = estimate(
+                m.model, m.device, context=m.ttft_prompt + max(m.output_tokens, 1), prompt_tokens=m.ttft_prompt, **at
+            )
             ttft.append((f"{m.label}, {m.ttft_prompt}-token prompt", est.time_to_first_token_s, m.ttft_s))
         for c, measured in m.throughput:
-            est = estimate(m.model, m.device, context=m.ttft_prompt + m.output_tokens, prompt_tokens=m.ttft_prompt,
-                           concurrency=c, **at)
+            est = estimate(
+                m.model,
+                m.device,
+                context=m.ttft_prompt + m.output_tokens,
+                prompt_tokens=m.ttft_prompt,
+                concurrency=c,
+                **at,
+            )
             tput.append((f"{m.label} at {c} concurrent", est.throughput_tokens_per_s, measured))
     return ttft, tput
 
@@ -167,7 +184,9 @@ def memory_errors() -> list[tuple[str, float, float, float]]:
     out = []
     for row in calibrate.calibration_data().get("file_sizes") or []:
         model = ModelSpec(id=row["model"], params_b=row["params_b"], active_params_b=row["params_b"])
-        fmt, _ = effective_format(model, get_format(row["quantization"]), "llama.cpp")  # the sizes are GGUF or safetensors
+        fmt, _ = effective_format(
+            model, get_format(row["quantization"]), "llama.cpp"
+        )  # the sizes are GGUF or safetensors
         actual = row["size_gib"]  # both in GiB
         est = weights_gb(row["params_b"], fmt)
         out.append((f"{row['model']} {row['quantization']}", est, actual, est / actual - 1))
@@ -236,15 +255,21 @@ def report() -> str:
         clean = [abs(e) for m, _, e in loo if m.in_fit and m.device.speed_class == "cpu"]
         if clean:
             cm, cx = _stats(clean)
-            lines.append(f"| decode, CPU only, leaving out rows whose source reports an anomaly | {cm:.1%} | {cx:.1%} | {len(clean)} |")
+            lines.append(
+                f"| decode, CPU only, leaving out rows whose source reports an anomaly | {cm:.1%} | {cx:.1%} | {len(clean)} |"
+            )
     moe = [abs(e) for m, _, e in loo if m.model.is_moe]
     if moe:
         mm_, mx_ = _stats(moe)
         nm, nx = _stats(no_moe)
         lines.append(f"| decode, MoE (with the fitted expert-routing term) | {mm_:.1%} | {mx_:.1%} | {len(moe)} |")
-        lines.append(f"| decode, MoE without the routing term (otherwise the same model) | {nm:.1%} | {nx:.1%} | {len(no_moe)} |")
+        lines.append(
+            f"| decode, MoE without the routing term (otherwise the same model) | {nm:.1%} | {nx:.1%} | {len(no_moe)} |"
+        )
     bm, bx = _stats(base)
-    lines.append(f"| decode, one-constant formula k × bandwidth ÷ size (for comparison) | {bm:.1%} | {bx:.1%} | {len(base)} |")
+    lines.append(
+        f"| decode, one-constant formula k × bandwidth ÷ size (for comparison) | {bm:.1%} | {bx:.1%} | {len(base)} |"
+    )
     pm, px = _stats(pre)
     lines.append(f"| prefill tokens/s (devices with a sourced TFLOPS figure) | {pm:.1%} | {px:.1%} | {len(pre)} |")
     for name, pts in (("time to first token, serving (concurrency 1)", ttft), ("batched throughput, serving", tput)):
@@ -273,12 +298,16 @@ def report() -> str:
     for g in sorted(consts.groups.values(), key=lambda g: g.group):
         mu = f"{g.mu:.2f}" if g.mu is not None else "—"
         over = f"{g.request_overhead_s * 1e3:.0f}" if g.ttft_points else "—"
-        lines.append(f"| {g.group} | {g.eta:.2f} | {g.tau_s * 1e6:.0f} | {g.per_weight_s * 1e3:.2f} | {mu} | {over} | {g.decode_points} |")
+        lines.append(
+            f"| {g.group} | {g.eta:.2f} | {g.tau_s * 1e6:.0f} | {g.per_weight_s * 1e3:.2f} | {mu} | {over} | {g.decode_points} |"
+        )
     for name, pts in (("Time to first token", ttft), ("Batched throughput", tput)):
         if pts:
             lines.append("")
-            lines.append(f"{name}, held out by source (predicted / measured): " + "; ".join(
-                f"{label} {p:.3g} / {a:.3g}" for label, p, a in pts))
+            lines.append(
+                f"{name}, held out by source (predicted / measured): "
+                + "; ".join(f"{label} {p:.3g} / {a:.3g}" for label, p, a in pts)
+            )
     lines += [
         "",
         f"Expert-routing cost of MoE models: {consts.moe_layer_s * 1e6:.0f} µs per layer per token, fitted on "
@@ -314,8 +343,13 @@ def report() -> str:
 
 
 def _count(rows: list[Measurement], family: str) -> str:
-    picked = [m for m in rows if (family == "cpu" and m.device.speed_class == "cpu")
-              or (family == "moe" and m.model.is_moe) or (family == "serving" and (m.ttft_s or m.throughput))]
+    picked = [
+        m
+        for m in rows
+        if (family == "cpu" and m.device.speed_class == "cpu")
+        or (family == "moe" and m.model.is_moe)
+        or (family == "serving" and (m.ttft_s or m.throughput))
+    ]
     return f"{len(picked)} rows, {len({m.source_key for m in picked})} sources"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 from llmpick.catalog.catalog import Catalog
@@ -68,7 +69,17 @@ def main_task(model: Model) -> str:
 
 @cache
 def task_index(task: str) -> TaskIndex:
-    return build_task_index(load_figures(), load_benchmarks(), task)
+    """The task's index, built from the shipped figures: fitting the cross-walks takes a good part of a second,
+    so the result is kept in the disk cache, keyed by every data file and the code that builds it."""
+    from llmpick import diskcache
+
+    package = Path(__file__).parent
+    stamp: list[str | bytes] = [task]
+    stamp += [f.read_bytes() for f in sorted((package / "data").rglob("*.yaml"))]
+    stamp += [f.read_bytes() for f in sorted(package.glob("*.py"))]
+    return diskcache.memo(
+        "quality-index", stamp, lambda: build_task_index(load_figures(), load_benchmarks(), task), check=TaskIndex
+    )
 
 
 def rate(
