@@ -117,8 +117,9 @@ class Run:
         for candidate in self._candidates(profile, stage, ctx, [r for r in rules.MODEL_RULES if r in active_static]):
             broken = rules.violations(candidate, ctx, active_static)
             if broken:
-                excluded.append((candidate, broken))
+                excluded.append((candidate, broken))  # the shared record: nothing changes an excluded route
                 continue
+            candidate = copy.copy(candidate)  # costing writes to it: a copy of its own for this evaluation
             self.cost(candidate, profile)
             passed.append(candidate)
         survivors: list[Candidate] = []
@@ -136,9 +137,10 @@ class Run:
     def _candidates(
         self, profile: Profile, stage: Stage, ctx: rules.RuleContext, model_rules: list[str]
     ) -> list[Candidate]:
-        """Fresh copies of the stage's routes: enumeration depends only on the profile, the run and which model
-        rules apply, so the relax checks (which re-judge the same profile without one rule) reuse it instead of
-        sizing every route again. A model the model rules exclude is not sized (see `enumerate_candidates`)."""
+        """The stage's routes, shared by every evaluation of this run (copy one before changing it): enumeration
+        depends only on the profile, the run and which model rules apply, so the relax checks (which re-judge the
+        same profile without one rule) reuse it instead of sizing every route again. A model the model rules
+        exclude is not sized (see `enumerate_candidates`)."""
         key = (profile.model_dump_json(), stage, tuple(model_rules))
         cached = self._enumerated.get(key)
         if cached is None:
@@ -148,7 +150,7 @@ class Run:
 
             cached = enumerate_candidates(profile, stage, self.setting(), ruled_out=ruled_out)
             self._enumerated[key] = cached
-        return [copy.copy(c) for c in cached]
+        return cached
 
     def route(self, candidate: Candidate, rank: int, outcome: StageOutcome, profile: Profile) -> Route:
         """The output's Route for a scored candidate."""
