@@ -12,7 +12,8 @@ import json
 import httpx2
 import pytest
 
-from llmpick.eval.endpoints import CallError, Endpoint, call, make_client
+from llmpick.eval.calls import call, make_client
+from llmpick.eval.endpoints import CallError, Endpoint
 
 KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz0123"
 

@@ -11,8 +11,9 @@ from sqlalchemy import create_engine, text
 
 from llmpick.engine import recommend
 from llmpick.presets import load_preset
-from llmpick.store.db import StoreError, dispose_engines, get_engine
+from llmpick.store.db import dispose_engines, get_engine
 from llmpick.store.decisions import DecisionStore
+from llmpick.store.errors import StoreError
 from llmpick.store.migrations import LATEST, MIGRATIONS, current_version, migrate
 
 V1_SCHEMA = """

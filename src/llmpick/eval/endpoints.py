@@ -151,36 +151,6 @@ def estimate_tokens(text: str) -> int:
     return max(1, round(len(text) / 4)) if text else 0
 
 
-# --- calling -----------------------------------------------------------------------------------------------
-
-
-async def call(
-    client: Any, endpoint: Endpoint, messages: list[dict[str, str]], params: dict[str, Any], timeout: float
-) -> CallResult:
-    """One streamed chat call; raises CallError with a classified, key-free reason."""
-    if endpoint.kind == "anthropic":
-        from llmpick.eval import anthropic_api
-
-        return await anthropic_api.stream(client, endpoint, messages, params, timeout)
-    from llmpick.eval import openai_api
-
-    return await openai_api.stream(client, endpoint, messages, params, timeout)
-
-
-def make_client(endpoint: Endpoint, timeout: float, http_client: Any = None) -> Any:
-    """The SDK client for an endpoint (``http_client``: a transport for tests, else the SDK's own)."""
-    extra = {"http_client": http_client} if http_client is not None else {}
-    if endpoint.kind == "anthropic":
-        from anthropic import AsyncAnthropic
-
-        return AsyncAnthropic(
-            api_key=endpoint.api_key(), base_url=endpoint.base_url, max_retries=0, timeout=timeout, **extra
-        )
-    from openai import AsyncOpenAI
-
-    return AsyncOpenAI(api_key=endpoint.api_key(), base_url=endpoint.base_url, max_retries=0, timeout=timeout, **extra)
-
-
 def clock() -> float:
     return time.perf_counter()
 

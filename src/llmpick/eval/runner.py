@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from llmpick.eval import assertions
-from llmpick.eval.endpoints import CallError, CallResult, Endpoint, call, clock, make_client, redact
+from llmpick.eval.calls import call, make_client
+from llmpick.eval.endpoints import CallError, CallResult, Endpoint, clock, redact
 from llmpick.eval.errors import MAX_RETRY_AFTER_S
 from llmpick.eval.store import Store, cache_key
 from llmpick.eval.suite import Suite, Test

@@ -15,15 +15,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
-from llmpick.errors import LlmpickError
+from llmpick.store.errors import StoreError
+from llmpick.store.migrations import migrate
 
 ENV_VAR = "LLMPICK_DB"
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
-
-
-class StoreError(LlmpickError):
-    """The decision database cannot be opened, or a record is missing."""
 
 
 def default_db_path() -> Path:
@@ -63,8 +60,6 @@ def get_engine(url: str | None = None) -> Engine:
         engine = _engines.get(resolved)
         if engine is None:
             engine = _create(resolved)
-            from llmpick.store.migrations import migrate
-
             migrate(engine)
             _engines[resolved] = engine
         return engine

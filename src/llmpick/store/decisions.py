@@ -16,8 +16,9 @@ from llmpick import __version__
 from llmpick.catalog.catalog import Catalog
 from llmpick.engine.result import Recommendation
 from llmpick.profile import Profile, parse_profile
-from llmpick.store.db import StoreError, get_engine
+from llmpick.store.db import get_engine
 from llmpick.store.diff import Diff, diff_results
+from llmpick.store.errors import StoreError
 from llmpick.store.migrations import summarise
 
 _meta = MetaData()

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
+from llmpick.store.errors import StoreError
+
 SCHEMA_TABLE = "llmpick_schema"
 
 _meta = MetaData()
@@ -126,8 +128,6 @@ def migrate(engine: Engine) -> list[int]:
         schema_table.create(conn, checkfirst=True)
         found = _version(conn)
     if found > LATEST:
-        from llmpick.store.db import StoreError
-
         raise StoreError(
             f"the decision database has schema version {found}; this llmpick knows up to {LATEST}: upgrade llmpick"
         )
