@@ -58,12 +58,18 @@ def test_a_large_yaml_document_parses_the_same_from_the_cache_and_each_read_is_a
 ) -> None:
     text = "items:\n" + "".join(f"  - {{id: m{i}, score: {i / 7:.4f}}}\n" for i in range(2000))
     assert len(text) > CACHE_FROM_CHARS
-    first = load_yaml(text)
+    first = load_yaml(text, cache=True)
     assert list(_private_cache.glob("yaml-*.pickle"))
-    second = load_yaml(text)
+    second = load_yaml(text, cache=True)
     assert first == second and first is not second
     second["items"].clear()
-    assert load_yaml(text) == first
+    assert load_yaml(text, cache=True) == first
+
+
+def test_what_users_send_is_never_written_to_the_cache(_private_cache: Path) -> None:
+    text = "notes: " + "x" * (CACHE_FROM_CHARS + 10) + "\n"
+    assert load_yaml(text)["notes"].startswith("x")
+    assert not list(_private_cache.iterdir())
 
 
 def test_a_large_document_that_breaks_a_limit_is_refused_every_time() -> None:
@@ -72,4 +78,4 @@ def test_a_large_document_that_breaks_a_limit_is_refused_every_time() -> None:
     text = "a: &x [1]\nb: *x\n" + "#" * CACHE_FROM_CHARS
     for _ in range(2):
         with pytest.raises(yaml.YAMLError):
-            load_yaml(text)
+            load_yaml(text, cache=True)

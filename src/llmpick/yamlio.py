@@ -30,15 +30,17 @@ class LimitError(ValueError):
     """A document beyond the limits above; the message names the path of the offending value."""
 
 
-CACHE_FROM_CHARS = 32_768  # llmpick's big data files (figures, calibration, policy); profiles are far smaller
+CACHE_FROM_CHARS = 32_768  # below this, parsing costs about what reading a cache entry does
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str, *, cache: bool = False) -> Any:
     """Parse YAML safely (no arbitrary objects, no aliases, bounded depth, finite numbers).
 
-    Raises yaml.YAMLError (with a problem_mark) on bad input, including a broken limit. A large document that
-    parsed before is read back from the disk cache (parsing and checking it again takes tens of milliseconds)."""
-    if len(text) < CACHE_FROM_CHARS:
+    Raises yaml.YAMLError (with a problem_mark) on bad input, including a broken limit. `cache`: a large
+    document that parsed before is read back from the disk cache (parsing and checking it again takes tens of
+    milliseconds) — for llmpick's own data files; never for what users send (profiles, uploads), which would
+    fill the cache folder."""
+    if not cache or len(text) < CACHE_FROM_CHARS:
         return _parse(text)
     from llmpick import diskcache
 

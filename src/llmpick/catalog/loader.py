@@ -242,7 +242,7 @@ def _read_yaml(path: Path) -> Any:
     except FileNotFoundError as exc:
         raise CatalogError(f"{path}: file not found") from exc
     try:
-        return load_yaml(text)
+        return load_yaml(text, cache=True)  # catalog files: the shipped ones and those named with --catalog
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
