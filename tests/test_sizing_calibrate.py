@@ -16,7 +16,10 @@ def test_every_measurement_has_a_sourced_url_and_date() -> None:
     for row in data["measurements"]:
         src = sources[row["source"]]
         assert src["url"].startswith("https://") and src["as_of"]
-        assert any((row.get(k) or 0) > 0 for k in ("decode_tps", "prefill_tps", "ttft_s"))
+        # a speed (decode, prefill, time to first token) or a serving benchmark's (concurrency, tokens/s) pairs
+        assert any((row.get(k) or 0) > 0 for k in ("decode_tps", "prefill_tps", "ttft_s")) or all(
+            c >= 1 and t > 0 for c, t in row.get("throughput") or [(0, 0)]
+        )
     for dev in data["devices"].values():
         assert dev["source"] in sources
         if dev.get("tflops_source"):

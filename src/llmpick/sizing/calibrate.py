@@ -189,6 +189,8 @@ def measurements() -> list[Measurement]:
                 "attention",
                 "sliding_window",
                 "sliding_window_layers",
+                "experts",
+                "experts_per_token",
             )
             if k in m
         }

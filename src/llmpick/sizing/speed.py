@@ -178,6 +178,46 @@ def _kv_read_context(context: int, prompt_tokens: int | None) -> int:
     return max(1, context // 2)
 
 
+# gpt-oss is released with its expert weights in MXFP4 (4.25 bits, OCP MX spec) and everything else in
+# BF16 (gpt-oss model card, quantization.yaml: gpt-oss-card); its GGUF keeps the MXFP4 experts.
+EXPERT_BITS = 4.25
+CHECKPOINT_DENSE_BITS = 16.0
+
+
+def native_split(model: ModelSpec, fmt: QuantFormat, engine: str | None) -> tuple[float, float, float] | None:
+    """(dense weights read per token in B, their bits, expert weights read per token in B) of a model
+    whose released tensors keep MXFP4 experts beside 8/16-bit attention and output layers — None for
+    any other model or format. The expert parameter count follows from the checkpoint size
+    (experts × 4.25 + rest × 16 bits = checkpoint bits); the GGUF's dense bits from its file size."""
+    native = native_format(model.id)
+    if native is None or not native.weights_gib or not model.experts or not model.experts_per_token:
+        return None
+    native_fmt, _ = effective_format(model, get_format(native.format), engine)
+    if abs(native_fmt.bits_per_weight - fmt.bits_per_weight) > 1e-9:
+        return None  # not the released tensors (another format)
+    total = model.params_b
+    checkpoint_bits = native.weights_gib * 2**30 * 8 / 1e9  # in billions of bits
+    experts_b = (total * CHECKPOINT_DENSE_BITS - checkpoint_bits) / (CHECKPOINT_DENSE_BITS - EXPERT_BITS)
+    if not 0 < experts_b < total:
+        return None
+    dense_bits = CHECKPOINT_DENSE_BITS
+    if engine == "llama.cpp" and native.gguf_gib:
+        dense_bits = (native.gguf_gib * 2**30 * 8 / 1e9 - experts_b * EXPERT_BITS) / (total - experts_b)
+    active_experts = experts_b * model.experts_per_token / model.experts
+    return max(model.active_params_b - active_experts, 0.0), dense_bits, active_experts
+
+
+def weights_read_gb(model: ModelSpec, fmt: QuantFormat, engine: str | None) -> float:
+    """GB of weights read per generated token: active parameters × the format's bits, except where the
+    released tensors mix precisions (gpt-oss: its always-used attention and output weights are read at
+    8–16 bits, the routed experts at 4.25) — there the file-average bits would undercount by ~20%."""
+    split = native_split(model, fmt, engine)
+    if split is None:
+        return model.active_params_b * fmt.bytes_per_param
+    dense_b, dense_bits, experts_b = split
+    return (dense_b * dense_bits + experts_b * EXPERT_BITS) / 8
+
+
 def decode_inputs(
     model: ModelSpec,
     device: DeviceSpec,
@@ -194,7 +234,7 @@ def decode_inputs(
     info = runtime_info(runtime)
     engine = engine_of(info, get_format(quantization))
     fmt, _ = effective_format(model, get_format(quantization), engine)
-    active_bytes = model.active_params_b * fmt.bytes_per_param * 1e9
+    active_bytes = weights_read_gb(model, fmt, engine) * 1e9
     kv_bytes = mem.kv_layout(model, kv_precision).bytes_per_sequence(context)
     layers, _ = layers_of(model)
     total = active_bytes + kv_bytes
@@ -480,7 +520,7 @@ def _layer_split(s: _Setup, basis: list[str]) -> _Split:
         return _Split(1.0, 0.0, layers_fit)
     cpu = s.consts.group("llama.cpp", "cpu")
     off = 1 - share
-    active_gb = s.model.active_params_b * s.fmt.bytes_per_param
+    active_gb = weights_read_gb(s.model, s.fmt, engine_of(s.info, s.fmt))
     kv_read_gb = fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
     host_s = (
         off * (active_gb + kv_read_gb) / (s.host_bandwidth_gb_s * cpu.eta)
@@ -510,7 +550,7 @@ def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
     eff_bw, fixed_s, layout = _bandwidth(s.info, s.device, s.count, group, kappa, layers)
     fixed_s *= split.gpu_share
     bytes_gb = (
-        model.active_params_b * fmt.bytes_per_param + s.fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
+        weights_read_gb(model, fmt, engine_of(s.info, fmt)) + s.fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
     ) * split.gpu_share
     tp = s.count if s.info.multi_gpu == "tensor-parallel" else 1
     weight_s = model.active_params_b * group.per_weight_s / tp * split.gpu_share
