@@ -69,7 +69,8 @@ def decode_loso(rows: list[Measurement], *, moe_term: bool = True) -> list[tuple
             group = consts.group(*f[0].split("/", 1))
             kappa = {(f[0], f[1]): consts.kernel_factor(group.group, f[1])}
             age = calibrate.build_age(m, f[0])  # predicted for the row's own (older) build
-            moe = consts.moe_layer_s + consts.moe_drift_s * age if moe_term else 0.0
+            routing, routing_drift, _ = consts.moe_layer(f[0])
+            moe = routing + routing_drift * age if moe_term else 0.0
             predicted = predict_decode(m, f, group, kappa, moe) / (1 + consts.build_drift * age)
             out.append((m, predicted, predicted / m.decode_tps - 1))
     return out

@@ -69,10 +69,21 @@ class Constants:
     rho: dict[str, float]  # prefill factor by kernel family
     total_points: int = 0
     sources: dict[str, str] = field(default_factory=dict)
-    moe_layer_s: float = 0.0  # expert routing/gather cost per MoE layer per token (fitted on MoE rows)
+    moe_layer_s: float = 0.0  # expert routing/gather cost per MoE layer per token (fitted on all MoE rows)
     moe_points: int = 0
     build_drift: float = 0.0  # decode slowdown per year of llama.cpp CUDA build age (estimates are for the newest)
     moe_drift_s: float = 0.0  # extra MoE routing seconds per layer per year of build age
+    # the same, fitted per platform (nvidia, apple, …) where that platform has MoE rows: Metal's and CUDA's
+    # expert kernels differ; a platform without rows uses the values fitted on all rows
+    moe_by_platform: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+
+    def moe_layer(self, group: str) -> tuple[float, float, int]:
+        """(routing seconds per MoE layer now, extra seconds per year of build age, rows fitted) for a group."""
+        platform = moe_platform(group)
+        for key in (platform, SIBLINGS.get(platform, "")):  # AMD without MoE rows: NVIDIA's
+            if key in self.moe_by_platform:
+                return self.moe_by_platform[key]
+        return self.moe_layer_s, self.moe_drift_s, self.moe_points
 
     def kernel_factor(self, group: str, kernel: str) -> float:
         """κ of a kernel family in a group (falling back to the sibling group, then 1)."""
@@ -98,6 +109,11 @@ class Constants:
         return GroupConstants(
             key, PRIOR_ETA.get(engine, 0.75), PRIOR_TAU_S.get(prior_platform, 40e-6), 0.0, PRIOR_MU.get(engine, 0.5)
         )
+
+
+def moe_platform(group: str) -> str:
+    """The platform whose MoE routing constant a group uses: 'llama.cpp/nvidia-hbm' → 'nvidia', 'llama.cpp/apple-m1' → 'apple'."""
+    return group.partition("/")[2].split("-")[0]
 
 
 # ---------------------------------------------------------------- data
@@ -414,6 +430,12 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         errs = [abs(predict_decode(m, f, c, kappa) / float(m.decode_tps or 1) - 1) for m, f in group_rows]
         out[g] = replace(c, decode_error=sum(errs) / len(errs))
     moe_layer_s, moe_drift_s, moe_points = _fit_moe(every, out, kappa)
+    moe_by_platform = {}
+    for platform in sorted({moe_platform(f[0]) for m, f, _ in every if m.model.is_moe}):
+        rows_p = [row for row in every if moe_platform(row[1][0]) == platform]
+        fitted_p = _fit_moe(rows_p, out, kappa)
+        if fitted_p[2]:
+            moe_by_platform[platform] = fitted_p
     # prefill: tokens/s = peak × μ_group × ρ_kernel → geometric means, alternating
     prefill = [(m, f) for m in rows if m.prefill_tps and m.count == 1 for f in [prefill_features(m)] if f[2]]
     rho = {k: 1.0 for k in {f[1] for _, f in prefill}}
@@ -435,19 +457,34 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         base = out.get(g) or Constants({}, {}, {}).group(*g.split("/"))
         n = sum(1 for _, f in prefill if f[0] == g)
         out[g] = replace(base, mu=value, prefill_points=n)
-    _fit_ttft(rows, out, kappa, moe_layer_s)
+    partial = Constants({}, {}, {}, moe_layer_s=moe_layer_s, moe_drift_s=moe_drift_s, moe_by_platform=moe_by_platform)
+    routing = {g: partial.moe_layer(g)[0] for g in out}
+    _fit_ttft(rows, out, kappa, routing, moe_layer_s)
     # uncertainty: twice the in-sample mean error, at least 10%, wider for small groups
     for g, c in list(out.items()):
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
             out[g] = replace(c, decode_spread=min(spread, 0.5))
     return Constants(
-        out, kappa, rho, len(rows), {m.label: m.source for m in rows}, moe_layer_s, moe_points, drift, moe_drift_s
+        out,
+        kappa,
+        rho,
+        len(rows),
+        {m.label: m.source for m in rows},
+        moe_layer_s,
+        moe_points,
+        drift,
+        moe_drift_s,
+        moe_by_platform,
     )
 
 
 def _fit_ttft(
-    rows: list[Measurement], groups: dict[str, GroupConstants], kappa: dict[Any, float], moe_layer_s: float
+    rows: list[Measurement],
+    groups: dict[str, GroupConstants],
+    kappa: dict[Any, float],
+    routing: dict[str, float],
+    moe_layer_s: float,
 ) -> None:
     """Per group with time-to-first-token rows: ttft = overhead + prompt ÷ (peak × μ) + one decode step.
     Least squares on relative error for (overhead, 1/μ) when the rows have two or more prompt lengths,
@@ -463,7 +500,7 @@ def _fit_ttft(
             continue
         c = groups.get(g) or Constants({}, {}, {}).group(*g.split("/", 1))
         f = decode_inputs_for(m, m.ttft_prompt)
-        step = 1 / predict_decode(m, f, c, kappa, moe_layer_s)
+        step = 1 / predict_decode(m, f, c, kappa, routing.get(f[0], moe_layer_s))
         by.setdefault(g, []).append((m.ttft_s, m.ttft_prompt / peak, step))
     for g, pts in by.items():
         base = groups.get(g) or Constants({}, {}, {}).group(*g.split("/", 1))

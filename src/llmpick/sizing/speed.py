@@ -554,7 +554,8 @@ def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
     ) * split.gpu_share
     tp = s.count if s.info.multi_gpu == "tensor-parallel" else 1
     weight_s = model.active_params_b * group.per_weight_s / tp * split.gpu_share
-    moe_s = layers * consts.moe_layer_s if model.is_moe else 0.0
+    routing_s, _, routing_points = consts.moe_layer(group.group)
+    moe_s = layers * routing_s if model.is_moe else 0.0
     out = _Decode(bytes_gb / eff_bw + weight_s + fixed_s + split.host_s + moe_s, eff_bw, fixed_s, weight_s, moe_s)
     weight_text = (
         f" + {weight_s * 1e3:.2f} ms per-weight cost ({model.active_params_b:g}B × ω {group.per_weight_s * 1e3:.2f} ms/B)"
@@ -569,8 +570,8 @@ def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
     if model.is_moe:
         basis.append(
             f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token, plus "
-            f"{moe_s * 1e3:.2f} ms expert routing ({layers} layers × {consts.moe_layer_s * 1e6:.0f} µs, "
-            f"fitted on {consts.moe_points} published MoE measurements)"
+            f"{moe_s * 1e3:.2f} ms expert routing ({layers} layers × {routing_s * 1e6:.0f} µs, "
+            f"fitted on {routing_points} published MoE measurements)"
         )
     if group.calibrated:
         err = f", in-sample error {group.decode_error:.0%}" if group.decode_error is not None else ""
