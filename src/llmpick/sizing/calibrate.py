@@ -370,6 +370,11 @@ def _reference_build() -> float:
     return max(known) if known else 0.0
 
 
+def reference_build() -> float:
+    """The newest llama.cpp build date in the data (fractional year): the build estimates are for."""
+    return _reference_build()
+
+
 def _year(build: Any) -> float | None:
     """'2025-08' → 2025.58; '2024' → 2024.5; None → None."""
     if build is None:
