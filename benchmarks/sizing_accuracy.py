@@ -37,7 +37,7 @@ from llmpick.sizing.calibrate import Measurement, decode_features, fit, measurem
 from llmpick.sizing.memory import weights_gb  # noqa: E402
 from llmpick.sizing.quantization import get_format  # noqa: E402
 from llmpick.sizing.specs import ModelSpec  # noqa: E402
-from llmpick.sizing.speed import effective_format  # noqa: E402
+from llmpick.sizing.speed import TP_ALLREDUCE_S, effective_format  # noqa: E402
 
 START, END = "<!-- sizing:start -->", "<!-- sizing:end -->"
 CLASS_NAMES = {
@@ -325,10 +325,15 @@ def report() -> str:
         "fitted. Serving engines have single-stream decode rows from one source (NIM); vLLM and SGLang have batched "
         "throughput rows only, so a held-out serving source is predicted with the other sources' constants or priors. "
         "No MLX rows, and no AMD decode rows: AMD uses NVIDIA's constants (the MI300X throughput line above shows what "
-        "that costs), ±35% range, said in the basis. Batched throughput misses have two signs: NIM (TensorRT-LLM, TP2, "
-        "5,000-token prompts) comes out low when its source is held out (the server group then falls back to priors), "
-        "vLLM/SGLang at TP8 come out high from 32 concurrent on (their measured time per output token is 25–30% above "
-        "the bandwidth model's step); with three NVIDIA sources no single fitted term explains both.",
+        "that costs: vLLM's MXFP4 path on MI300X runs at about 40% of the bandwidth model's step), ±35% range, said in "
+        "the basis. What is left of the NVIDIA throughput error: NIM (TensorRT-LLM, TP2, 5,000-token prompts) comes "
+        "out 15–22% low when its source is held out, because it is the only source of single-stream serving decode and "
+        "the server group then falls back to priors; MoE sweeps at 64 concurrent come out 14–24% high.",
+        "",
+        f"All-reduce cost: {TP_ALLREDUCE_S * 1e6:.0f} µs between two GPUs (a prior), growing by {consts.allreduce_growth:.2f} × that "
+        f"per doubling of the tensor-parallel degree beyond two, fitted on {consts.allreduce_points} batched-throughput "
+        "points of TP4/TP8 sweeps (vLLM and SGLang on H100/H200); with a flat per-all-reduce constant, TP8 throughput "
+        "came out 23–36% too high.",
         "",
         f"Timing: leave-one-source-out fits for {len(rows)} rows in {fit_seconds:.1f} s; sizing the catalog "
         f"(best quantization for {n_est} model × device pairs) took {est_seconds * 1000:.0f} ms "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from llmpick.errors import EstimateError
@@ -11,6 +13,7 @@ from llmpick.sizing.specs import DeviceSpec, ModelSpec
 from llmpick.sizing.speed import (
     TP_ALLREDUCE_S,
     TP_EFFICIENCY,
+    allreduce_s,
     best_fit,
     effective_format,
     estimate,
@@ -345,3 +348,24 @@ def test_moe_routing_is_fitted_per_platform_and_falls_back_to_all_rows() -> None
     assert consts.moe_layer("llama.cpp/apple-m1") == consts.moe_by_platform["apple"]
     assert consts.moe_layer("server/amd-hbm") == consts.moe_by_platform["nvidia"]  # AMD: its sibling's
     assert consts.moe_layer("llama.cpp/cpu") == (consts.moe_layer_s, consts.moe_drift_s, consts.moe_points)
+
+
+def test_all_reduce_cost_grows_with_the_gpus_it_spans_at_a_fitted_rate() -> None:
+    assert allreduce_s(1, 1.0) == 0.0
+    assert allreduce_s(2, 5.0) == TP_ALLREDUCE_S  # the two-GPU cost is the reference
+    assert allreduce_s(8, 1.0) == pytest.approx(3 * TP_ALLREDUCE_S)  # two doublings beyond two GPUs
+    consts = constants()
+    assert consts.allreduce_growth > 0 and consts.allreduce_points > 0  # fitted on published TP4/TP8 sweeps
+    h100 = DeviceSpec.custom(80, 3350, kind="datacenter-gpu", fp16_tflops=989.4, name="H100 SXM")
+    fitted = estimate(LLAMA3_70B, h100, count=8, runtime="vllm", context=2048, concurrency=32)
+    flat = estimate(
+        LLAMA3_70B,
+        h100,
+        count=8,
+        runtime="vllm",
+        context=2048,
+        concurrency=32,
+        fitted=replace(consts, allreduce_growth=0.0),
+    )
+    assert fitted.throughput_tokens_per_s < flat.throughput_tokens_per_s
+    assert any("all-reduces per layer" in line for line in fitted.basis)

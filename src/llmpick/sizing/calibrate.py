@@ -76,6 +76,10 @@ class Constants:
     # the same, fitted per platform (nvidia, apple, …) where that platform has MoE rows: Metal's and CUDA's
     # expert kernels differ; a platform without rows uses the values fitted on all rows
     moe_by_platform: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    # how fast an all-reduce slows with the GPUs it spans (per doubling beyond two), fitted on the batched
+    # throughput of published tensor-parallel serving sweeps over more than two GPUs (speed.allreduce_s)
+    allreduce_growth: float = 0.0
+    allreduce_points: int = 0
 
     def moe_layer(self, group: str) -> tuple[float, float, int]:
         """(routing seconds per MoE layer now, extra seconds per year of build age, rows fitted) for a group."""
@@ -470,7 +474,7 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
             out[g] = replace(c, decode_spread=min(spread, 0.5))
-    return Constants(
+    consts = Constants(
         out,
         kappa,
         rho,
@@ -482,6 +486,54 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         moe_drift_s,
         moe_by_platform,
     )
+    growth, points = _fit_allreduce(rows, consts)
+    return replace(consts, allreduce_growth=growth, allreduce_points=points)
+
+
+def _fit_allreduce(rows: list[Measurement], consts: Constants) -> tuple[float, int]:
+    """Growth of the all-reduce cost with the tensor-parallel degree, on batched throughput over > 2 GPUs.
+
+    Throughput = concurrency × output ÷ (output × step + prefills); the growth adds output × 2 × layers ×
+    TP_ALLREDUCE_S × log2(GPUs / 2) × growth to the denominator, so one estimate per point at growth 0 gives
+    the rest; least squares on relative error over growth ≥ 0 (a one-dimensional search)."""
+    from llmpick.sizing.quantization import runtime_info
+    from llmpick.sizing.speed import TP_ALLREDUCE_S, estimate, layers_of
+
+    pts: list[tuple[float, float, float, float]] = []  # (numerator, denominator at 0, per-unit growth, measured)
+    for m in rows:
+        if not m.throughput or m.count <= 2 or runtime_info(m.runtime).multi_gpu != "tensor-parallel":
+            continue
+        per_unit = m.output_tokens * 2 * layers_of(m.model)[0] * TP_ALLREDUCE_S * math.log2(m.count / 2)
+        for c, measured in m.throughput:
+            est = estimate(
+                m.model,
+                m.device,
+                count=m.count,
+                quantization=m.quantization,
+                runtime=m.runtime,
+                kv_precision=m.kv_precision,
+                context=m.ttft_prompt + m.output_tokens,
+                prompt_tokens=m.ttft_prompt,
+                concurrency=c,
+                fitted=consts,
+            )
+            numerator = c * m.output_tokens
+            pts.append((numerator, numerator / est.throughput_tokens_per_s, per_unit, measured))
+    if not pts:
+        return 0.0, 0
+
+    def loss(g: float) -> float:
+        return sum((n / (d + u * g) / y - 1) ** 2 for n, d, u, y in pts)
+
+    lo, hi = 0.0, 10.0  # golden-section search; the loss is unimodal in g
+    ratio = (math.sqrt(5) - 1) / 2
+    for _ in range(60):
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        if loss(a) <= loss(b):
+            hi = b
+        else:
+            lo = a
+    return (lo + hi) / 2, len(pts)
 
 
 def _fit_ttft(

@@ -243,12 +243,21 @@ def decode_inputs(
     return f"{engine}/{device.speed_class}", fmt.kernel, total / bandwidth, float(layers), model.active_params_b / tp
 
 
-def multi_gpu_fixed_s(runtime: str, count: int, layers: float) -> float:
+def allreduce_s(count: int, growth: float = 0.0) -> float:
+    """Seconds of one all-reduce over ``count`` tensor-parallel GPUs: TP_ALLREDUCE_S between two, growing with
+    log2 of the GPUs it spans (the steps of a tree / recursive-doubling all-reduce) at the rate ``growth`` fitted
+    on published multi-GPU serving sweeps (calibrate: ``Constants.allreduce_growth``)."""
+    if count <= 1:
+        return 0.0
+    return TP_ALLREDUCE_S * (1 + growth * math.log2(count / 2))
+
+
+def multi_gpu_fixed_s(runtime: str, count: int, layers: float, growth: float = 0.0) -> float:
     """Per-token cost of spreading a model over ``count`` devices: all-reduces (tensor parallel) or hand-overs (layer split)."""
     if count <= 1:
         return 0.0
     if runtime_info(runtime).multi_gpu == "tensor-parallel":
-        return 2 * layers * TP_ALLREDUCE_S
+        return 2 * layers * allreduce_s(count, growth)
     return (count - 1) * LAYER_SPLIT_HOP_S
 
 
@@ -547,7 +556,7 @@ def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
     model, group, consts, fmt = s.model, s.group, s.consts, s.fmt
     layers, layers_guessed = layers_of(model)
     kappa = consts.kernel_factor(group.group, fmt.kernel)
-    eff_bw, fixed_s, layout = _bandwidth(s.info, s.device, s.count, group, kappa, layers)
+    eff_bw, fixed_s, layout = _bandwidth(s.info, s.device, s.count, group, kappa, layers, consts.allreduce_growth)
     fixed_s *= split.gpu_share
     bytes_gb = (
         weights_read_gb(model, fmt, engine_of(s.info, fmt)) + s.fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
@@ -657,7 +666,13 @@ def _available_text(info: RuntimeInfo, device: DeviceSpec, count: int, available
 
 
 def _bandwidth(
-    info: RuntimeInfo, device: DeviceSpec, count: int, group: GroupConstants, kappa: float, layers: int
+    info: RuntimeInfo,
+    device: DeviceSpec,
+    count: int,
+    group: GroupConstants,
+    kappa: float,
+    layers: int,
+    growth: float = 0.0,
 ) -> tuple[float, float, str]:
     """(effective GB/s, fixed seconds per token, description) for single-stream decode."""
     fixed = group.tau_s * layers
@@ -667,8 +682,11 @@ def _bandwidth(
         bw = device.bandwidth_gb_s * count * TP_EFFICIENCY
         return (
             bw * group.eta * kappa,
-            fixed + 2 * layers * TP_ALLREDUCE_S,
-            (f"{count} × {device.bandwidth_gb_s:g} GB/s tensor-parallel × {TP_EFFICIENCY}"),
+            fixed + 2 * layers * allreduce_s(count, growth),
+            (
+                f"{count} × {device.bandwidth_gb_s:g} GB/s tensor-parallel × {TP_EFFICIENCY}; "
+                f"2 all-reduces per layer of {allreduce_s(count, growth) * 1e6:.0f} µs"
+            ),
         )
     # layer split: each token passes the GPUs in turn, so one GPU's bandwidth at a time
     return (
