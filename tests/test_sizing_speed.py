@@ -347,7 +347,7 @@ def test_moe_routing_is_fitted_per_platform_and_falls_back_to_all_rows() -> None
     assert consts.moe_layer("llama.cpp/nvidia-hbm") == consts.moe_by_platform["nvidia"]
     assert consts.moe_layer("llama.cpp/apple-m1") == consts.moe_by_platform["apple"]
     assert consts.moe_layer("server/amd-hbm") == consts.moe_by_platform["nvidia"]  # AMD: its sibling's
-    assert consts.moe_layer("llama.cpp/cpu") == (consts.moe_layer_s, consts.moe_drift_s, consts.moe_points)
+    assert consts.moe_layer("llama.cpp/riscv") == (consts.moe_layer_s, consts.moe_drift_s, consts.moe_points)
 
 
 def test_all_reduce_cost_grows_with_the_gpus_it_spans_at_a_fitted_rate() -> None:
