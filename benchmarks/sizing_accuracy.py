@@ -46,6 +46,7 @@ CLASS_NAMES = {
     "apple": "Apple silicon M2–M4 (Metal)",
     "apple-m1": "Apple silicon M1 family (Metal)",
     "cpu": "CPU only (x86)",
+    "amd": "AMD GPUs (ROCm; NVIDIA's constants when held out)",
 }
 
 
@@ -236,7 +237,7 @@ def report() -> str:
     by_class: dict[str, list[float]] = {}
     for m, _, e in loo:
         by_class.setdefault(_class(m), []).append(abs(e))
-    for cls in ("nvidia", "nvidia-hbm", "apple", "apple-m1", "cpu"):
+    for cls in ("nvidia", "nvidia-hbm", "amd", "apple", "apple-m1", "cpu"):
         if cls in by_class:
             cm, cx = _stats(by_class[cls])
             lines.append(f"| decode, {CLASS_NAMES[cls]} | {cm:.1%} | {cx:.1%} | {len(by_class[cls])} |")
@@ -328,7 +329,7 @@ def report() -> str:
         "Rows marked not_fitted in calibration.yaml (their source reports an anomaly) are predicted here but never "
         "fitted. Serving engines have single-stream decode rows from one source (NIM); vLLM and SGLang have batched "
         "throughput rows only, so a held-out serving source is predicted with the other sources' constants or priors. "
-        "No MLX rows, and no AMD decode rows: AMD uses NVIDIA's constants (the MI300X throughput line above shows what "
+        "No MLX rows; one AMD decode row (Strix Halo, ROCm), so held out AMD uses NVIDIA's constants (the MI300X throughput line above shows what "
         "that costs: vLLM's MXFP4 path on MI300X runs at about 40% of the bandwidth model's step), ±35% range, said in "
         "the basis. What is left of the NVIDIA throughput error: NIM (TensorRT-LLM, TP2, 5,000-token prompts) comes "
         "out 15–22% low when its source is held out, because it is the only source of single-stream serving decode and "

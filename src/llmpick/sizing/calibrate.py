@@ -473,6 +473,8 @@ def fit(rows: Iterable[Measurement]) -> Constants:
     for g, c in list(out.items()):
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
+            if c.decode_points < 3:  # one or two rows fit themselves: keep the prior's width
+                spread = max(spread, 0.35)
             out[g] = replace(c, decode_spread=min(spread, 0.5))
     consts = Constants(
         out,
