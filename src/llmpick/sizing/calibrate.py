@@ -416,7 +416,7 @@ def _fit_drift(
     return max(num / den, 0.0) if den else 0.0
 
 
-def fit(rows: Iterable[Measurement]) -> Constants:
+def fit(rows: Iterable[Measurement], *, allreduce_growth: bool = True) -> Constants:
     """Fit η and τ per group and κ per kernel family (shared by all groups) on decode; μ per group and
     ρ per kernel family on prefill. Least squares on relative error, alternating between the group
     constants (linear given κ) and κ (linear given the groups) until they settle."""
@@ -488,6 +488,8 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         moe_drift_s,
         moe_by_platform,
     )
+    if not allreduce_growth:  # the benchmark's comparison: a flat all-reduce cost
+        return consts
     growth, points = _fit_allreduce(rows, consts)
     return replace(consts, allreduce_growth=growth, allreduce_points=points)
 

@@ -422,6 +422,7 @@ def estimate(
         compute_per_s,
         flops,
         dec.weight_s,
+        engine,
     )
     output = max(context - prompt, 1)
     # a batch of `concurrency` requests: each prefills its prompt (the GPU does nothing else meanwhile),
@@ -576,6 +577,13 @@ def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
         f"= {out.tokens_per_s:.1f} tokens/s; effective = {layout} × η {group.eta:.2f} × κ {kappa:.2f} ({fmt.kernel} kernels); "
         f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
     )
+    split_read = native_split(model, fmt, engine_of(s.info, fmt))
+    if split_read is not None:
+        dense_b, dense_bits, experts_b = split_read
+        basis.append(
+            f"weights read per token: {dense_b:.2f}B attention/output weights at {dense_bits:.1f} bits + "
+            f"{experts_b:.2f}B routed-expert weights at {EXPERT_BITS:g} bits (the released tensors' own precisions)"
+        )
     if model.is_moe:
         basis.append(
             f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token, plus "
@@ -707,11 +715,20 @@ def _step_seconds(
     flops_per_s: float,
     flops_per_token: float,
     weight_s: float = 0.0,
+    engine: str | None = None,
 ) -> float:
     """Seconds of one decode step for ``concurrency`` sequences in one batch."""
     share = model.active_params_b / model.params_b
     touched = 1 - (1 - share) ** concurrency  # MoE: experts hit by at least one sequence of the batch
     weights_gb = model.params_b * fmt.bytes_per_param * touched
+    split = native_split(model, fmt, engine)
+    if split is not None and model.experts and model.experts_per_token:
+        # released tensors of mixed precision (gpt-oss): the dense weights are read every step, each expert
+        # when at least one sequence of the batch routes to it — so at concurrency 1 this is the decode's read
+        dense_b, dense_bits, active_experts_b = split
+        per_token = model.experts_per_token / model.experts
+        experts_touched_b = active_experts_b / per_token * (1 - (1 - per_token) ** concurrency)
+        weights_gb = (dense_b * dense_bits + experts_touched_b * EXPERT_BITS) / 8
     kv_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9 * concurrency
     memory_s = (weights_gb + kv_gb) / eff_bw + weight_s * touched
     compute_s = concurrency * flops_per_token / flops_per_s
