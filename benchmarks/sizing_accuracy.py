@@ -248,6 +248,10 @@ def report() -> str:
         if clean:
             cm, cx = _stats(clean)
             lines.append(f"| decode, CPU only, leaving out rows whose source reports an anomaly | {cm:.1%} | {cx:.1%} | {len(clean)} |")
+    mlx = [abs(e) for m, _, e in loo if m.runtime == "mlx-lm"]
+    if mlx:
+        xm, xx = _stats(mlx)
+        lines.append(f"| decode, MLX (mlx-lm on Apple silicon) | {xm:.1%} | {xx:.1%} | {len(mlx)} |")
     moe = [abs(e) for m, _, e in loo if m.model.is_moe]
     if moe:
         mm_, mx_ = _stats(moe)
@@ -330,7 +334,7 @@ def report() -> str:
         "Rows marked not_fitted in calibration.yaml (their source reports an anomaly) are predicted here but never "
         "fitted. Serving engines have single-stream decode rows from one source (NIM); vLLM and SGLang have batched "
         "throughput rows only, so a held-out serving source is predicted with the other sources' constants or priors. "
-        "No MLX rows; one AMD decode row (Strix Halo, ROCm), so held out AMD uses NVIDIA's constants (the MI300X throughput line above shows what "
+        "MLX has two rows (two sources, one held out at a time), one AMD decode row (Strix Halo, ROCm), so held out AMD uses NVIDIA's constants (the MI300X throughput line above shows what "
         "that costs: vLLM's MXFP4 path on MI300X runs at about 40% of the bandwidth model's step), ±35% range, said in "
         "the basis. What is left of the NVIDIA throughput error: NIM (TensorRT-LLM, TP2, 5,000-token prompts) comes "
         "out 15–22% low when its source is held out, because it is the only source of single-stream serving decode and "
