@@ -167,7 +167,7 @@ def serving_loso(
         for c, measured in m.throughput:
             est = estimate(m.model, m.device, context=m.ttft_prompt + m.output_tokens, prompt_tokens=m.ttft_prompt,
                            concurrency=c, **at)
-            point = (f"{m.label} at {c} concurrent", est.throughput_tokens_per_s, measured)
+            point = (f"{m.label} ({m.ttft_prompt}/{m.output_tokens} tokens) at {c} concurrent", est.throughput_tokens_per_s, measured)
             (tput if m.device.platform == "nvidia" else tput_other).append(point)
     return ttft, tput, tput_other
 
