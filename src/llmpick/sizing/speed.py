@@ -29,6 +29,7 @@ from llmpick.sizing.quantization import (
 )
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 
+THIN_GROUP_ROWS = 3  # a group fitted on fewer rows states the prior's wide range, not its class's held-out one
 TP_EFFICIENCY = 0.85  # tensor parallel: share of the summed bandwidth reached (all-reduce, imbalance)
 TP_ALLREDUCE_S = 10e-6  # per all-reduce; two per layer per token
 LAYER_SPLIT_HOP_S = 50e-6  # llama.cpp layer split: hand-over between GPUs per token
@@ -641,10 +642,16 @@ def _spread(group: GroupConstants, device: DeviceSpec, model: ModelSpec) -> tupl
     what = device.speed_class
     if held_out and model.is_moe and ranges.get("moe", 0.0) > held_out:
         held_out, what = ranges["moe"], "MoE"
-    if group.calibrated and held_out:
+    if group.calibrated and held_out and group.decode_points >= THIN_GROUP_ROWS:
         return held_out, (
             f"range ±{held_out:.0%}: 80% of published {what} measurements fell within it when their "
             "source was left out of the fit (BENCHMARKS.md, sizing accuracy)"
+        )
+    if group.calibrated:  # one or two rows: too few to show how wrong the constants can be
+        return (
+            max(group.decode_spread, held_out or 0.0),
+            f"range ±{max(group.decode_spread, held_out or 0.0):.0%}: {group.group} is fitted on only "
+            f"{group.decode_points} published measurement(s); a wide range",
         )
     return (
         group.decode_spread,
