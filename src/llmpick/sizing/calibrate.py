@@ -69,10 +69,25 @@ class Constants:
     rho: dict[str, float]  # prefill factor by kernel family
     total_points: int = 0
     sources: dict[str, str] = field(default_factory=dict)
-    moe_layer_s: float = 0.0  # expert routing/gather cost per MoE layer per token (fitted on MoE rows)
+    moe_layer_s: float = 0.0  # expert routing/gather cost per MoE layer per token (fitted on all MoE rows)
     moe_points: int = 0
     build_drift: float = 0.0  # decode slowdown per year of llama.cpp CUDA build age (estimates are for the newest)
     moe_drift_s: float = 0.0  # extra MoE routing seconds per layer per year of build age
+    # the same, fitted per platform (nvidia, apple, …) where that platform has MoE rows: Metal's and CUDA's
+    # expert kernels differ; a platform without rows uses the values fitted on all rows
+    moe_by_platform: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    # how fast an all-reduce slows with the GPUs it spans (per doubling beyond two), fitted on the batched
+    # throughput of published tensor-parallel serving sweeps over more than two GPUs (speed.allreduce_s)
+    allreduce_growth: float = 0.0
+    allreduce_points: int = 0
+
+    def moe_layer(self, group: str) -> tuple[float, float, int]:
+        """(routing seconds per MoE layer now, extra seconds per year of build age, rows fitted) for a group."""
+        platform = moe_platform(group)
+        for key in (platform, SIBLINGS.get(platform, "")):  # AMD without MoE rows: NVIDIA's
+            if key in self.moe_by_platform:
+                return self.moe_by_platform[key]
+        return self.moe_layer_s, self.moe_drift_s, self.moe_points
 
     def kernel_factor(self, group: str, kernel: str) -> float:
         """κ of a kernel family in a group (falling back to the sibling group, then 1)."""
@@ -98,6 +113,11 @@ class Constants:
         return GroupConstants(
             key, PRIOR_ETA.get(engine, 0.75), PRIOR_TAU_S.get(prior_platform, 40e-6), 0.0, PRIOR_MU.get(engine, 0.5)
         )
+
+
+def moe_platform(group: str) -> str:
+    """The platform whose MoE routing constant a group uses: 'llama.cpp/nvidia-hbm' → 'nvidia', 'llama.cpp/apple-m1' → 'apple'."""
+    return group.partition("/")[2].split("-")[0]
 
 
 # ---------------------------------------------------------------- data
@@ -189,6 +209,8 @@ def measurements() -> list[Measurement]:
                 "attention",
                 "sliding_window",
                 "sliding_window_layers",
+                "experts",
+                "experts_per_token",
             )
             if k in m
         }
@@ -352,6 +374,11 @@ def _reference_build() -> float:
     return max(known) if known else 0.0
 
 
+def reference_build() -> float:
+    """The newest llama.cpp build date in the data (fractional year): the build estimates are for."""
+    return _reference_build()
+
+
 def _year(build: Any) -> float | None:
     """'2025-08' → 2025.58; '2024' → 2024.5; None → None."""
     if build is None:
@@ -389,7 +416,7 @@ def _fit_drift(
     return max(num / den, 0.0) if den else 0.0
 
 
-def fit(rows: Iterable[Measurement]) -> Constants:
+def fit(rows: Iterable[Measurement], *, allreduce_growth: bool = True) -> Constants:
     """Fit η and τ per group and κ per kernel family (shared by all groups) on decode; μ per group and
     ρ per kernel family on prefill. Least squares on relative error, alternating between the group
     constants (linear given κ) and κ (linear given the groups) until they settle."""
@@ -412,6 +439,12 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         errs = [abs(predict_decode(m, f, c, kappa) / float(m.decode_tps or 1) - 1) for m, f in group_rows]
         out[g] = replace(c, decode_error=sum(errs) / len(errs))
     moe_layer_s, moe_drift_s, moe_points = _fit_moe(every, out, kappa)
+    moe_by_platform = {}
+    for platform in sorted({moe_platform(f[0]) for m, f, _ in every if m.model.is_moe}):
+        rows_p = [row for row in every if moe_platform(row[1][0]) == platform]
+        fitted_p = _fit_moe(rows_p, out, kappa)
+        if fitted_p[2]:
+            moe_by_platform[platform] = fitted_p
     # prefill: tokens/s = peak × μ_group × ρ_kernel → geometric means, alternating
     prefill = [(m, f) for m in rows if m.prefill_tps and m.count == 1 for f in [prefill_features(m)] if f[2]]
     rho = {k: 1.0 for k in {f[1] for _, f in prefill}}
@@ -433,19 +466,86 @@ def fit(rows: Iterable[Measurement]) -> Constants:
         base = out.get(g) or Constants({}, {}, {}).group(*g.split("/"))
         n = sum(1 for _, f in prefill if f[0] == g)
         out[g] = replace(base, mu=value, prefill_points=n)
-    _fit_ttft(rows, out, kappa, moe_layer_s)
+    partial = Constants({}, {}, {}, moe_layer_s=moe_layer_s, moe_drift_s=moe_drift_s, moe_by_platform=moe_by_platform)
+    routing = {g: partial.moe_layer(g)[0] for g in out}
+    _fit_ttft(rows, out, kappa, routing, moe_layer_s)
     # uncertainty: twice the in-sample mean error, at least 10%, wider for small groups
     for g, c in list(out.items()):
         if c.decode_points:
             spread = max(0.10, 2.0 * (c.decode_error or 0.0)) * (1.0 if c.decode_points >= 5 else 1.5)
+            if c.decode_points < 3:  # one or two rows fit themselves: keep the prior's width
+                spread = max(spread, 0.35)
             out[g] = replace(c, decode_spread=min(spread, 0.5))
-    return Constants(
-        out, kappa, rho, len(rows), {m.label: m.source for m in rows}, moe_layer_s, moe_points, drift, moe_drift_s
+    consts = Constants(
+        out,
+        kappa,
+        rho,
+        len(rows),
+        {m.label: m.source for m in rows},
+        moe_layer_s,
+        moe_points,
+        drift,
+        moe_drift_s,
+        moe_by_platform,
     )
+    if not allreduce_growth:  # the benchmark's comparison: a flat all-reduce cost
+        return consts
+    growth, points = _fit_allreduce(rows, consts)
+    return replace(consts, allreduce_growth=growth, allreduce_points=points)
+
+
+def _fit_allreduce(rows: list[Measurement], consts: Constants) -> tuple[float, int]:
+    """Growth of the all-reduce cost with the tensor-parallel degree, on batched throughput over > 2 GPUs.
+
+    Throughput = concurrency × output ÷ (output × step + prefills); the growth adds output × 2 × layers ×
+    TP_ALLREDUCE_S × log2(GPUs / 2) × growth to the denominator, so one estimate per point at growth 0 gives
+    the rest; least squares on relative error over growth ≥ 0 (a one-dimensional search)."""
+    from llmpick.sizing.quantization import runtime_info
+    from llmpick.sizing.speed import TP_ALLREDUCE_S, estimate, layers_of
+
+    pts: list[tuple[float, float, float, float]] = []  # (numerator, denominator at 0, per-unit growth, measured)
+    for m in rows:
+        if not m.throughput or m.count <= 2 or runtime_info(m.runtime).multi_gpu != "tensor-parallel":
+            continue
+        per_unit = m.output_tokens * 2 * layers_of(m.model)[0] * TP_ALLREDUCE_S * math.log2(m.count / 2)
+        for c, measured in m.throughput:
+            est = estimate(
+                m.model,
+                m.device,
+                count=m.count,
+                quantization=m.quantization,
+                runtime=m.runtime,
+                kv_precision=m.kv_precision,
+                context=m.ttft_prompt + m.output_tokens,
+                prompt_tokens=m.ttft_prompt,
+                concurrency=c,
+                fitted=consts,
+            )
+            numerator = c * m.output_tokens
+            pts.append((numerator, numerator / est.throughput_tokens_per_s, per_unit, measured))
+    if not pts:
+        return 0.0, 0
+
+    def loss(g: float) -> float:
+        return sum((n / (d + u * g) / y - 1) ** 2 for n, d, u, y in pts)
+
+    lo, hi = 0.0, 10.0  # golden-section search; the loss is unimodal in g
+    ratio = (math.sqrt(5) - 1) / 2
+    for _ in range(60):
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        if loss(a) <= loss(b):
+            hi = b
+        else:
+            lo = a
+    return (lo + hi) / 2, len(pts)
 
 
 def _fit_ttft(
-    rows: list[Measurement], groups: dict[str, GroupConstants], kappa: dict[Any, float], moe_layer_s: float
+    rows: list[Measurement],
+    groups: dict[str, GroupConstants],
+    kappa: dict[Any, float],
+    routing: dict[str, float],
+    moe_layer_s: float,
 ) -> None:
     """Per group with time-to-first-token rows: ttft = overhead + prompt ÷ (peak × μ) + one decode step.
     Least squares on relative error for (overhead, 1/μ) when the rows have two or more prompt lengths,
@@ -461,7 +561,7 @@ def _fit_ttft(
             continue
         c = groups.get(g) or Constants({}, {}, {}).group(*g.split("/", 1))
         f = decode_inputs_for(m, m.ttft_prompt)
-        step = 1 / predict_decode(m, f, c, kappa, moe_layer_s)
+        step = 1 / predict_decode(m, f, c, kappa, routing.get(f[0], moe_layer_s))
         by.setdefault(g, []).append((m.ttft_s, m.ttft_prompt / peak, step))
     for g, pts in by.items():
         base = groups.get(g) or Constants({}, {}, {}).group(*g.split("/", 1))

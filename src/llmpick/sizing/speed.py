@@ -29,6 +29,7 @@ from llmpick.sizing.quantization import (
 )
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 
+THIN_GROUP_ROWS = 3  # a group fitted on fewer rows states the prior's wide range, not its class's held-out one
 TP_EFFICIENCY = 0.85  # tensor parallel: share of the summed bandwidth reached (all-reduce, imbalance)
 TP_ALLREDUCE_S = 10e-6  # per all-reduce; two per layer per token
 LAYER_SPLIT_HOP_S = 50e-6  # llama.cpp layer split: hand-over between GPUs per token
@@ -178,6 +179,46 @@ def _kv_read_context(context: int, prompt_tokens: int | None) -> int:
     return max(1, context // 2)
 
 
+# gpt-oss is released with its expert weights in MXFP4 (4.25 bits, OCP MX spec) and everything else in
+# BF16 (gpt-oss model card, quantization.yaml: gpt-oss-card); its GGUF keeps the MXFP4 experts.
+EXPERT_BITS = 4.25
+CHECKPOINT_DENSE_BITS = 16.0
+
+
+def native_split(model: ModelSpec, fmt: QuantFormat, engine: str | None) -> tuple[float, float, float] | None:
+    """(dense weights read per token in B, their bits, expert weights read per token in B) of a model
+    whose released tensors keep MXFP4 experts beside 8/16-bit attention and output layers — None for
+    any other model or format. The expert parameter count follows from the checkpoint size
+    (experts × 4.25 + rest × 16 bits = checkpoint bits); the GGUF's dense bits from its file size."""
+    native = native_format(model.id)
+    if native is None or not native.weights_gib or not model.experts or not model.experts_per_token:
+        return None
+    native_fmt, _ = effective_format(model, get_format(native.format), engine)
+    if abs(native_fmt.bits_per_weight - fmt.bits_per_weight) > 1e-9:
+        return None  # not the released tensors (another format)
+    total = model.params_b
+    checkpoint_bits = native.weights_gib * 2**30 * 8 / 1e9  # in billions of bits
+    experts_b = (total * CHECKPOINT_DENSE_BITS - checkpoint_bits) / (CHECKPOINT_DENSE_BITS - EXPERT_BITS)
+    if not 0 < experts_b < total:
+        return None
+    dense_bits = CHECKPOINT_DENSE_BITS
+    if engine == "llama.cpp" and native.gguf_gib:
+        dense_bits = (native.gguf_gib * 2**30 * 8 / 1e9 - experts_b * EXPERT_BITS) / (total - experts_b)
+    active_experts = experts_b * model.experts_per_token / model.experts
+    return max(model.active_params_b - active_experts, 0.0), dense_bits, active_experts
+
+
+def weights_read_gb(model: ModelSpec, fmt: QuantFormat, engine: str | None) -> float:
+    """GB of weights read per generated token: active parameters × the format's bits, except where the
+    released tensors mix precisions (gpt-oss: its always-used attention and output weights are read at
+    8–16 bits, the routed experts at 4.25) — there the file-average bits would undercount by ~20%."""
+    split = native_split(model, fmt, engine)
+    if split is None:
+        return model.active_params_b * fmt.bytes_per_param
+    dense_b, dense_bits, experts_b = split
+    return (dense_b * dense_bits + experts_b * EXPERT_BITS) / 8
+
+
 def decode_inputs(
     model: ModelSpec,
     device: DeviceSpec,
@@ -194,7 +235,7 @@ def decode_inputs(
     info = runtime_info(runtime)
     engine = engine_of(info, get_format(quantization))
     fmt, _ = effective_format(model, get_format(quantization), engine)
-    active_bytes = model.active_params_b * fmt.bytes_per_param * 1e9
+    active_bytes = weights_read_gb(model, fmt, engine) * 1e9
     kv_bytes = mem.kv_layout(model, kv_precision).bytes_per_sequence(context)
     layers, _ = layers_of(model)
     total = active_bytes + kv_bytes
@@ -203,12 +244,21 @@ def decode_inputs(
     return f"{engine}/{device.speed_class}", fmt.kernel, total / bandwidth, float(layers), model.active_params_b / tp
 
 
-def multi_gpu_fixed_s(runtime: str, count: int, layers: float) -> float:
+def allreduce_s(count: int, growth: float = 0.0) -> float:
+    """Seconds of one all-reduce over ``count`` tensor-parallel GPUs: TP_ALLREDUCE_S between two, growing with
+    log2 of the GPUs it spans (the steps of a tree / recursive-doubling all-reduce) at the rate ``growth`` fitted
+    on published multi-GPU serving sweeps (calibrate: ``Constants.allreduce_growth``)."""
+    if count <= 1:
+        return 0.0
+    return TP_ALLREDUCE_S * (1 + growth * math.log2(count / 2))
+
+
+def multi_gpu_fixed_s(runtime: str, count: int, layers: float, growth: float = 0.0) -> float:
     """Per-token cost of spreading a model over ``count`` devices: all-reduces (tensor parallel) or hand-overs (layer split)."""
     if count <= 1:
         return 0.0
     if runtime_info(runtime).multi_gpu == "tensor-parallel":
-        return 2 * layers * TP_ALLREDUCE_S
+        return 2 * layers * allreduce_s(count, growth)
     return (count - 1) * LAYER_SPLIT_HOP_S
 
 
@@ -373,6 +423,7 @@ def estimate(
         compute_per_s,
         flops,
         dec.weight_s,
+        engine,
     )
     output = max(context - prompt, 1)
     # a batch of `concurrency` requests: each prefills its prompt (the GPU does nothing else meanwhile),
@@ -480,7 +531,7 @@ def _layer_split(s: _Setup, basis: list[str]) -> _Split:
         return _Split(1.0, 0.0, layers_fit)
     cpu = s.consts.group("llama.cpp", "cpu")
     off = 1 - share
-    active_gb = s.model.active_params_b * s.fmt.bytes_per_param
+    active_gb = weights_read_gb(s.model, s.fmt, engine_of(s.info, s.fmt))
     kv_read_gb = fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
     host_s = (
         off * (active_gb + kv_read_gb) / (s.host_bandwidth_gb_s * cpu.eta)
@@ -507,14 +558,15 @@ def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
     model, group, consts, fmt = s.model, s.group, s.consts, s.fmt
     layers, layers_guessed = layers_of(model)
     kappa = consts.kernel_factor(group.group, fmt.kernel)
-    eff_bw, fixed_s, layout = _bandwidth(s.info, s.device, s.count, group, kappa, layers)
+    eff_bw, fixed_s, layout = _bandwidth(s.info, s.device, s.count, group, kappa, layers, consts.allreduce_growth)
     fixed_s *= split.gpu_share
     bytes_gb = (
-        model.active_params_b * fmt.bytes_per_param + s.fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
+        weights_read_gb(model, fmt, engine_of(s.info, fmt)) + s.fit.kv.bytes_per_sequence(s.kv_ctx) / 1e9
     ) * split.gpu_share
     tp = s.count if s.info.multi_gpu == "tensor-parallel" else 1
     weight_s = model.active_params_b * group.per_weight_s / tp * split.gpu_share
-    moe_s = layers * consts.moe_layer_s if model.is_moe else 0.0
+    routing_s, _, routing_points = consts.moe_layer(group.group)
+    moe_s = layers * routing_s if model.is_moe else 0.0
     out = _Decode(bytes_gb / eff_bw + weight_s + fixed_s + split.host_s + moe_s, eff_bw, fixed_s, weight_s, moe_s)
     weight_text = (
         f" + {weight_s * 1e3:.2f} ms per-weight cost ({model.active_params_b:g}B × ω {group.per_weight_s * 1e3:.2f} ms/B)"
@@ -526,11 +578,18 @@ def _decode(s: _Setup, split: _Split, basis: list[str]) -> _Decode:
         f"= {out.tokens_per_s:.1f} tokens/s; effective = {layout} × η {group.eta:.2f} × κ {kappa:.2f} ({fmt.kernel} kernels); "
         f"fixed = {layers} layers{' (estimated from size)' if layers_guessed else ''} × τ {group.tau_s * 1e6:.0f} µs"
     )
+    split_read = native_split(model, fmt, engine_of(s.info, fmt))
+    if split_read is not None:
+        dense_b, dense_bits, experts_b = split_read
+        basis.append(
+            f"weights read per token: {dense_b:.2f}B attention/output weights at {dense_bits:.1f} bits + "
+            f"{experts_b:.2f}B routed-expert weights at {EXPERT_BITS:g} bits (the released tensors' own precisions)"
+        )
     if model.is_moe:
         basis.append(
             f"MoE: {model.active_params_b:g}B active of {model.params_b:g}B are read per token, plus "
-            f"{moe_s * 1e3:.2f} ms expert routing ({layers} layers × {consts.moe_layer_s * 1e6:.0f} µs, "
-            f"fitted on {consts.moe_points} published MoE measurements)"
+            f"{moe_s * 1e3:.2f} ms expert routing ({layers} layers × {routing_s * 1e6:.0f} µs, "
+            f"fitted on {routing_points} published MoE measurements)"
         )
     if group.calibrated:
         err = f", in-sample error {group.decode_error:.0%}" if group.decode_error is not None else ""
@@ -583,10 +642,16 @@ def _spread(group: GroupConstants, device: DeviceSpec, model: ModelSpec) -> tupl
     what = device.speed_class
     if held_out and model.is_moe and ranges.get("moe", 0.0) > held_out:
         held_out, what = ranges["moe"], "MoE"
-    if group.calibrated and held_out:
+    if group.calibrated and held_out and group.decode_points >= THIN_GROUP_ROWS:
         return held_out, (
             f"range ±{held_out:.0%}: 80% of published {what} measurements fell within it when their "
             "source was left out of the fit (BENCHMARKS.md, sizing accuracy)"
+        )
+    if group.calibrated:  # one or two rows: too few to show how wrong the constants can be
+        return (
+            max(group.decode_spread, held_out or 0.0),
+            f"range ±{max(group.decode_spread, held_out or 0.0):.0%}: {group.group} is fitted on only "
+            f"{group.decode_points} published measurement(s); a wide range",
         )
     return (
         group.decode_spread,
@@ -616,7 +681,13 @@ def _available_text(info: RuntimeInfo, device: DeviceSpec, count: int, available
 
 
 def _bandwidth(
-    info: RuntimeInfo, device: DeviceSpec, count: int, group: GroupConstants, kappa: float, layers: int
+    info: RuntimeInfo,
+    device: DeviceSpec,
+    count: int,
+    group: GroupConstants,
+    kappa: float,
+    layers: int,
+    growth: float = 0.0,
 ) -> tuple[float, float, str]:
     """(effective GB/s, fixed seconds per token, description) for single-stream decode."""
     fixed = group.tau_s * layers
@@ -626,8 +697,11 @@ def _bandwidth(
         bw = device.bandwidth_gb_s * count * TP_EFFICIENCY
         return (
             bw * group.eta * kappa,
-            fixed + 2 * layers * TP_ALLREDUCE_S,
-            (f"{count} × {device.bandwidth_gb_s:g} GB/s tensor-parallel × {TP_EFFICIENCY}"),
+            fixed + 2 * layers * allreduce_s(count, growth),
+            (
+                f"{count} × {device.bandwidth_gb_s:g} GB/s tensor-parallel × {TP_EFFICIENCY}; "
+                f"2 all-reduces per layer of {allreduce_s(count, growth) * 1e6:.0f} µs"
+            ),
         )
     # layer split: each token passes the GPUs in turn, so one GPU's bandwidth at a time
     return (
@@ -648,11 +722,20 @@ def _step_seconds(
     flops_per_s: float,
     flops_per_token: float,
     weight_s: float = 0.0,
+    engine: str | None = None,
 ) -> float:
     """Seconds of one decode step for ``concurrency`` sequences in one batch."""
     share = model.active_params_b / model.params_b
     touched = 1 - (1 - share) ** concurrency  # MoE: experts hit by at least one sequence of the batch
     weights_gb = model.params_b * fmt.bytes_per_param * touched
+    split = native_split(model, fmt, engine)
+    if split is not None and model.experts and model.experts_per_token:
+        # released tensors of mixed precision (gpt-oss): the dense weights are read every step, each expert
+        # when at least one sequence of the batch routes to it — so at concurrency 1 this is the decode's read
+        dense_b, dense_bits, active_experts_b = split
+        per_token = model.experts_per_token / model.experts
+        experts_touched_b = active_experts_b / per_token * (1 - (1 - per_token) ** concurrency)
+        weights_gb = (dense_b * dense_bits + experts_touched_b * EXPERT_BITS) / 8
     kv_gb = fit.kv.bytes_per_sequence(kv_ctx) / 1e9 * concurrency
     memory_s = (weights_gb + kv_gb) / eff_bw + weight_s * touched
     compute_s = concurrency * flops_per_token / flops_per_s
