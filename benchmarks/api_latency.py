@@ -243,7 +243,8 @@ def main() -> None:
             asyncio.run(wait_ready(base))
             # warm every worker (catalog, price tables), and put the presets in each worker's cache
             asyncio.run(load(base, args.workers * 2, args.workers * 20, 120, distinct_profiles()))
-            asyncio.run(load(base, args.workers * 2, len(presets()) * args.workers * 4, 120, repeated_profiles()))
+            # (enough rounds that each worker process, which the kernel hands connections unevenly, sees every preset)
+            asyncio.run(load(base, args.workers * 2, len(presets()) * args.workers * 12, 120, repeated_profiles()))
             single = asyncio.run(one_at_a_time(base, args.single))
             rows = {
                 "repeated profiles (presets in turn, cached)": measured(

@@ -228,3 +228,15 @@ def test_rerun_diff_reports_cost_and_no_standing_deprecation(client: TestClient)
         "nothing changed: same routes, same costs, no model retired"
     ]
     assert diff["old_best_usd"] == diff["new_best_usd"] is not None
+
+
+def test_a_repeated_profile_is_answered_from_the_cache_with_the_same_bytes(client: TestClient) -> None:
+    results = client.app.state.llmpick.results  # type: ignore[attr-defined]
+    first = client.post("/api/v1/recommend", json=startup(), params={"top": 2})
+    misses, hits = results.misses, results.hits
+    second = client.post("/api/v1/recommend", json=startup(), params={"top": 2})
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert (results.misses, results.hits) == (misses, hits + 1)  # found before any worker thread was asked
+    other = client.post("/api/v1/recommend", json=startup(), params={"top": 3})
+    assert results.misses == misses + 1 and len(other.json()["recommendations"]) == 3

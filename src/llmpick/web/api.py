@@ -104,7 +104,9 @@ async def recommend(
 
     `save=true` keeps a decision record (its URL in `Location`)."""
     profile = await read_profile(request)
-    found = await run_in_threadpool(service.answer, st, profile, top)
+    found = service.cached_answer(st, profile, top)  # a repeat: no worker thread needed
+    if found is None:
+        found = await run_in_threadpool(service.answer, st, profile, top)
     headers = {}
     if save:
         decision_id = await run_in_threadpool(st.store.save, profile, found.rec)

@@ -39,19 +39,25 @@ class Answer:
     body: bytes
 
 
+def _key(st: AppState, profile: Profile, top: int, day: dt.date) -> tuple[str, int, str, str, str]:
+    profile_json = json.dumps(profile.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return (profile_json, top, st.catalog.version, st.catalog.as_of.isoformat(), day.isoformat())
+
+
+def cached_answer(st: AppState, profile: Profile, top: int = 5) -> Answer | None:
+    """The answer when the same profile was asked today already (cheap: the API checks it before handing the
+    request to a worker thread)."""
+    found = st.results.get(_key(st, profile, top, dt.date.today()))
+    return found if isinstance(found, Answer) else None
+
+
 def answer(st: AppState, profile: Profile, top: int = 5) -> Answer:
     """The engine's answer, from the app's cache when the same profile was asked before (the engine is
     deterministic for a profile, a catalog and a day)."""
     from llmpick.engine import recommend as run_engine
 
     day = dt.date.today()  # one reading of the clock: the cache key and the answer share the as-of date
-    key = (
-        json.dumps(profile.model_dump(mode="json"), sort_keys=True, separators=(",", ":")),
-        top,
-        st.catalog.version,
-        st.catalog.as_of.isoformat(),
-        day.isoformat(),
-    )
+    key = _key(st, profile, top, day)
 
     def compute() -> Answer:
         rec = run_engine(profile, st.catalog, top=top, as_of=day)

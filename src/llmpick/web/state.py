@@ -29,6 +29,15 @@ class LRUCache(Generic[T]):
         self.hits = 0
         self.misses = 0
 
+    def get(self, key: Hashable) -> T | None:
+        """The cached value, or None (counted as neither hit nor miss: `get_or_compute` follows a None)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+        return None
+
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
             if key in self._items:
