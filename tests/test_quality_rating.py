@@ -43,7 +43,7 @@ def test_every_rating_names_its_benchmark_value_source_and_date(catalog: Catalog
         assert r.basis
         for b in r.basis:
             assert b["benchmark"] and b["value"] is not None and b["source"].startswith("https://") and b["as_of"]
-            assert f"{b['benchmark']} {b['value']:g} ({b['as_of']})" in r.summary
+            assert f"{b['benchmark']} {b['value']:g} ({b['as_of']}" in r.summary
 
 
 def test_unrated_is_unrated(catalog: Catalog) -> None:
@@ -99,3 +99,15 @@ def test_the_engine_adapter_rates_the_main_task_by_default_and_a_given_task_on_r
     assert engine_rate(codestral, policy, catalog).basis.startswith("unrated for code")
     gpt5 = engine_rate(catalog.models["gpt-5"], policy, catalog, task="code")
     assert gpt5.rated and gpt5.known and "lmarena-coding" in gpt5.basis and gpt5.confidence == "high"
+
+
+def test_a_figure_from_a_boards_own_entry_names_it(catalog: Catalog) -> None:
+    """A board may list a model at a setting (LiveBench's "-high" reasoning effort): the basis says which entry,
+    so a reader can see that the price at the profile's output tokens does not include that effort."""
+    named = [(model, r) for model, r in _all_ratings(catalog) if r.rated and any(b.get("entry") for b in r.basis)]
+    assert named
+    for model, r in named:
+        for b in r.basis:
+            if "entry" in b:
+                assert b["entry"] != model.id
+                assert f"as {b['entry']})" in r.summary

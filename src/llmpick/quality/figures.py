@@ -28,12 +28,17 @@ class Figure:
         return (self.benchmark, self.as_of)
 
     def basis(self) -> dict[str, Any]:
-        return {
+        out = {
             "benchmark": self.benchmark,
             "value": self.value,
             "source": self.source,
             "as_of": self.as_of.isoformat() if self.as_of else None,
         }
+        if self.entry and self.entry != self.model:
+            # the board's own entry: it may name a setting (e.g. "-high" reasoning effort) that a route's
+            # price, at the profile's output tokens, does not include
+            out["entry"] = self.entry
+        return out
 
 
 def data_dir() -> Path:

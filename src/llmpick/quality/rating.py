@@ -34,7 +34,10 @@ class Rating:
 
     @property
     def summary(self) -> str:
-        figures = ", ".join(f"{b['benchmark']} {b['value']:g} ({b['as_of']})" for b in self.basis)
+        figures = ", ".join(
+            f"{b['benchmark']} {b['value']:g} ({b['as_of']}" + (f", as {b['entry']})" if b.get("entry") else ")")
+            for b in self.basis
+        )
         if self.rated:
             return f"{figures} → {self.tier}"
         if self.estimated:
