@@ -9,32 +9,9 @@ import pytest
 from llmpick.sizing import memory as mem
 from llmpick.sizing.quantization import get_format, runtime_info
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
+from tests.sizing_specs import LLAMA3_8B, LLAMA3_70B
 
 G = 1e9 / 2**30  # decimal GB → GiB (memory figures are in GiB, the unit GPU memory is sold in)
-LLAMA3_8B = ModelSpec(
-    id="llama-3-8b",
-    params_b=8.03,
-    active_params_b=8.03,
-    layers=32,
-    hidden_size=4096,
-    attention_heads=32,
-    kv_heads=8,
-    head_dim=128,
-    attention="gqa",
-    context_window=131072,
-)
-LLAMA3_70B = ModelSpec(
-    id="llama-3-70b",
-    params_b=70.55,
-    active_params_b=70.55,
-    layers=80,
-    hidden_size=8192,
-    attention_heads=64,
-    kv_heads=8,
-    head_dim=128,
-    attention="gqa",
-    context_window=131072,
-)
 RTX_4090 = DeviceSpec.custom(24, 1008, fp16_tflops=330.3, name="RTX 4090")
 LLAMA_CPP = runtime_info("llama-cpp")
 

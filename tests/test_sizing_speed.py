@@ -20,31 +20,8 @@ from llmpick.sizing.speed import (
     native_split,
     weights_read_gb,
 )
+from tests.sizing_specs import LLAMA3_8B, LLAMA3_70B
 
-LLAMA3_8B = ModelSpec(
-    id="llama-3-8b",
-    params_b=8.03,
-    active_params_b=8.03,
-    layers=32,
-    hidden_size=4096,
-    attention_heads=32,
-    kv_heads=8,
-    head_dim=128,
-    attention="gqa",
-    context_window=131072,
-)
-LLAMA3_70B = ModelSpec(
-    id="llama-3-70b",
-    params_b=70.55,
-    active_params_b=70.55,
-    layers=80,
-    hidden_size=8192,
-    attention_heads=64,
-    kv_heads=8,
-    head_dim=128,
-    attention="gqa",
-    context_window=131072,
-)
 MIXTRAL = ModelSpec(
     id="mixtral",
     params_b=46.7,
