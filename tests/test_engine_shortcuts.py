@@ -27,9 +27,7 @@ HARDWARE_RULES = {"hardware-fit", "capacity", "speed", "air-gap", "residency"}
 
 
 def _context(run: Run, profile: Profile, stage: Stage) -> rules.RuleContext:
-    """The context Run.evaluate builds, with nothing remembered yet."""
-    tunes = run.needs_fine_tuning and stage.is_language
-    return rules.RuleContext(profile, run.catalog, run.policy, stage, tunes, run.as_of, run.speed)
+    return run.rule_context(profile, stage)  # what Run.evaluate judges with, nothing remembered yet
 
 
 @pytest.mark.parametrize("name", ["startup", "healthcare-legal", "air-gapped", "realtime-agents"])

@@ -76,6 +76,11 @@ def memo(kind: str, parts: Iterable[str | bytes], compute: Callable[[], T], chec
     return value
 
 
+def files_stamp(folder: Path, pattern: str) -> list[bytes]:
+    """The contents of the files under `folder` matching `pattern` (recursively), in path order."""
+    return [f.read_bytes() for f in sorted(Path(folder).rglob(pattern))]
+
+
 def source_stamp(*modules: str) -> list[bytes]:
     """The source of the named modules: an entry computed by code that has changed since is not reused."""
     import importlib.util

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import yaml
@@ -44,7 +45,15 @@ def load_yaml(text: str, *, cache: bool = False) -> Any:
         return _parse(text)
     from llmpick import diskcache
 
-    return diskcache.memo("yaml", [text, *diskcache.source_stamp(__name__)], lambda: _parse(text))
+    return diskcache.memo("yaml", [text, *_code_stamp()], lambda: _parse(text))
+
+
+@cache
+def _code_stamp() -> list[bytes]:
+    """This module's source, read once per process: the checks it applies are part of what a cached parse means."""
+    from llmpick import diskcache
+
+    return diskcache.source_stamp(__name__)
 
 
 def _parse(text: str) -> Any:

@@ -100,17 +100,14 @@ class Run:
             cloud=profile.infrastructure.cloud,
         )
 
+    def rule_context(self, profile: Profile, stage: Stage) -> rules.RuleContext:
+        """What the rules read for one evaluation of `stage` (a fresh memo of scoped answers)."""
+        tunes = self.needs_fine_tuning and stage.is_language
+        return rules.RuleContext(profile, self.catalog, self.policy, stage, tunes, self.as_of, self.speed)
+
     def evaluate(self, profile: Profile, stage: Stage, *, skip_rules: frozenset[str] = frozenset()) -> StageOutcome:
         """Every route for `stage` judged against `profile`: survivors best first, exclusions with their rules."""
-        ctx = rules.RuleContext(
-            profile,
-            self.catalog,
-            self.policy,
-            stage,
-            self.needs_fine_tuning and stage.is_language,
-            self.as_of,
-            self.speed,
-        )
+        ctx = self.rule_context(profile, stage)
         active_static = [r for r in rules.STATIC_RULES if r not in skip_rules]
         passed: list[Candidate] = []
         excluded: list[tuple[Candidate, dict[str, list[str]]]] = []

@@ -77,9 +77,8 @@ def task_index(task: str) -> TaskIndex:
     from llmpick import diskcache
 
     package = Path(__file__).parent
-    stamp: list[str | bytes] = [task]
-    stamp += [f.read_bytes() for f in sorted((package / "data").rglob("*.yaml"))]
-    stamp += [f.read_bytes() for f in sorted(package.glob("*.py"))]
+    stamp: list[str | bytes] = [task, *diskcache.files_stamp(package / "data", "*.yaml")]
+    stamp += [f.read_bytes() for f in sorted(package.glob("*.py"))]  # this package's code, not its importers
     return diskcache.memo(
         "quality-index", stamp, lambda: build_task_index(load_figures(), load_benchmarks(), task), check=TaskIndex
     )

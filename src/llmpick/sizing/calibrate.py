@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from llmpick.yamlio import load_yaml
@@ -656,8 +657,7 @@ def constants() -> Constants:
             rows = []
         return fit(rows)
 
-    data = resources.files("llmpick.sizing") / "data"
-    stamp = [f.read_bytes() for f in sorted(data.iterdir(), key=lambda f: f.name) if f.name.endswith(".yaml")]
+    stamp = diskcache.files_stamp(Path(str(resources.files("llmpick.sizing") / "data")), "*.yaml")
     stamp += diskcache.source_stamp(*(f"llmpick.sizing.{m}" for m in _FIT_CODE))
     return diskcache.memo("calibration", stamp, fit_all, check=Constants)
 
