@@ -240,3 +240,39 @@ def test_a_repeated_profile_is_answered_from_the_cache_with_the_same_bytes(clien
     assert (results.misses, results.hits) == (misses, hits + 1)  # found before any worker thread was asked
     other = client.post("/api/v1/recommend", json=startup(), params={"top": 3})
     assert results.misses == misses + 1 and len(other.json()["recommendations"]) == 3
+
+
+def test_recommend_sends_gzip_to_clients_that_accept_it(client: TestClient) -> None:
+    plain = client.post("/api/v1/recommend", json=startup(), headers={"Accept-Encoding": "identity"})
+    packed = client.post("/api/v1/recommend", json=startup(), headers={"Accept-Encoding": "br;q=1, gzip;q=0.5"})
+    refused = client.post("/api/v1/recommend", json=startup(), headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in plain.headers and "content-encoding" not in refused.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert plain.headers["vary"] == packed.headers["vary"] == "Accept-Encoding"
+    assert packed.content == plain.content  # httpx decoded it: the same document
+    assert int(packed.headers["content-length"]) * 5 < len(plain.content)  # the exclusions compress well
+
+
+def test_pages_and_lists_are_compressed(client: TestClient) -> None:
+    r = client.get("/api/v1/models", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip" and r.json()
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip", True),
+        ("GZIP", True),
+        ("br, gzip;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("gzip;q=x", False),
+        ("identity", False),
+        ("", False),
+        ("deflate, br", False),
+    ],
+)
+def test_accept_encoding_is_read_with_its_quality(header: str, accepted: bool) -> None:
+    from llmpick.web.compression import accepts_gzip
+
+    assert accepts_gzip(header) is accepted

@@ -17,6 +17,7 @@ from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.prices import PriceQuote, offering_price
 from llmpick.catalog.schema import Hardware, HardwareKind, Model, Offering, Provider, ProviderKind
 from llmpick.engine.context import ServiceNeeds, SpeedTarget
+from llmpick.engine.memo import RecordMemo
 from llmpick.engine.policy import Policy
 from llmpick.engine.quantize import choose_estimate
 from llmpick.engine.stages import Stage
@@ -149,7 +150,7 @@ def enumerate_candidates(
             )
         if not model.is_open:
             continue
-        spec = ModelSpec.from_model(model)
+        spec = spec_of(model)
         if not stage.is_language:
             out.extend(_media_candidates(profile, setting, model, spec, stage))
             continue
@@ -517,17 +518,18 @@ def set_capacity(fit: Estimate, profile: Profile, utilization: float) -> float:
     return profile.workload.hours_per_day * 3600 * utilization / seconds
 
 
-_DEVICES: dict[tuple[int, float | None], tuple[Hardware, DeviceSpec]] = {}
+_DEVICES: RecordMemo[DeviceSpec] = RecordMemo()
+_SPECS: RecordMemo[ModelSpec | None] = RecordMemo()
 
 
 def device_of(hardware: Hardware, memory_gb: float | None = None) -> DeviceSpec:
-    """The sizing view of a catalog device (cached per record: it depends only on the catalog's facts)."""
-    key = (id(hardware), memory_gb)
-    hit = _DEVICES.get(key)
-    if hit is None or hit[0] is not hardware:
-        hit = (hardware, DeviceSpec.from_hardware(hardware, memory_gb=memory_gb))
-        _DEVICES[key] = hit
-    return hit[1]
+    """The sizing view of a catalog device (per record: it depends only on the catalog's facts)."""
+    return _DEVICES.get((hardware,), memory_gb, lambda: DeviceSpec.from_hardware(hardware, memory_gb=memory_gb))
+
+
+def spec_of(model: Model) -> ModelSpec | None:
+    """The sizing view of a catalog model (per record), None when its parameter count is unknown."""
+    return _SPECS.get((model,), None, lambda: ModelSpec.from_model(model))
 
 
 def _family(hardware: Hardware) -> str:

@@ -58,10 +58,14 @@ def rule(name: str, scope: Scope | None = None) -> Callable[[Rule], Rule]:
     return register
 
 
-def violations(candidate: Candidate, ctx: RuleContext, names: list[str] | None = None) -> dict[str, list[str]]:
-    """{rule name: reasons} for every rule the candidate breaks (of `names`, default all; in registration order)."""
+def violations(
+    candidate: Candidate, ctx: RuleContext, names: tuple[str, ...] | list[str] | None = None
+) -> dict[str, list[str]]:
+    """{rule name: reasons} for every rule the candidate breaks (of `names`, default all; in registration order).
+    The reasons lists are shared with the run's memo: read them, never change them."""
     found: dict[str, list[str]] = {}
-    for scope, group in _selected(tuple(names) if names is not None else None):
+    memo = ctx.answers
+    for scope, group in _selected(names if names is None or isinstance(names, tuple) else tuple(names)):
         if scope is None:  # rules that read the whole route
             for name, check in group:
                 reasons = check(candidate, ctx)
@@ -69,11 +73,11 @@ def violations(candidate: Candidate, ctx: RuleContext, names: list[str] | None =
                     found[name] = reasons
             continue
         key = (id(group), scope(candidate))
-        answers = ctx.answers.get(key)
+        answers = memo.get(key)
         if answers is None:
-            answers = ctx.answers[key] = {name: reasons for name, check in group if (reasons := check(candidate, ctx))}
-        for name, reasons in answers.items():
-            found[name] = list(reasons)
+            answers = memo[key] = {name: reasons for name, check in group if (reasons := check(candidate, ctx))}
+        if answers:
+            found.update(answers)
     if len(found) > 1:
         found = dict(sorted(found.items(), key=lambda item: _ORDER[item[0]]))
     return found

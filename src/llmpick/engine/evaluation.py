@@ -108,10 +108,12 @@ class Run:
     def evaluate(self, profile: Profile, stage: Stage, *, skip_rules: frozenset[str] = frozenset()) -> StageOutcome:
         """Every route for `stage` judged against `profile`: survivors best first, exclusions with their rules."""
         ctx = self.rule_context(profile, stage)
-        active_static = [r for r in rules.STATIC_RULES if r not in skip_rules]
+        active_static = tuple(r for r in rules.STATIC_RULES if r not in skip_rules)
         passed: list[Candidate] = []
         excluded: list[tuple[Candidate, dict[str, list[str]]]] = []
-        for candidate in self._candidates(profile, stage, ctx, [r for r in rules.MODEL_RULES if r in active_static]):
+        for candidate in self._candidates(
+            profile, stage, ctx, tuple(r for r in rules.MODEL_RULES if r in active_static)
+        ):
             broken = rules.violations(candidate, ctx, active_static)
             if broken:
                 excluded.append((candidate, broken))  # the shared record: nothing changes an excluded route
@@ -120,7 +122,7 @@ class Run:
             self.cost(candidate, profile)
             passed.append(candidate)
         survivors: list[Candidate] = []
-        active_cost = [r for r in rules.COST_RULES if r not in skip_rules]
+        active_cost = tuple(r for r in rules.COST_RULES if r not in skip_rules)
         for candidate in passed:
             broken = rules.violations(candidate, ctx, active_cost)
             if broken:
@@ -132,13 +134,13 @@ class Run:
         return StageOutcome(stage, survivors, scores, excluded)
 
     def _candidates(
-        self, profile: Profile, stage: Stage, ctx: rules.RuleContext, model_rules: list[str]
+        self, profile: Profile, stage: Stage, ctx: rules.RuleContext, model_rules: tuple[str, ...]
     ) -> list[Candidate]:
         """The stage's routes, shared by every evaluation of this run (copy one before changing it): enumeration
         depends only on the profile, the run and which model rules apply, so the relax checks (which re-judge the
         same profile without one rule) reuse it instead of sizing every route again. A model the model rules
         exclude is not sized (see `enumerate_candidates`)."""
-        key = (profile.model_dump_json(), stage, tuple(model_rules))
+        key = (profile.model_dump_json(), stage, model_rules)
         cached = self._enumerated.get(key)
         if cached is None:
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llmpick.engine.candidates import SELF_RUN, Candidate
+from llmpick.engine.candidates import SELF_RUN, Candidate, spec_of
 from llmpick.engine.result import Route, TrainingPlan
 from llmpick.profile import Profile, Residency
 from llmpick.sizing.cost import pick_rent
 from llmpick.sizing.finetune import FinetuneEstimate, finetune_estimate, hardware_that_can_finetune
-from llmpick.sizing.specs import DeviceSpec, ModelSpec
+from llmpick.sizing.specs import DeviceSpec
 
 if TYPE_CHECKING:
     from llmpick.engine.evaluation import Run
@@ -41,7 +41,7 @@ def training_plan(candidate: Candidate, choice: str, profile: Profile, run: Run)
         if candidate.model.fine_tuning and candidate.model.fine_tuning.vendor_api:
             return Plan(True, TrainingPlan(method=method, where="vendor fine-tuning service"), "")
         return Plan(False, None, f"the {choice} step needs weights you train yourself or a vendor fine-tuning service")
-    spec = ModelSpec.from_model(candidate.model)
+    spec = spec_of(candidate.model)
     if spec is None:
         return Plan(False, None, f"{choice}: the model's size is not in the catalog, so training memory is unknown")
     examples = max(profile.domain.labeled_examples, 1)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from llmpick.catalog.lifecycle import model_status, offering_status
 from llmpick.catalog.schema import Model, Offering
+from llmpick.engine.memo import RecordMemo
 
 
 @dataclass(frozen=True)
@@ -23,21 +24,15 @@ class Standing:
     where: str  # "the model", "this offering" or "the weights"
 
 
-_KNOWN: dict[tuple[int, int, dt.date, bool], tuple[Model, Offering | None, Standing]] = {}
+_KNOWN: RecordMemo[Standing] = RecordMemo()
 
 
 def standing(model: Model, offering: Offering | None, as_of: dt.date, *, self_run: bool) -> Standing:
     """The route's status at `as_of`: the offering's schedule for API routes, the weights' for self-run ones.
     Remembered per (catalog record, day): every run asks it of a thousand routes."""
-    key = (id(model), id(offering), as_of, self_run)
-    hit = _KNOWN.get(key)
-    if hit is not None and hit[0] is model and hit[1] is offering:
-        return hit[2]
-    if len(_KNOWN) > 100_000:  # many days or catalogs in one process: start afresh
-        _KNOWN.clear()
-    found = _standing(model, offering, as_of, self_run=self_run)
-    _KNOWN[key] = (model, offering, found)
-    return found
+    return _KNOWN.get(
+        (model, offering), (as_of, self_run), lambda: _standing(model, offering, as_of, self_run=self_run)
+    )
 
 
 def _standing(model: Model, offering: Offering | None, as_of: dt.date, *, self_run: bool) -> Standing:

@@ -13,6 +13,7 @@ from enum import Enum
 from llmpick import quality
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Model
+from llmpick.engine.memo import RecordMemo
 from llmpick.engine.policy import Policy
 
 TIERS = list(quality.TIERS)
@@ -31,7 +32,7 @@ class QualityRating:
         return self.score is not None
 
 
-_RATED: dict[tuple[int, int, int, str], tuple[tuple[object, ...], QualityRating]] = {}
+_RATED: RecordMemo[QualityRating] = RecordMemo()
 
 
 def rate(model: Model, policy: Policy, catalog: Catalog | None = None, task: str | Enum | None = None) -> QualityRating:
@@ -39,17 +40,13 @@ def rate(model: Model, policy: Policy, catalog: Catalog | None = None, task: str
 
     Cached per (model record, policy, catalog, task): every rule, score and reason of a run asks again."""
     name = quality.rating.task_name(task) if task is not None else quality.main_task(model)
-    key = (id(model), id(policy), id(catalog), name)
-    hit = _RATED.get(key)
-    if hit is not None:
-        owners = hit[0]
-        if owners[0] is model and owners[1] is policy and owners[2] is catalog:  # the ids were not reused
-            return hit[1]
+    return _RATED.get((model, policy, catalog), name, lambda: _rate(model, policy, catalog, name))
+
+
+def _rate(model: Model, policy: Policy, catalog: Catalog | None, name: str) -> QualityRating:
     cuts = {tier: cut.score for tier, cut in policy.quality.tiers.get(name, {}).items()}
     r = quality.rate(model, name, catalog, cuts)
-    rating = QualityRating(r.score, r.tier, r.summary, r.rated, r.confidence)
-    _RATED[key] = ((model, policy, catalog), rating)
-    return rating
+    return QualityRating(r.score, r.tier, r.summary, r.rated, r.confidence)
 
 
 def tier_gap(actual: str | None, wanted: str) -> int:

@@ -14,6 +14,7 @@ from llmpick.engine.result import Recommendation
 from llmpick.errors import EstimateError, ProfileError
 from llmpick.profile import Profile, parse_profile, parse_yaml, profile_to_yaml
 from llmpick.web import service
+from llmpick.web.compression import accepts_gzip
 from llmpick.web.problems import responses
 from llmpick.web.queries import ModelFilters, filter_models, model_detail, model_summary
 from llmpick.web.schemas import (
@@ -111,7 +112,11 @@ async def recommend(
     if save:
         decision_id = await run_in_threadpool(st.store.save, profile, found.rec)
         headers = {"Location": f"/api/v1/decisions/{decision_id}", "X-Decision-Id": decision_id}
-    return Response(found.body, media_type="application/json", headers=headers)  # serialised once, when computed
+    body = found.body  # serialised once, when computed; compressed once, when first asked (then kept)
+    if accepts_gzip(request.headers.get("accept-encoding", "")):
+        body = found.gzipped
+        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}  # the middleware passes it as it is
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.post("/validate", response_model=Validated, openapi_extra=PROFILE_BODY, summary="Validate a profile")

@@ -26,6 +26,7 @@ from llmpick.profile import Profile
 from llmpick.store.db import resolve_url
 from llmpick.store.decisions import DecisionStore
 from llmpick.web import api, pages
+from llmpick.web.compression import Compression
 from llmpick.web.problems import problem, to_problem
 from llmpick.web.security import TOKEN_ENV, Access, Guard
 from llmpick.web.state import AppState
@@ -70,7 +71,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _errors(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(Guard, access=access)
+    app.add_middleware(Compression)  # pages and lists; the recommend endpoint sends its own cached gzip
+    app.add_middleware(Guard, access=access)  # added last, so it runs first: refused requests cost nothing more
     return app
 
 
