@@ -18,7 +18,7 @@ from sections import ROOT, write_section
 
 from llmpick.catalog.loader import builtin_data_dir, load_catalog
 from llmpick.engine import recommend
-from llmpick.engine.quantize import choose_estimate
+from llmpick.engine.quantize import forget_estimates
 from llmpick.engine.recommend import start_run
 from llmpick.engine.stages import split_stages
 from llmpick.presets import list_presets
@@ -58,7 +58,7 @@ def main() -> None:
         recommend(profile, catalog)  # warm: genai-prices tables, policy and the quality index load once per process
         cold, warm = [], []
         for _ in range(args.rounds):
-            choose_estimate.cache_clear()  # sizing from scratch: a workload shape this process has not seen
+            forget_estimates()  # sizing from scratch: a workload shape this process (and the disk) has not seen
             t = time.process_time()
             recommend(profile, catalog)
             cold.append((time.process_time() - t) * 1000)

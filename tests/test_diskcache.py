@@ -79,3 +79,57 @@ def test_a_large_document_that_breaks_a_limit_is_refused_every_time() -> None:
     for _ in range(2):
         with pytest.raises(yaml.YAMLError):
             load_yaml(text, cache=True)
+
+
+def test_a_stored_table_carries_answers_to_the_next_process_and_merges_with_others() -> None:
+    first = diskcache.StoredTable("table", lambda: ["v1"])
+    assert first.get(("a", 1)) is diskcache.StoredTable.MISSING
+    first.put(("a", 1), None)  # None is an answer (no format fits), not a miss
+    first.put(("b", 2), 5.0)
+    first.save()
+    other = diskcache.StoredTable("table", lambda: ["v1"])  # another process, started before `first` saved more
+    assert other.get(("a", 1)) is None and other.get(("b", 2)) == 5.0
+    first.put(("c", 3), 7.0)
+    first.save()
+    other.put(("d", 4), 9.0)
+    other.save()  # merges what `first` wrote meanwhile
+    later = diskcache.StoredTable("table", lambda: ["v1"])
+    assert [later.get(k) for k in (("a", 1), ("b", 2), ("c", 3), ("d", 4))] == [None, 5.0, 7.0, 9.0]
+    changed = diskcache.StoredTable("table", lambda: ["v2"])  # the code or data it depends on changed
+    assert changed.get(("b", 2)) is diskcache.StoredTable.MISSING
+
+
+def test_a_stored_table_is_dropped_whole_at_its_limit_and_forget_starts_afresh() -> None:
+    table = diskcache.StoredTable("small", lambda: ["v"], limit=2)
+    table.put(1, "one")
+    table.put(2, "two")
+    table.put(3, "three")  # the limit is reached: the old rows go
+    assert table.get(1) is diskcache.StoredTable.MISSING and table.get(3) == "three"
+    table.forget()
+    assert table.get(3) is diskcache.StoredTable.MISSING
+
+
+def test_a_stored_table_writes_nothing_when_nothing_was_added(_private_cache: Path) -> None:
+    table = diskcache.StoredTable("idle", lambda: ["v"])
+    assert table.get("x") is diskcache.StoredTable.MISSING
+    table.save()
+    assert not list(_private_cache.iterdir())
+
+
+def test_stored_sizing_answers_equal_fresh_ones(catalog: object) -> None:
+    from llmpick.engine.candidates import device_of, spec_of
+    from llmpick.engine.quantize import STORED, _choose, choose_estimate, forget_estimates
+
+    model = catalog.model("llama-3.1-8b-instruct")  # type: ignore[attr-defined]
+    spec, device = spec_of(model), device_of(catalog.hardware["rtx-4090"])  # type: ignore[attr-defined]
+    assert spec is not None
+    args = {"runtime": "llama.cpp", "formats": ("gguf-q4_k_m", "gguf-q8_0"), "count": 1, "context": 8192}
+    shape = {"concurrency": 1, "prompt_tokens": 1000, "speed_need": 20.0}
+    forget_estimates()
+    asked = choose_estimate(spec, device, **args, **shape)  # type: ignore[arg-type]
+    STORED.save()
+    STORED.reload()  # as a new process: read back from disk
+    choose_estimate.cache_clear()
+    again = choose_estimate(spec, device, **args, **shape)  # type: ignore[arg-type]
+    fresh = _choose(spec, device, *args.values(), *shape.values())  # type: ignore[arg-type]
+    assert asked == again == fresh and again is not None and again is not asked

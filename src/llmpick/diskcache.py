@@ -91,3 +91,61 @@ def source_stamp(*modules: str) -> list[bytes]:
         origin = spec.origin if spec else None
         out.append(Path(origin).read_bytes() if origin and os.path.exists(origin) else name.encode())
     return out
+
+
+class StoredTable:
+    """A pure function's answers kept between runs: read on first use, written back at exit when it grew.
+
+    For answers that are cheap to keep and costly to recompute in every new process (sizing a thousand routes
+    takes longer than starting Python). `stamp` names everything the answers depend on, as for `memo`; the
+    table is dropped whole when it reaches `limit` entries (a new profile shape only costs the first run).
+    """
+
+    MISSING = object()
+
+    def __init__(self, kind: str, stamp: Callable[[], Iterable[str | bytes]], limit: int = 50_000) -> None:
+        self._kind, self._stamp, self._limit = kind, stamp, limit
+        self._key: str | None = None
+        self._rows: dict[object, object] | None = None
+        self._added = 0
+        self._saved_at_exit = False
+
+    def get(self, key: object) -> object:
+        """The stored answer, or `StoredTable.MISSING`."""
+        return self._table().get(key, self.MISSING)
+
+    def put(self, key: object, value: object) -> None:
+        rows = self._table()
+        if len(rows) >= self._limit:
+            rows.clear()
+        rows[key] = value
+        self._added += 1
+
+    def save(self) -> None:
+        """Write the table back when this process added to it (another process's additions are merged in)."""
+        if not self._added or self._rows is None or self._key is None:
+            return
+        on_disk = read(self._kind, self._key)
+        rows = {**on_disk, **self._rows} if isinstance(on_disk, dict) and len(on_disk) < self._limit else self._rows
+        write(self._kind, self._key, rows)
+        self._added = 0
+
+    def forget(self) -> None:
+        """Start this process afresh (as a new process with no stored table would)."""
+        self._rows, self._added = {}, 0
+
+    def reload(self) -> None:
+        """Read the stored table again on next use (as a new process would), dropping unsaved answers."""
+        self._rows, self._added = None, 0
+
+    def _table(self) -> dict[object, object]:
+        if self._rows is None:
+            import atexit
+
+            self._key = key_of(self._stamp())
+            found = read(self._kind, self._key)
+            self._rows = found if isinstance(found, dict) else {}
+            if not self._saved_at_exit:
+                atexit.register(self.save)
+                self._saved_at_exit = True
+        return self._rows

@@ -11,9 +11,29 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache, partial
 
+from llmpick.diskcache import StoredTable
 from llmpick.sizing.quantization import formats_for, get_format
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate, estimate
+
+
+def _sizing_stamp() -> list[str | bytes]:
+    """Everything an estimate depends on beyond its arguments: the sizing data and the code that sizes."""
+    from importlib import resources
+    from pathlib import Path
+
+    from llmpick import diskcache
+
+    data = Path(str(resources.files("llmpick.sizing") / "data"))
+    modules = ("calibrate", "defaults", "ids", "memory", "quantization", "specs", "speed")
+    return [
+        *diskcache.files_stamp(data, "*.yaml"),
+        *diskcache.source_stamp(__name__, *(f"llmpick.sizing.{m}" for m in modules)),
+    ]
+
+
+# Sizing every route of a profile takes longer than starting Python: answers are kept between runs.
+STORED = StoredTable("sizing", _sizing_stamp)
 
 
 @lru_cache(maxsize=65536)  # pure function of hashable specs: hybrid plans and relax checks re-ask the same questions
@@ -21,6 +41,34 @@ def choose_estimate(
     spec: ModelSpec,
     device: DeviceSpec,
     *,
+    runtime: str,
+    formats: tuple[str, ...],
+    count: int,
+    context: int,
+    concurrency: int,
+    prompt_tokens: int,
+    speed_need: float,
+) -> Estimate | None:
+    """The route's estimate at the best format that fits and is fast enough (see the module's docstring); None
+    when no format fits."""
+    key = (spec, device, runtime, formats, count, context, concurrency, prompt_tokens, speed_need)
+    found = STORED.get(key)
+    if found is not StoredTable.MISSING:
+        return found  # type: ignore[return-value]
+    chosen = _choose(spec, device, runtime, formats, count, context, concurrency, prompt_tokens, speed_need)
+    STORED.put(key, chosen)
+    return chosen
+
+
+def forget_estimates() -> None:
+    """Size from scratch, as a new process with no stored answers would (benchmarks)."""
+    choose_estimate.cache_clear()
+    STORED.forget()
+
+
+def _choose(
+    spec: ModelSpec,
+    device: DeviceSpec,
     runtime: str,
     formats: tuple[str, ...],
     count: int,

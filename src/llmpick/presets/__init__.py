@@ -24,22 +24,20 @@ class Preset:
 def list_presets() -> list[Preset]:
     """Every shipped preset, in name order."""
     folder = resources.files("llmpick.presets") / "data"
-    presets = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        data = load_yaml(entry.read_text(encoding="utf-8"))
-        name = entry.name.removesuffix(".yaml")
-        presets.append(
-            Preset(
-                name, data["title"], data["seed"], data["description"], parse_profile(data["profile"], f"preset {name}")
-            )
-        )
-    return presets
+    names = sorted(e.name.removesuffix(".yaml") for e in folder.iterdir() if e.name.endswith(".yaml"))
+    return [_read(name) for name in names]
+
+
+@cache
+def _read(name: str) -> Preset:
+    data = load_yaml((resources.files("llmpick.presets") / "data" / f"{name}.yaml").read_text(encoding="utf-8"))
+    profile = parse_profile(data["profile"], f"preset {name}")
+    return Preset(name, data["title"], data["seed"], data["description"], profile)
 
 
 def load_preset(name: str) -> Profile:
-    by_name = {p.name: p for p in list_presets()}
-    if name not in by_name:
-        raise UnknownIdError("preset", name, sorted(by_name))
-    return by_name[name].profile
+    """The named preset's profile (only its own file is read: the CLI asks for one)."""
+    folder = resources.files("llmpick.presets") / "data"
+    if "/" in name or "\\" in name or not (folder / f"{name}.yaml").is_file():
+        raise UnknownIdError("preset", name, [p.name for p in list_presets()])
+    return _read(name).profile
