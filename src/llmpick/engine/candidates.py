@@ -372,32 +372,47 @@ def _server_estimates(
 ) -> list[Estimate]:
     """The best-fitting estimate of each serving engine that runs on this hardware (policy order);
     `first_only`: just the first engine that runs here (a cheap probe of whether the GPU count fits at all)."""
-    catalog, policy = setting.catalog, setting.policy
     device = device_of(hardware)
+    workload = profile.workload
     found: list[Estimate] = []
-    for runtime in policy.hardware.server_runtimes:
-        if first_only and found:
-            break
-        info = catalog.runtimes.get(runtime)
-        if info is None or device.platform not in info.support.hardware_kinds:
-            continue
-        formats = tuple(f for f in info.support.formats if f in policy.hardware.server_formats)
-        if not formats:
-            continue
+    for runtime, formats in _server_engines(setting.catalog, setting.policy, device.platform):
         fit = choose_estimate(
             spec,
             device,
             runtime=runtime,
             formats=formats,
             count=count,
-            context=profile.workload.needed_context,
+            context=workload.needed_context,
             concurrency=concurrency,
-            prompt_tokens=profile.workload.input_tokens,
+            prompt_tokens=workload.input_tokens,
             speed_need=setting.speed.min_tokens_per_s,
         )
         if fit is not None:
             found.append(fit)
+            if first_only:
+                break
     return found
+
+
+_ENGINES: RecordMemo[list[tuple[str, tuple[str, ...]]]] = RecordMemo()
+
+
+def _server_engines(catalog: Catalog, policy: Policy, platform: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The serving engines that run on a platform, in policy order, with the formats each may serve (per
+    catalog and policy: every self-hosted route of every model asks)."""
+
+    def engines() -> list[tuple[str, tuple[str, ...]]]:
+        out = []
+        for runtime in policy.hardware.server_runtimes:
+            info = catalog.runtimes.get(runtime)
+            if info is None or platform not in info.support.hardware_kinds:
+                continue
+            formats = tuple(f for f in info.support.formats if f in policy.hardware.server_formats)
+            if formats:
+                out.append((runtime, formats))
+        return out
+
+    return _ENGINES.get((catalog, policy), platform, engines)
 
 
 def _pick_engine(found: list[Estimate], profile: Profile, setting: Setting) -> tuple[Estimate, list[str]]:

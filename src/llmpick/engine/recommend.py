@@ -8,7 +8,6 @@ only when no as-of date is given).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.loader import load_builtin_catalog
@@ -162,25 +161,35 @@ def _pipeline_total(routes: list[Route], stages: list[StagePlan]) -> float | Non
 
 def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
     """One entry per (model, provider, deployment): hardware variants of the same route are merged."""
-    merged: dict[tuple[str, str | None, str], dict[str, list[str]]] = defaultdict(dict)
+    # rule → its reasons as an ordered set (a dict): a thousand routes, most with a key of their own
+    merged: dict[tuple[str, str | None, str], dict[str, dict[str, None]]] = {}
     for candidate, broken in outcome.excluded:
         key = (candidate.model.id, candidate.provider.id if candidate.provider else None, candidate.deployment)
+        rules = merged.get(key)
+        if rules is None:
+            rules = merged[key] = {}
         for name, reasons in broken.items():
-            bucket = merged[key].setdefault(name, [])
-            bucket.extend(r for r in reasons if r not in bucket)
-    # built without validation: a thousand entries of plain strings the engine itself made
-    return [
-        Exclusion.model_construct(
-            model=model,
-            provider=provider,
-            deployment=deployment,
-            rules=sorted(broken),
-            reasons=[reason for name in sorted(broken) for reason in broken[name]],
+            seen = rules.get(name)
+            if seen is None:
+                rules[name] = dict.fromkeys(reasons)
+            else:
+                seen.update(dict.fromkeys(reasons))
+    out = []
+    for (model, provider, deployment), rules in sorted(
+        merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
+    ):
+        names = sorted(rules)
+        # validated: pydantic-core checks these plain strings faster than model_construct skips the check
+        out.append(
+            Exclusion(
+                model=model,
+                provider=provider,
+                deployment=deployment,
+                rules=names,
+                reasons=[reason for name in names for reason in rules[name]],
+            )
         )
-        for (model, provider, deployment), broken in sorted(
-            merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
-        )
-    ]
+    return out
 
 
 def _assumption_notes(run: Run, notes: list[str], fired: list[str]) -> list[str]:
