@@ -83,35 +83,51 @@ def test_a_large_document_that_breaks_a_limit_is_refused_every_time() -> None:
 
 def test_a_stored_table_carries_answers_to_the_next_process_and_merges_with_others() -> None:
     first = diskcache.StoredTable("table", lambda: ["v1"])
-    assert first.get(("a", 1)) is diskcache.StoredTable.MISSING
-    first.put(("a", 1), None)  # None is an answer (no format fits), not a miss
-    first.put(("b", 2), 5.0)
+    assert first.get("s", ("a", 1)) is diskcache.StoredTable.MISSING
+    first.put("s", ("a", 1), None)  # None is an answer (no format fits), not a miss
+    first.put("s", ("b", 2), 5.0)
     first.save()
     other = diskcache.StoredTable("table", lambda: ["v1"])  # another process, started before `first` saved more
-    assert other.get(("a", 1)) is None and other.get(("b", 2)) == 5.0
-    first.put(("c", 3), 7.0)
+    assert other.get("s", ("a", 1)) is None and other.get("s", ("b", 2)) == 5.0
+    first.put("s", ("c", 3), 7.0)
     first.save()
-    other.put(("d", 4), 9.0)
+    other.put("s", ("d", 4), 9.0)
     other.save()  # merges what `first` wrote meanwhile
     later = diskcache.StoredTable("table", lambda: ["v1"])
-    assert [later.get(k) for k in (("a", 1), ("b", 2), ("c", 3), ("d", 4))] == [None, 5.0, 7.0, 9.0]
+    assert [later.get("s", k) for k in (("a", 1), ("b", 2), ("c", 3), ("d", 4))] == [None, 5.0, 7.0, 9.0]
+    assert later.get("another shape", ("b", 2)) is diskcache.StoredTable.MISSING
     changed = diskcache.StoredTable("table", lambda: ["v2"])  # the code or data it depends on changed
-    assert changed.get(("b", 2)) is diskcache.StoredTable.MISSING
+    assert changed.get("s", ("b", 2)) is diskcache.StoredTable.MISSING
 
 
-def test_a_stored_table_is_dropped_whole_at_its_limit_and_forget_starts_afresh() -> None:
-    table = diskcache.StoredTable("small", lambda: ["v"], limit=2)
-    table.put(1, "one")
-    table.put(2, "two")
-    table.put(3, "three")  # the limit is reached: the old rows go
-    assert table.get(1) is diskcache.StoredTable.MISSING and table.get(3) == "three"
+def test_a_stored_table_reads_only_the_shards_it_is_asked_for(_private_cache: Path) -> None:
+    table = diskcache.StoredTable("sharded", lambda: ["v"])
+    for shape in range(3):
+        table.put(shape, "k", shape * 10)
+    table.save()
+    assert len(list(_private_cache.glob("sharded-*.pickle"))) == 3
+    reader = diskcache.StoredTable("sharded", lambda: ["v"])
+    assert reader.get(1, "k") == 10
+    assert list(reader._shards) == [1]
+
+
+def test_a_stored_table_keeps_its_most_recent_shards_and_empties_a_full_one(_private_cache: Path) -> None:
+    table = diskcache.StoredTable("small", lambda: ["v"], limit=2, keep=2)
+    table.put("s", 1, "one")
+    table.put("s", 2, "two")
+    table.put("s", 3, "three")  # the limit is reached: the old rows go
+    assert table.get("s", 1) is diskcache.StoredTable.MISSING and table.get("s", 3) == "three"
+    for shape in ("t", "u"):
+        table.put(shape, 1, shape)
+        table.save()
+    assert len(list(_private_cache.glob("small-*.pickle"))) == 2
     table.forget()
-    assert table.get(3) is diskcache.StoredTable.MISSING
+    assert table.get("s", 3) is diskcache.StoredTable.MISSING
 
 
 def test_a_stored_table_writes_nothing_when_nothing_was_added(_private_cache: Path) -> None:
     table = diskcache.StoredTable("idle", lambda: ["v"])
-    assert table.get("x") is diskcache.StoredTable.MISSING
+    assert table.get("s", "x") is diskcache.StoredTable.MISSING
     table.save()
     assert not list(_private_cache.iterdir())
 

@@ -12,7 +12,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -94,58 +94,82 @@ def source_stamp(*modules: str) -> list[bytes]:
 
 
 class StoredTable:
-    """A pure function's answers kept between runs: read on first use, written back at exit when it grew.
+    """A pure function's answers kept between runs, in shards: a shard is read on first use and written back at
+    exit when this process added to it.
 
     For answers that are cheap to keep and costly to recompute in every new process (sizing a thousand routes
-    takes longer than starting Python). `stamp` names everything the answers depend on, as for `memo`; the
-    table is dropped whole when it reaches `limit` entries (a new profile shape only costs the first run).
+    takes longer than starting Python). `stamp` names everything the answers depend on, as for `memo`. A shard
+    holds the answers for one shape of question (a profile's workload sizes), so a run reads only what it can
+    use; the least recently used shards beyond `keep` are deleted, and a shard is emptied at `limit` entries.
     """
 
     MISSING = object()
 
-    def __init__(self, kind: str, stamp: Callable[[], Iterable[str | bytes]], limit: int = 50_000) -> None:
-        self._kind, self._stamp, self._limit = kind, stamp, limit
-        self._key: str | None = None
-        self._rows: dict[object, object] | None = None
-        self._added = 0
+    def __init__(
+        self, kind: str, stamp: Callable[[], Iterable[str | bytes]], *, limit: int = 20_000, keep: int = 32
+    ) -> None:
+        self._kind, self._stamp, self._limit, self._keep = kind, stamp, limit, keep
+        self._stamp_parts: list[str | bytes] | None = None
+        self._shards: dict[Hashable, dict[object, object]] = {}
+        self._added: set[Hashable] = set()
         self._saved_at_exit = False
 
-    def get(self, key: object) -> object:
+    def get(self, shard: Hashable, key: object) -> object:
         """The stored answer, or `StoredTable.MISSING`."""
-        return self._table().get(key, self.MISSING)
+        return self._shard(shard).get(key, self.MISSING)
 
-    def put(self, key: object, value: object) -> None:
-        rows = self._table()
+    def put(self, shard: Hashable, key: object, value: object) -> None:
+        rows = self._shard(shard)
         if len(rows) >= self._limit:
             rows.clear()
         rows[key] = value
-        self._added += 1
+        self._added.add(shard)
 
     def save(self) -> None:
-        """Write the table back when this process added to it (another process's additions are merged in)."""
-        if not self._added or self._rows is None or self._key is None:
-            return
-        on_disk = read(self._kind, self._key)
-        rows = {**on_disk, **self._rows} if isinstance(on_disk, dict) and len(on_disk) < self._limit else self._rows
-        write(self._kind, self._key, rows)
-        self._added = 0
+        """Write back the shards this process added to (another process's additions are merged in)."""
+        for shard in sorted(self._added, key=repr):
+            key = self._key(shard)
+            on_disk = read(self._kind, key)
+            rows = self._shards[shard]
+            if isinstance(on_disk, dict) and len(on_disk) + len(rows) <= self._limit:
+                rows = {**on_disk, **rows}
+            write(self._kind, key, rows)
+        if self._added:
+            self._evict()
+        self._added.clear()
 
     def forget(self) -> None:
-        """Start this process afresh (as a new process with no stored table would)."""
-        self._rows, self._added = {}, 0
+        """Start this process afresh, as a new process with nothing stored would (benchmarks)."""
+        self._shards = {shard: {} for shard in self._shards}
+        self._added.clear()
 
     def reload(self) -> None:
-        """Read the stored table again on next use (as a new process would), dropping unsaved answers."""
-        self._rows, self._added = None, 0
+        """Read the stored shards again on next use (as a new process would), dropping unsaved answers."""
+        self._shards.clear()
+        self._added.clear()
 
-    def _table(self) -> dict[object, object]:
-        if self._rows is None:
-            import atexit
+    def _key(self, shard: Hashable) -> str:
+        if self._stamp_parts is None:
+            self._stamp_parts = list(self._stamp())
+        return key_of([*self._stamp_parts, repr(shard)])
 
-            self._key = key_of(self._stamp())
-            found = read(self._kind, self._key)
-            self._rows = found if isinstance(found, dict) else {}
+    def _shard(self, shard: Hashable) -> dict[object, object]:
+        rows = self._shards.get(shard)
+        if rows is None:
+            found = read(self._kind, self._key(shard))
+            rows = self._shards[shard] = found if isinstance(found, dict) else {}
             if not self._saved_at_exit:
+                import atexit
+
                 atexit.register(self.save)
                 self._saved_at_exit = True
-        return self._rows
+        return rows
+
+    def _evict(self) -> None:
+        """Delete the least recently written shards of this kind beyond `keep`."""
+        try:
+            files = sorted(cache_dir().glob(f"{self._kind}-*.pickle"), key=lambda f: f.stat().st_mtime_ns)
+            for old in files[: max(0, len(files) - self._keep)]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only or vanished folder: only disk space is lost

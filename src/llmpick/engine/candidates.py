@@ -17,10 +17,10 @@ from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.prices import PriceQuote, offering_price
 from llmpick.catalog.schema import Hardware, HardwareKind, Model, Offering, Provider, ProviderKind
 from llmpick.engine.context import ServiceNeeds, SpeedTarget
-from llmpick.engine.memo import RecordMemo
 from llmpick.engine.policy import Policy
 from llmpick.engine.quantize import choose_estimate
 from llmpick.engine.stages import Stage
+from llmpick.memo import RecordMemo
 from llmpick.profile import Profile
 from llmpick.sizing.capacity import replicas_needed, seconds_per_request
 from llmpick.sizing.cost import CostBreakdown, rents_in_cloud

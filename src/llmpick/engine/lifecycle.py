@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from llmpick.catalog.lifecycle import model_status, offering_status
 from llmpick.catalog.schema import Model, Offering
-from llmpick.engine.memo import RecordMemo
+from llmpick.memo import RecordMemo
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from enum import Enum
 from llmpick import quality
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Model
-from llmpick.engine.memo import RecordMemo
 from llmpick.engine.policy import Policy
+from llmpick.memo import RecordMemo
 
 TIERS = list(quality.TIERS)
 

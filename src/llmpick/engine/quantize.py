@@ -51,12 +51,13 @@ def choose_estimate(
 ) -> Estimate | None:
     """The route's estimate at the best format that fits and is fast enough (see the module's docstring); None
     when no format fits."""
-    key = (spec, device, runtime, formats, count, context, concurrency, prompt_tokens, speed_need)
-    found = STORED.get(key)
+    shape = (context, concurrency, prompt_tokens, speed_need)  # one profile's questions share it: one shard
+    key = (spec, device, runtime, formats, count)
+    found = STORED.get(shape, key)
     if found is not StoredTable.MISSING:
         return found  # type: ignore[return-value]
     chosen = _choose(spec, device, runtime, formats, count, context, concurrency, prompt_tokens, speed_need)
-    STORED.put(key, chosen)
+    STORED.put(shape, key, chosen)
     return chosen
 
 

@@ -8,8 +8,11 @@ Successors, predecessors and `supersedes` are never used: they are lifecycle, no
 
 from __future__ import annotations
 
+import datetime as dt
+
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Model
+from llmpick.memo import RecordMemo
 from llmpick.quality.index import Entry, TaskIndex
 
 
@@ -19,10 +22,8 @@ def same_release_estimate(model: Model, index: TaskIndex, catalog: Catalog) -> t
         return None
     siblings = [
         (index.entries[s.id], s)
-        for s in catalog.models.values()
+        for s in _releases(catalog).get((model.family, model.release.date), ())
         if s.id != model.id
-        and s.family == model.family
-        and s.release.date == model.release.date
         and s.parameters is not None
         and s.parameters.total_b is not None
         and s.parameters.total_b > size
@@ -32,3 +33,19 @@ def same_release_estimate(model: Model, index: TaskIndex, catalog: Catalog) -> t
         return None
     entry, sibling = min(siblings, key=lambda pair: pair[0].score)
     return entry.score, sibling, entry
+
+
+_RELEASES: RecordMemo[dict[tuple[str | None, dt.date], list[Model]]] = RecordMemo(limit=8)
+
+
+def _releases(catalog: Catalog) -> dict[tuple[str | None, dt.date], list[Model]]:
+    """The catalog's models grouped by (family, release date), once per catalog: every unrated model asks."""
+
+    def group() -> dict[tuple[str | None, dt.date], list[Model]]:
+        found: dict[tuple[str | None, dt.date], list[Model]] = {}
+        for m in catalog.models.values():
+            if m.release.date is not None:
+                found.setdefault((m.family, m.release.date), []).append(m)
+        return found
+
+    return _RELEASES.get((catalog,), None, group)
