@@ -27,7 +27,7 @@ HARDWARE_RULES = {"hardware-fit", "capacity", "speed", "air-gap", "residency"}
 
 
 def _context(run: Run, profile: Profile, stage: Stage) -> rules.RuleContext:
-    return run.rule_context(profile, stage)  # what Run.evaluate judges with, nothing remembered yet
+    return run.rule_context(profile, stage, shared=False)  # what Run.evaluate judges with, nothing remembered yet
 
 
 @pytest.mark.parametrize("name", ["startup", "healthcare-legal", "air-gapped", "realtime-agents"])
@@ -70,3 +70,59 @@ def test_not_sizing_ruled_out_models_leaves_the_answer_as_it_was(name: str) -> N
         full = sized_rules.get((candidate.model.id, candidate.deployment))
         if full is not None:  # the same model rules, plus whatever the hardware adds
             assert set(broken) == full - HARDWARE_RULES, candidate.model.id
+
+
+def _changed(profile: Profile, section: str, field: str | None, value: object) -> Profile:
+    if field is None:
+        return profile.model_copy(update={section: value})
+    part = getattr(profile, section)
+    return profile.model_copy(update={section: part.model_copy(update={field: value})})
+
+
+# One change to every field the scoped rules' shared memo leaves out of its key (UNREAD_BY_SCOPED_RULES).
+UNREAD_CHANGES = [
+    ("name", None, "another decision"),
+    ("workload", "requests_per_day", 987_654),
+    ("workload", "peak_concurrency", 333),
+    ("workload", "hours_per_day", 3),
+    ("workload", "cacheable_input_fraction", 0.9),
+    ("workload", "batch_fraction", 0.7),
+    ("budget", "monthly_usd", 1.0),
+    ("budget", "upfront_usd", 0.0),
+    ("team", "ml_expertise", "none"),
+    ("team", "needs_vendor_support", True),
+    ("team", "time_to_market", "fast"),
+    ("assumptions", "gpu_utilization", 0.1),
+    ("assumptions", "redundancy", True),
+    ("preferences", "prefer", ["gpt-4o-mini"]),
+    ("preferences", "avoid_vendor_lock_in", True),
+]
+
+
+def test_the_memo_key_leaves_out_only_fields_no_scoped_rule_reads() -> None:
+    listed = {(s, f) for s, f, _ in UNREAD_CHANGES}
+    for section, fields in rules.UNREAD_BY_SCOPED_RULES.items():
+        expected = {(section, None)} if fields is True else {(section, f) for f in fields}  # type: ignore[union-attr]
+        if fields is True:  # a whole section: at least one of its fields is changed below
+            assert any(s == section for s, _ in listed), section
+        else:
+            assert expected <= listed, section
+
+
+@pytest.mark.parametrize("name", ["startup", "healthcare-legal", "enterprise-support", "research"])
+def test_profiles_that_differ_only_in_unread_fields_share_answers_equal_to_fresh_ones(name: str) -> None:
+    catalog = load_builtin_catalog()
+    base = PRESETS[name]
+    run, profile, _ = start_run(base, catalog, AS_OF)
+    run.evaluate(profile, split_stages(profile.tasks)[0])  # fills the shared memo
+    for section, field_name, value in UNREAD_CHANGES:
+        variant = _changed(base, section, field_name, value)
+        run, profile, _ = start_run(variant, catalog, AS_OF)
+        stage = split_stages(profile.tasks)[0]
+        shared = run.rule_context(profile, stage)
+        assert shared.answers, "the variant should reuse the base profile's answers"
+        for candidate in enumerate_candidates(profile, stage, run.setting()):
+            fresh = run.rule_context(profile, stage, shared=False)
+            assert rules.violations(candidate, shared, rules.STATIC_RULES) == rules.violations(
+                candidate, fresh, rules.STATIC_RULES
+            ), (section, field_name, candidate.label)

@@ -131,23 +131,13 @@ def enumerate_candidates(
     `ruled_out(model)`: the rules already exclude every self-run route of this model, whatever the hardware
     (quality, licence, context…). Its self-run routes are then listed without sizing: sizing is most of the
     work, and the same rules exclude them for the same reasons."""
-    catalog = setting.catalog
     out: list[Candidate] = []
-    for model in sorted(catalog.models.values(), key=lambda m: m.id):
-        if not stage.relevant(model):
-            continue
-        for offering in sorted(catalog.offerings_of(model.id), key=lambda o: o.provider):
-            provider = catalog.provider(offering.provider)
-            if provider.kind is ProviderKind.MANAGED_INFRA:
-                continue  # managed endpoints are self-hosting on rented GPUs: covered below
-            out.append(
-                Candidate(
-                    model=model,
-                    deployment=api_deployment(model, provider),
-                    provider=provider,
-                    offering=offering,  # priced when costed (`attach_price`): most API routes never are
-                )
-            )
+    for model, api_routes in _stage_models(setting.catalog, stage):
+        out.extend(
+            # priced when costed (`attach_price`): most API routes never are
+            Candidate(model=model, deployment=deployment, provider=provider, offering=offering)
+            for provider, offering, deployment in api_routes
+        )
         if not model.is_open:
             continue
         spec = spec_of(model)
@@ -162,6 +152,30 @@ def enumerate_candidates(
         out.extend(_local_candidates(profile, setting, model, spec))
         out.extend(_self_hosted_candidates(profile, setting, model, spec))
     return out
+
+
+ApiRoute = tuple[Provider, Offering, str]  # provider, offering, deployment
+_STAGE_MODELS: RecordMemo[list[tuple[Model, list[ApiRoute]]]] = RecordMemo(limit=64)
+
+
+def _stage_models(catalog: Catalog, stage: Stage) -> list[tuple[Model, list[ApiRoute]]]:
+    """The models worth enumerating for a stage, in id order, each with its API routes in provider order: the
+    catalog's facts alone decide them, so they are listed once per catalog and stage."""
+
+    def listed() -> list[tuple[Model, list[ApiRoute]]]:
+        found = []
+        for model in sorted(catalog.models.values(), key=lambda m: m.id):
+            if not stage.relevant(model):
+                continue
+            routes = []
+            for offering in sorted(catalog.offerings_of(model.id), key=lambda o: o.provider):
+                provider = catalog.provider(offering.provider)
+                if provider.kind is not ProviderKind.MANAGED_INFRA:  # managed endpoints: self-hosting, below
+                    routes.append((provider, offering, api_deployment(model, provider)))
+            found.append((model, routes))
+        return found
+
+    return _STAGE_MODELS.get((catalog,), stage, listed)
 
 
 # ---------------------------------------------------------------- speech and image stages: one machine or one GPU

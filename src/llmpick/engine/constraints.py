@@ -24,6 +24,7 @@ from llmpick.engine.lifecycle import standing
 from llmpick.engine.policy import Policy
 from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.stages import Stage
+from llmpick.memo import RecordMemo
 from llmpick.profile import Compliance, Profile, Residency, Sensitivity
 
 
@@ -38,6 +39,29 @@ class RuleContext:
     speed: SpeedTarget
     # (rule group, scope key) → {rule: reasons} for the group's broken rules: filled as the evaluation goes
     answers: dict[tuple[int, Hashable], dict[str, list[str]]] = field(default_factory=dict, compare=False, repr=False)
+
+
+# Profile fields that no scoped rule reads (volumes, money, team, cost assumptions): profiles that differ only in
+# them share the scoped rules' answers, so a team trying volumes and budgets is not judged afresh each time.
+# Every field not listed is part of the key, so a rule that starts reading a new field stays correct; the
+# listed ones are checked against fresh answers in tests/test_engine_shortcuts.py.
+UNREAD_BY_SCOPED_RULES: dict[str, object] = {
+    "name": True,
+    "workload": {"requests_per_day", "peak_concurrency", "hours_per_day", "cacheable_input_fraction", "batch_fraction"},
+    "budget": True,
+    "team": True,
+    "assumptions": True,
+    "preferences": {"prefer", "avoid_vendor_lock_in"},
+}
+_SHARED: RecordMemo[dict[tuple[int, Hashable], dict[str, list[str]]]] = RecordMemo(limit=64)
+
+
+def shared_answers(
+    profile: Profile, catalog: Catalog, policy: Policy, stage: Stage, needs_fine_tuning: bool, as_of: dt.date
+) -> dict[tuple[int, Hashable], dict[str, list[str]]]:
+    """The scoped answers memo for everything the scoped rules read (per catalog and policy record)."""
+    view = profile.model_dump_json(exclude=UNREAD_BY_SCOPED_RULES)  # type: ignore[arg-type]
+    return _SHARED.get((catalog, policy), (view, stage, needs_fine_tuning, as_of), dict)
 
 
 Rule = Callable[[Candidate, RuleContext], list[str]]

@@ -100,10 +100,12 @@ class Run:
             cloud=profile.infrastructure.cloud,
         )
 
-    def rule_context(self, profile: Profile, stage: Stage) -> rules.RuleContext:
-        """What the rules read for one evaluation of `stage` (a fresh memo of scoped answers)."""
+    def rule_context(self, profile: Profile, stage: Stage, *, shared: bool = True) -> rules.RuleContext:
+        """What the rules read for one evaluation of `stage`, with the scoped answers already given to profiles
+        that differ only in what no scoped rule reads (`shared=False`: a fresh memo)."""
         tunes = self.needs_fine_tuning and stage.is_language
-        return rules.RuleContext(profile, self.catalog, self.policy, stage, tunes, self.as_of, self.speed)
+        answers = rules.shared_answers(profile, self.catalog, self.policy, stage, tunes, self.as_of) if shared else {}
+        return rules.RuleContext(profile, self.catalog, self.policy, stage, tunes, self.as_of, self.speed, answers)
 
     def evaluate(self, profile: Profile, stage: Stage, *, skip_rules: frozenset[str] = frozenset()) -> StageOutcome:
         """Every route for `stage` judged against `profile`: survivors best first, exclusions with their rules."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from llmpick.errors import EstimateError
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from llmpick.catalog.schema import Hardware, Model
@@ -15,6 +17,27 @@ HBM_BANDWIDTH_GB_S = 1200.0  # data-centre GPUs at or above this bandwidth use H
 HARDWARE_KINDS = ("consumer-gpu", "workstation-gpu", "datacenter-gpu", "apple", "cpu")
 
 
+def _hash_once(cls: type[T]) -> type[T]:
+    """Frozen specs are the keys of the sizing caches, hashed at every lookup: compute the dataclass's hash once
+    per object. It is never pickled or copied (string hashes differ between processes)."""
+    field_hash = cls.__hash__
+
+    def __hash__(self: object) -> int:
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = field_hash(self)
+            object.__setattr__(self, "_hash", found)
+        return found  # type: ignore[no-any-return]
+
+    def __getstate__(self: object) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
+    cls.__hash__ = __hash__  # type: ignore[assignment]
+    cls.__getstate__ = __getstate__  # type: ignore[method-assign]
+    return cls
+
+
+@_hash_once
 @dataclass(frozen=True)
 class ModelSpec:
     """A model's size and the architecture figures that set its KV cache.
@@ -109,6 +132,7 @@ class ModelSpec:
         )
 
 
+@_hash_once
 @dataclass(frozen=True)
 class DeviceSpec:
     """One accelerator (or a CPU machine): memory, bandwidth and compute.
