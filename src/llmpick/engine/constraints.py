@@ -4,9 +4,10 @@ A rule is a plain function registered in RULES with a name; adding a rule is add
 Cost-dependent rules (budget) run after costing, in evaluation.py's Run, through the same mechanism.
 
 A rule may declare its scope: the facts of the route it reads (the model, the provider, the deployment…). A
-thousand routes share a few hundred models and a few dozen providers, so within one evaluation a rule's answer is
-remembered per scope and asked once: the same rule, the same answer, a fraction of the work. A rule without a
-scope reads the whole route (its sizing or cost) and runs for every route.
+thousand routes share a few hundred models and a few dozen providers, so a rule's answer is remembered per scope
+and asked once: the same rule, the same answer, a fraction of the work. The memory is shared by every profile
+that differs only in fields no scoped rule reads (`UNREAD_BY_SCOPED_RULES`: volumes, budgets, team, cost
+assumptions). A rule without a scope reads the whole route (its sizing or cost) and runs for every route.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class RuleContext:
     needs_fine_tuning: bool
     as_of: dt.date
     speed: SpeedTarget
-    # (rule group, scope key) → {rule: reasons} for the group's broken rules: filled as the evaluation goes
+    # (rule group, scope key) → {rule: reasons} for the group's broken rules: filled as evaluations go
     answers: dict[tuple[int, Hashable], dict[str, list[str]]] = field(default_factory=dict, compare=False, repr=False)
 
 
