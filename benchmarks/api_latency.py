@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import platform
 import resource
@@ -92,34 +93,66 @@ def repeated_profiles() -> Callable[[], dict[str, Any]]:
 
 
 async def load(
-    base: str, clients: int, total: int, seconds: float, bodies: Callable[[], dict[str, Any]]
+    base: str,
+    clients: int,
+    total: int,
+    seconds: float,
+    bodies: Callable[[], dict[str, Any]],
+    *,
+    keep_alive: bool = True,
 ) -> dict[str, Any]:
+    """`clients` concurrent clients, each a request at a time. `keep_alive=False`: a new connection per request,
+    as browsers behind a proxy make. Worker processes share one listening socket, and the first to accept takes
+    a burst of new connections: kept alive, twenty connections can all stay with one worker while the other
+    idles (engine-bound loads then measure one worker); reconnecting spreads the load as requests arrive."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
     issued = 0
     stop_at = time.monotonic() + seconds
 
-    async def client_loop(client: httpx.AsyncClient) -> None:
-        nonlocal issued
-        while issued < total and time.monotonic() < stop_at:
-            body = bodies()
-            issued += 1
-            started = time.perf_counter()
-            try:
-                r = await client.post(f"{base}/api/v1/recommend", json=body)
-                if r.status_code != 200:
-                    errors[f"HTTP {r.status_code}"] = errors.get(f"HTTP {r.status_code}", 0) + 1
-                    continue
-            except httpx.HTTPError as exc:
-                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
-                continue
-            latencies.append(time.perf_counter() - started)
+    host, port = base.removeprefix("http://").split(":")
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
-        began = time.perf_counter()
-        await asyncio.gather(*(client_loop(client) for _ in range(clients)))
-        wall = time.perf_counter() - began
+    async def client_loop() -> None:
+        """One client: one keep-alive connection, a request at a time (a small HTTP/1.1 client of its own, so
+        that the load generator, on the same two cores, takes little of the CPU it measures)."""
+        nonlocal issued
+        connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        try:
+            while issued < total and time.monotonic() < stop_at:
+                body = json.dumps(bodies()).encode()
+                issued += 1
+                started = time.perf_counter()
+                if connection is None:
+                    connection = await asyncio.open_connection(host, int(port))
+                reader, writer = connection
+                writer.write(
+                    b"POST /api/v1/recommend HTTP/1.1\r\nHost: " + host.encode() + b"\r\n"
+                    b"Content-Type: application/json\r\nAccept-Encoding: gzip\r\n"
+                    + (b"" if keep_alive else b"Connection: close\r\n")
+                    + b"Content-Length: "
+                    + str(len(body)).encode()
+                    + b"\r\n\r\n"
+                    + body
+                )
+                status, length = await _read_response(reader)
+                if not keep_alive:
+                    writer.close()
+                    connection = None
+                if status != 200:
+                    errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
+                    continue
+                latencies.append(time.perf_counter() - started)
+                if length == 0:
+                    errors["empty body"] = errors.get("empty body", 0) + 1
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+        finally:
+            if connection is not None:
+                connection[1].close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client_loop() for _ in range(clients)))
+    wall = time.perf_counter() - began
     latencies.sort()
     q = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) >= 2 else latencies * 99
     return {
@@ -131,6 +164,16 @@ async def load(
         "max_ms": latencies[-1] * 1000,
         "rps": len(latencies) / wall if wall else 0.0,
     }
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
+    """The status and body length of one response (read whole, Content-Length framed, as the server sends)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = next(int(v) for k, _, v in (line.partition(":") for line in lines[1:]) if k.lower() == "content-length")
+    await reader.readexactly(length)
+    return status, length
 
 
 async def one_at_a_time(base: str, count: int) -> dict[str, float]:
@@ -246,9 +289,11 @@ def main() -> None:
         try:
             asyncio.run(wait_ready(base))
             # warm every worker (catalog, price tables), and put the presets in each worker's cache
-            asyncio.run(load(base, args.workers * 2, args.workers * 20, 120, distinct_profiles()))
-            # (enough rounds that each worker process, which the kernel hands connections unevenly, sees every preset)
-            asyncio.run(load(base, args.workers * 2, len(presets()) * args.workers * 12, 120, repeated_profiles()))
+            asyncio.run(load(base, args.workers * 2, args.workers * 20, 120, distinct_profiles(), keep_alive=False))
+            # as many connections as the measured load, each cycling through the presets twice: the kernel hands
+            # connections to worker processes unevenly, and a keep-alive connection stays with its worker
+            warm = len(presets()) * args.clients * 2
+            asyncio.run(load(base, args.clients, warm, 120, repeated_profiles()))
             single = asyncio.run(one_at_a_time(base, args.single))
             rows = {
                 "repeated profiles (presets in turn, cached)": measured(
@@ -257,7 +302,9 @@ def main() -> None:
                 ),
                 "distinct profiles (the engine every time)": measured(
                     server.pid,
-                    lambda: asyncio.run(load(base, args.clients, args.requests, args.seconds, distinct_profiles())),
+                    lambda: asyncio.run(
+                        load(base, args.clients, args.requests, args.seconds, distinct_profiles(), keep_alive=False)
+                    ),
                 ),
             }
         finally:

@@ -110,7 +110,7 @@ async def recommend(
         found = await run_in_threadpool(service.answer, st, profile, top)
     headers = {}
     if save:
-        decision_id = await run_in_threadpool(st.store.save, profile, found.rec)
+        decision_id = await run_in_threadpool(st.store.save, profile, found.recommendation())
         headers = {"Location": f"/api/v1/decisions/{decision_id}", "X-Decision-Id": decision_id}
     body = found.body  # serialised once, when computed; compressed once, when first asked (then kept)
     if accepts_gzip(request.headers.get("accept-encoding", "")):

@@ -36,9 +36,12 @@ def check_hardware(st: AppState, profile: Profile) -> None:
 
 @dataclass(frozen=True)
 class Answer:
-    """A recommendation and its JSON document, serialised once (a cache hit sends the bytes as they are)."""
+    """A recommendation's JSON document, serialised once: a cache hit sends the bytes as they are.
 
-    rec: Recommendation
+    The cache keeps bytes, not the Recommendation: a kept object tree (thousands of tracked objects per answer,
+    hundreds of answers) made every full garbage collection of a worker walk it, a pause of up to a second for
+    every request in flight. A page or a saved decision reads the object back (`recommendation()`, ~4 ms)."""
+
     body: bytes
 
     @cached_property
@@ -46,6 +49,9 @@ class Answer:
         """The document gzip-compressed, made the first time a client accepts it and kept with the answer: the
         exclusions make it hundreds of kilobytes, mostly repeated reasons, that compress about twentyfold."""
         return gzip.compress(self.body, compresslevel=GZIP_LEVEL, mtime=0)
+
+    def recommendation(self) -> Recommendation:
+        return Recommendation.model_validate_json(self.body)
 
 
 def _key(st: AppState, profile: Profile, top: int, day: dt.date) -> tuple[str, int, str, str, str]:
@@ -70,13 +76,13 @@ def answer(st: AppState, profile: Profile, top: int = 5) -> Answer:
 
     def compute() -> Answer:
         rec = run_engine(profile, st.catalog, top=top, as_of=day)
-        return Answer(rec, json.dumps(rec.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode())
+        return Answer(json.dumps(rec.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode())
 
     return st.results.get_or_compute(key, compute)  # type: ignore[no-any-return]
 
 
 def recommend(st: AppState, profile: Profile, top: int = 5) -> Recommendation:
-    return answer(st, profile, top).rec
+    return answer(st, profile, top).recommendation()
 
 
 def cost(st: AppState, profile: Profile, model_id: str | None = None) -> dict[str, Any]:
