@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from llmpick.engine.policy import Policy
@@ -28,7 +29,7 @@ class SpeedTarget:
     source: Literal["given", "inferred"]
     reason: str
 
-    @property
+    @cached_property  # asked of every route judged
     def latency_bound(self) -> bool:
         """Latency decides the route: ultra-fast agents or an explicit time-to-first-token cap."""
         return self.tier == SpeedTier.ULTRA_FAST.value or self.ttft_s is not None
