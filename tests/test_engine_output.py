@@ -99,3 +99,14 @@ def test_break_even_compares_api_and_self_hosting() -> None:
     rec = recommend(make_profile(workload={"requests_per_day": 50000}, team={"ml_expertise": "strong"}))
     assert rec.break_even is not None
     assert rec.cost_curves and all(len(c.points) > 3 for c in rec.cost_curves)
+
+
+def test_to_json_writes_the_document_of_the_dict() -> None:
+    from llmpick.presets import list_presets
+
+    for preset in list_presets():
+        rec = recommend(preset.profile)
+        doc = rec.to_json_dict()
+        assert json.loads(rec.to_json()) == doc, preset.name
+        assert rec.to_json(indent=2) == json.dumps(doc, ensure_ascii=False, indent=2), preset.name  # today's text
+        assert "\n" not in rec.to_json()

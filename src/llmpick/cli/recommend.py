@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from enum import Enum
 from pathlib import Path
 
@@ -88,7 +87,7 @@ def _resolve_profile(path: Path | None, preset: str | None) -> Profile:
 
 def _emit(rec: Recommendation, profile: Profile, output_format: RecommendFormat, output: Path | None) -> None:
     if output_format is RecommendFormat.JSON:
-        write_output(json.dumps(rec.to_json_dict(), indent=2, ensure_ascii=False), output)
+        write_output(rec.to_json(indent=2), output)
     elif output_format is RecommendFormat.MARKDOWN:
         write_output(render_markdown(rec), output)
     elif output_format is RecommendFormat.HTML:

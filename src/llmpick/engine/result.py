@@ -210,3 +210,9 @@ class Recommendation(Out):
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(mode="json", by_alias=True)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The contract as JSON text, written by pydantic-core in a few milliseconds instead of tens: the same
+        document as `json.dumps(to_json_dict())` (compact without an indent; a float below 1e-4 may be written
+        without an exponent, the same number)."""
+        return self.model_dump_json(by_alias=True, indent=indent)

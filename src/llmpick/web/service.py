@@ -76,7 +76,7 @@ def answer(st: AppState, profile: Profile, top: int = 5) -> Answer:
 
     def compute() -> Answer:
         rec = run_engine(profile, st.catalog, top=top, as_of=day)
-        return Answer(json.dumps(rec.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode())
+        return Answer(rec.to_json().encode())
 
     return st.results.get_or_compute(key, compute)  # type: ignore[no-any-return]
 
