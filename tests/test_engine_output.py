@@ -108,5 +108,5 @@ def test_to_json_writes_the_document_of_the_dict() -> None:
         rec = recommend(preset.profile)
         doc = rec.to_json_dict()
         assert json.loads(rec.to_json()) == doc, preset.name
-        assert rec.to_json(indent=2) == json.dumps(doc, ensure_ascii=False, indent=2), preset.name  # today's text
+        assert json.loads(rec.to_json(indent=2)) == doc, preset.name
         assert "\n" not in rec.to_json()
