@@ -266,7 +266,11 @@ def section(
         "Repeated profiles are answered from the app's result cache (keyed by the profile, the catalog version, "
         "its as-of date and the day; 512 entries, least recently used out). Distinct profiles run the engine, "
         "CPU-bound Python: throughput grows with worker processes (`--workers`, one per core), and under "
-        "concurrency the latency is mostly queueing (p50 ≈ clients ÷ throughput).",
+        "concurrency the latency is mostly queueing (p50 ≈ clients ÷ throughput). The clients are a small "
+        "HTTP/1.1 client of this script's own, asking for gzip as browsers do (httpx, used before, took most of the "
+        "two cores it measured); the distinct load reconnects for each request, as browsers behind a proxy do (kept "
+        "alive, the connections all stayed with the worker that accepted them first). The CLI runs with its "
+        "bytecode compiled, after one untimed run (benchmarks/cli_env.py).",
     ]
     return "\n".join(lines)
 
