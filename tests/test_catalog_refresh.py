@@ -205,3 +205,4 @@ def test_the_id_rule_puts_a_models_own_task_first() -> None:
     assert gp_importer._tasks("voxtral-mini-transcribe-3-0")[0] == ["speech-to-text"]
     assert gp_importer._tasks("orpheus-v1-english") == (["text-to-speech"], ["text"], ["audio"])
     assert gp_importer._tasks("gpt-5.5")[0] == ["text"]
+    assert gp_importer._tasks("qwen3-vl-8b-instruct") == (["vision", "text"], ["text", "image"], ["text"])
