@@ -194,3 +194,15 @@ def test_eval_decisions_and_web_load_the_active_catalog(
     monkeypatch.setenv("LLMPICK_CATALOG", str(OVERLAY))
     client = TestClient(create_app(db), base_url="http://localhost")
     assert client.get("/api/v1/models/overlay-test-8b").status_code == 200
+
+
+def test_the_id_rule_puts_a_models_own_task_first() -> None:
+    """The first task is the one a model is rated and ranked for: code for coding models, speech for
+    Voxtral (Mistral's audio models) and Orpheus (Canopy Labs' TTS)."""
+    assert gp_importer._tasks("qwen3-coder-plus")[0] == ["code", "text"]
+    assert gp_importer._tasks("codestral-2501")[0] == ["code", "text"]
+    assert gp_importer._tasks("voxtral-small-24b-2507")[0] == ["speech-to-text", "text"]
+    assert gp_importer._tasks("voxtral-mini-transcribe-3-0")[0] == ["speech-to-text"]
+    assert gp_importer._tasks("orpheus-v1-english") == (["text-to-speech"], ["text"], ["audio"])
+    assert gp_importer._tasks("gpt-5.5")[0] == ["text"]
+    assert gp_importer._tasks("qwen3-vl-8b-instruct") == (["vision", "text"], ["text", "image"], ["text"])

@@ -60,7 +60,7 @@ def test_orderings_all_leaderboards_agree_on(catalog: Catalog, better: str, wors
     assert _score(catalog, better, task) > _score(catalog, worse, task)
 
 
-# From the 2026 sources (LiveBench, LMArena via AI-Arena-History, MTEB) and the aliases that reach
+# From the 2025-26 sources (LiveBench, LMArena via AI-Arena-History and arena-ai daily, MTEB, Open ASR) and the aliases that reach
 # catalog ids under hosts' names. Each pair is checked twice: on the index, and on every imported
 # series that holds both models -- an ordering any one leaderboard contradicts does not belong here.
 NEWER_ORDERINGS = [
@@ -74,6 +74,7 @@ NEWER_ORDERINGS = [
     ("gpt-5.5", "gpt-5.4-nano", "reasoning"),
     ("gpt-5", "gpt-4.1-nano", "vision"),
     ("gemini-3-pro-image-preview", "gemini-2.5-flash-image", "image-generation"),
+    ("gemini-3.1-flash-image-preview", "gemini-2.5-flash-image", "image-generation"),
     # current frontier APIs above small open models
     ("claude-opus-4-8", "gpt-oss-20b", "text"),
     ("gpt-5.5", "olmo-3-32b-think", "text"),
@@ -85,6 +86,8 @@ NEWER_ORDERINGS = [
     ("glm-4.5", "glm-4.5-air", "text"),
     ("qwen3-235b-a22b-2507", "qwen3-30b-a3b-instruct-2507", "text"),
     ("qwen3-max", "qwen3-32b", "text"),
+    ("qwen3.5-397b-a17b", "qwen3.5-122b-a10b", "text"),
+    ("voxtral-small-24b-2507", "voxtral-mini-3b-2507", "speech-to-text"),
     ("qwen3-embedding-8b", "all-minilm-l6-v2", "embeddings"),
     ("qwen3-embedding-8b", "nomic-embed-text-v1.5", "embeddings"),
     ("gemini-embedding-001", "nomic-embed-text-v1.5", "embeddings"),

@@ -156,7 +156,19 @@ def _tasks(model_id: str) -> tuple[list[str], list[str], list[str]]:
         return ["speech-to-text"], ["audio"], ["text"]
     if re.search(r"image|dall-e|imagen", low):
         return ["image-generation"], ["text"], ["image"]
-    tasks = ["text", "code"] if re.search(r"cod(e|er|estral)|devstral", low) else ["text"]
+    # vision-language models (Qwen-VL and ERNIE-VL, "vision-language" on their model cards; Llama 3.2
+    # Vision, Grok Vision) take images first
+    if re.search(r"-vl\b|vision", low):
+        return ["vision", "text"], ["text", "image"], ["text"]
+    # families whose vendor names their task though the id does not: Canopy Labs' Orpheus is a TTS model
+    # (github.com/canopyai/Orpheus-TTS); Mistral's Voxtral models are for speech transcription and audio
+    # understanding (mistral.ai/news/voxtral, huggingface.co/mistralai/Voxtral-Small-24B-2507)
+    if "orpheus" in low:
+        return ["text-to-speech"], ["text"], ["audio"]
+    if "voxtral" in low:
+        return ["speech-to-text", "text"], ["audio", "text"], ["text"]
+    # a coding model's first task (the one it is rated and ranked for) is code
+    tasks = ["code", "text"] if re.search(r"cod(e|er|estral)|devstral", low) else ["text"]
     return tasks, ["text"], ["text"]
 
 
