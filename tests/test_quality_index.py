@@ -74,7 +74,6 @@ NEWER_ORDERINGS = [
     ("gpt-5.5", "gpt-5.4-nano", "reasoning"),
     ("gpt-5", "gpt-4.1-nano", "vision"),
     ("gemini-3-pro-image-preview", "gemini-2.5-flash-image", "image-generation"),
-    ("gemini-3.1-flash-image-preview", "gemini-2.5-flash-image", "image-generation"),
     # current frontier APIs above small open models
     ("claude-opus-4-8", "gpt-oss-20b", "text"),
     ("gpt-5.5", "olmo-3-32b-think", "text"),
