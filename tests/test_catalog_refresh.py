@@ -32,10 +32,10 @@ def user_overlay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_refresh_writes_the_expected_overlay_and_diff(cli: Callable[..., Any], user_overlay: Path) -> None:
     result = cli("catalog", "refresh", "--from", str(FIXTURES), *ENRICHERS, "--as-of", "2026-12-02")
     assert result.exit_code == 0, result.output
-    assert "2026.12.1+refresh.20261202" in result.output
+    assert "2026.12.2+refresh.20261202" in result.output
     assert "models updated (3): glm-5.3, gpt-6-sol, kimi-k2-0905" in result.output
     data = yaml.safe_load(user_overlay.read_text(encoding="utf-8"))
-    assert data["version"] == "2026.12.1+refresh.20261202" and str(data["as_of"]) == "2026-12-02"
+    assert data["version"] == "2026.12.2+refresh.20261202" and str(data["as_of"]) == "2026-12-02"
     models = {m["id"]: m for m in data["models"]}
     assert set(models) == {
         "glm-5.3",
@@ -54,7 +54,7 @@ def test_refresh_writes_the_expected_overlay_and_diff(cli: Callable[..., Any], u
     assert kimi["architecture"]["attention"] == "mla" and kimi["architecture"]["experts"] == 384
     assert kimi["sources"]["config"]["url"].startswith("https://huggingface.co/moonshotai/Kimi-K2-Instruct-0905/")
     # the overlay is what the commands load now
-    assert load_active_catalog().version == "2026.12.1+refresh.20261202"
+    assert load_active_catalog().version == "2026.12.2+refresh.20261202"
     assert load_active_catalog().model("glm-5.3").is_open
 
 
