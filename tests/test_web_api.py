@@ -270,6 +270,8 @@ def test_pages_and_lists_are_compressed(client: TestClient) -> None:
         ("identity", False),
         ("", False),
         ("deflate, br", False),
+        ("*;q=1, gzip;q=0", False),  # a named coding outranks the wildcard
+        ("br, *;q=0.1", True),
     ],
 )
 def test_accept_encoding_is_read_with_its_quality(header: str, accepted: bool) -> None:

@@ -11,19 +11,17 @@ MINIMUM_SIZE = 1024
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an Accept-Encoding header admits gzip (by name or `*`) with a quality above zero."""
+    """Whether an Accept-Encoding header admits gzip with a quality above zero: by name, else by `*`."""
+    quality: dict[str, float] = {}
     for part in accept_encoding.split(","):
         coding, _, params = part.partition(";")
-        if coding.strip().lower() not in ("gzip", "*"):
-            continue
         name, _, value = params.strip().partition("=")
-        if name.strip().lower() != "q":
-            return True
         try:
-            return float(value) > 0
+            q = float(value) if name.strip().lower() == "q" else 1.0
         except ValueError:
-            return False
-    return False
+            q = 0.0
+        quality.setdefault(coding.strip().lower(), q)
+    return quality.get("gzip", quality.get("*", 0.0)) > 0
 
 
 class Compression:
