@@ -134,18 +134,44 @@ def test_a_stored_table_writes_nothing_when_nothing_was_added(_private_cache: Pa
 
 def test_stored_sizing_answers_equal_fresh_ones(catalog: object) -> None:
     from llmpick.engine.candidates import device_of, spec_of
-    from llmpick.engine.quantize import STORED, _choose, choose_estimate, forget_estimates
+    from llmpick.engine.quantize import STORED, choose_estimate, forget_estimates
 
     model = catalog.model("llama-3.1-8b-instruct")  # type: ignore[attr-defined]
     spec, device = spec_of(model), device_of(catalog.hardware["rtx-4090"])  # type: ignore[attr-defined]
     assert spec is not None
-    args = {"runtime": "llama.cpp", "formats": ("gguf-q4_k_m", "gguf-q8_0"), "count": 1, "context": 8192}
-    shape = {"concurrency": 1, "prompt_tokens": 1000, "speed_need": 20.0}
+    question = {"runtime": "llama.cpp", "formats": ("gguf-q4_k_m", "gguf-q8_0"), "count": 1, "context": 8192}
+    question |= {"concurrency": 1, "prompt_tokens": 1000, "speed_need": 20.0}
     forget_estimates()
-    asked = choose_estimate(spec, device, **args, **shape)  # type: ignore[arg-type]
+    asked = choose_estimate(spec, device, **question)  # type: ignore[arg-type]
     STORED.save()
     STORED.reload()  # as a new process: read back from disk
     choose_estimate.cache_clear()
-    again = choose_estimate(spec, device, **args, **shape)  # type: ignore[arg-type]
-    fresh = _choose(spec, device, *args.values(), *shape.values())  # type: ignore[arg-type]
-    assert asked == again == fresh and again is not None and again is not asked
+    again = choose_estimate(spec, device, **question)  # type: ignore[arg-type]
+    forget_estimates()  # nothing in memory, nothing read from disk: sized again
+    fresh = choose_estimate(spec, device, **question)  # type: ignore[arg-type]
+    assert asked == again == fresh and again is not None and again is not asked and fresh is not again
+
+
+def test_after_forget_a_stored_table_reads_nothing_from_disk() -> None:
+    table = diskcache.StoredTable("forgotten", lambda: ["v"])
+    table.put("s", "k", 1)
+    table.save()
+    table.forget()
+    assert table.get("s", "k") is diskcache.StoredTable.MISSING
+    table.reload()
+    assert table.get("s", "k") == 1
+
+
+def test_a_remembered_function_is_called_once_per_question_across_processes() -> None:
+    calls: list[tuple[int, int]] = []
+
+    def square(x: int, *, shape: int) -> int:
+        calls.append((x, shape))
+        return x * x
+
+    first = diskcache.StoredTable("fn", lambda: ["v"])
+    remembered = first.remembers(shape=("shape",))(square)
+    assert remembered(3, shape=1) == remembered(3, shape=1) == 9 and calls == [(3, 1)]
+    first.save()
+    later = diskcache.StoredTable("fn", lambda: ["v"]).remembers(shape=("shape",))(square)
+    assert later(3, shape=1) == 9 and later(3, shape=2) == 9 and calls == [(3, 1), (3, 2)]

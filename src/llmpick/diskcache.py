@@ -8,15 +8,18 @@ llmpick itself computed from its own inputs; set LLMPICK_NO_CACHE=1 to bypass it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import tempfile
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
 NO_CACHE_ENV = "LLMPICK_NO_CACHE"
 
 
@@ -113,6 +116,7 @@ class StoredTable:
         self._shards: dict[Hashable, dict[object, object]] = {}
         self._added: set[Hashable] = set()
         self._saved_at_exit = False
+        self._from_disk = True  # False after `forget`: a shard asked later starts empty too
 
     def get(self, shard: Hashable, key: object) -> object:
         """The stored answer, or `StoredTable.MISSING`."""
@@ -140,13 +144,35 @@ class StoredTable:
 
     def forget(self) -> None:
         """Start this process afresh, as a new process with nothing stored would (benchmarks)."""
-        self._shards = {shard: {} for shard in self._shards}
+        self._shards.clear()
         self._added.clear()
+        self._from_disk = False
 
     def reload(self) -> None:
         """Read the stored shards again on next use (as a new process would), dropping unsaved answers."""
         self._shards.clear()
         self._added.clear()
+        self._from_disk = True
+
+    def remembers(self, shape: tuple[str, ...]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+        """Decorate a pure function whose `shape` arguments (keywords) name the shard: its answers are kept here.
+        The other arguments, with the keywords in name order, are the key."""
+
+        def decorate(func: Callable[P, R]) -> Callable[P, R]:
+            @functools.wraps(func)
+            def remembered(*args: P.args, **kwargs: P.kwargs) -> R:
+                shard = tuple(kwargs[name] for name in shape)
+                key = (args, tuple(sorted((k, v) for k, v in kwargs.items() if k not in shape)))
+                found = self.get(shard, key)
+                if found is not self.MISSING:
+                    return found  # type: ignore[return-value]
+                value = func(*args, **kwargs)
+                self.put(shard, key, value)
+                return value
+
+            return remembered
+
+        return decorate
 
     def _key(self, shard: Hashable) -> str:
         if self._stamp_parts is None:
@@ -156,7 +182,7 @@ class StoredTable:
     def _shard(self, shard: Hashable) -> dict[object, object]:
         rows = self._shards.get(shard)
         if rows is None:
-            found = read(self._kind, self._key(shard))
+            found = read(self._kind, self._key(shard)) if self._from_disk else None
             rows = self._shards[shard] = found if isinstance(found, dict) else {}
             if not self._saved_at_exit:
                 import atexit

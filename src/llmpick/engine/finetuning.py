@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llmpick.engine.candidates import SELF_RUN, Candidate, spec_of
+from llmpick.engine.candidates import SELF_RUN, Candidate, device_of, spec_of
 from llmpick.engine.result import Route, TrainingPlan
 from llmpick.profile import Profile, Residency
 from llmpick.sizing.cost import pick_rent
 from llmpick.sizing.finetune import FinetuneEstimate, finetune_estimate, hardware_that_can_finetune
-from llmpick.sizing.specs import DeviceSpec
 
 if TYPE_CHECKING:
     from llmpick.engine.evaluation import Run
@@ -52,7 +51,7 @@ def training_plan(candidate: Candidate, choice: str, profile: Profile, run: Run)
     )
     own = finetune_estimate(
         spec,
-        DeviceSpec.from_hardware(candidate.hardware, memory_gb=memory),
+        device_of(candidate.hardware, memory),
         method=method,
         count=candidate.hardware_count or 1,
         examples=examples,
@@ -75,7 +74,7 @@ def training_plan(candidate: Candidate, choice: str, profile: Profile, run: Run)
     options = hardware_that_can_finetune(
         spec,
         method,
-        [DeviceSpec.from_hardware(h) for h in rentable],
+        [device_of(h) for h in rentable],
         examples=examples,
         tokens_per_example=TOKENS_PER_EXAMPLE,
         epochs=EPOCHS,

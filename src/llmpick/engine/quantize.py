@@ -37,6 +37,7 @@ STORED = StoredTable("sizing", _sizing_stamp)
 
 
 @lru_cache(maxsize=65536)  # pure function of hashable specs: hybrid plans and relax checks re-ask the same questions
+@STORED.remembers(shape=("context", "concurrency", "prompt_tokens", "speed_need"))  # one profile's questions
 def choose_estimate(
     spec: ModelSpec,
     device: DeviceSpec,
@@ -51,33 +52,6 @@ def choose_estimate(
 ) -> Estimate | None:
     """The route's estimate at the best format that fits and is fast enough (see the module's docstring); None
     when no format fits."""
-    shape = (context, concurrency, prompt_tokens, speed_need)  # one profile's questions share it: one shard
-    key = (spec, device, runtime, formats, count)
-    found = STORED.get(shape, key)
-    if found is not StoredTable.MISSING:
-        return found  # type: ignore[return-value]
-    chosen = _choose(spec, device, runtime, formats, count, context, concurrency, prompt_tokens, speed_need)
-    STORED.put(shape, key, chosen)
-    return chosen
-
-
-def forget_estimates() -> None:
-    """Size from scratch, as a new process with no stored answers would (benchmarks)."""
-    choose_estimate.cache_clear()
-    STORED.forget()
-
-
-def _choose(
-    spec: ModelSpec,
-    device: DeviceSpec,
-    runtime: str,
-    formats: tuple[str, ...],
-    count: int,
-    context: int,
-    concurrency: int,
-    prompt_tokens: int,
-    speed_need: float,
-) -> Estimate | None:
     context = min(context, spec.context_window or context)
     ordered = formats_for(spec.id, list(formats))  # a model's native release format (MXFP4) first
     fitting: list[Estimate] = []
@@ -128,3 +102,9 @@ def _weights_gib(spec: ModelSpec, bits_per_weight: float) -> float:
 
 def _low_note(context: int) -> str:
     return f"below 4-bit: nothing at 4 bits or more fits with {context} tokens of context — expect a noticeable quality loss"
+
+
+def forget_estimates() -> None:
+    """Size from scratch, as a new process with no stored answers would (benchmarks)."""
+    choose_estimate.cache_clear()
+    STORED.forget()
