@@ -200,7 +200,7 @@ def test_curated_prices_only_fill_gaps_in_genai_prices(catalog: Catalog) -> None
         provider = catalog.provider(offering.provider)
         if offering.price is None or provider.genai_prices_id is None:
             continue
-        theirs = quote_from_genai_prices(provider.genai_prices_id, offering.api_model_id, catalog.as_of)
+        theirs = quote_from_genai_prices(provider.genai_prices_id, offering.api_model_id, at=catalog.as_of)
         if theirs is None or not theirs.has_token_prices:
             continue
         assert offering.price.input_per_mtok == theirs.input_per_mtok, offering
@@ -213,7 +213,7 @@ def test_catalog_prices_equal_genai_prices(catalog: Catalog) -> None:
         if offering.genai_prices is None:
             continue
         ours = offering_price(offering, catalog.as_of)
-        theirs = quote_from_genai_prices(offering.genai_prices.provider, offering.genai_prices.model, catalog.as_of)
+        theirs = quote_from_genai_prices(offering.genai_prices.provider, offering.genai_prices.model, at=catalog.as_of)
         assert ours == theirs
         checked += 1
     assert checked >= 30

@@ -175,3 +175,42 @@ def test_a_remembered_function_is_called_once_per_question_across_processes() ->
     first.save()
     later = diskcache.StoredTable("fn", lambda: ["v"]).remembers(shape=("shape",))(square)
     assert later(3, shape=1) == 9 and later(3, shape=2) == 9 and calls == [(3, 1), (3, 2)]
+
+
+def test_remembers_names_the_shard_by_the_shape_arguments_defaults_included() -> None:
+    table = diskcache.StoredTable("decorated", lambda: ["v"])
+    calls: list[tuple[str, int]] = []
+
+    @table.remembers(shape=("size",))
+    def double(word: str, *, size: int = 2) -> str:
+        calls.append((word, size))
+        return word * size
+
+    assert double("ab") == "abab" and double("ab", size=2) == "abab" and double("ab", size=3) == "ababab"
+    assert calls == [("ab", 2), ("ab", 3)]  # the default and the same value given: one shard, one answer
+    assert sorted(table._shards, key=repr) == [(2,), (3,)]
+
+
+def test_a_new_process_with_stored_quotes_never_imports_genai_prices(tmp_path: Path) -> None:
+    """Quotes and dated price changes are stored between runs, so a repeated recommend reads them instead of
+    importing genai-prices and matching its records (a tenth of a second of every CLI run)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, datetime as dt\n"
+        "from llmpick.engine import recommend\n"
+        "from llmpick.presets import load_preset\n"
+        "rec = recommend(load_preset('startup'), as_of=dt.date(2026, 12, 3))\n"
+        "print('genai_prices' in sys.modules, rec.recommendations[0].monthly_cost_usd)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop(diskcache.NO_CACHE_ENV, None)
+    runs = [
+        subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    ]
+    first, second = (run.split() for run in runs)
+    assert first[0] == "True" and second[0] == "False"  # the first run matched and stored, the second only read
+    assert first[1] == second[1]  # the same answer

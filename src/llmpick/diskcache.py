@@ -155,13 +155,18 @@ class StoredTable:
         self._from_disk = True
 
     def remembers(self, shape: tuple[str, ...]) -> Callable[[Callable[P, R]], Callable[P, R]]:
-        """Decorate a pure function whose `shape` arguments (keywords) name the shard: its answers are kept here.
-        The other arguments, with the keywords in name order, are the key."""
+        """Decorate a pure function whose `shape` arguments (keywords; a default applies when one is not given)
+        name the shard: its answers are kept here. The other arguments, with the keywords in name order, are the
+        key."""
 
         def decorate(func: Callable[P, R]) -> Callable[P, R]:
+            import inspect
+
+            defaults = {name: inspect.signature(func).parameters[name].default for name in shape}
+
             @functools.wraps(func)
             def remembered(*args: P.args, **kwargs: P.kwargs) -> R:
-                shard = tuple(kwargs[name] for name in shape)
+                shard = tuple(kwargs.get(name, defaults[name]) for name in shape)
                 key = (args, tuple(sorted((k, v) for k, v in kwargs.items() if k not in shape)))
                 found = self.get(shard, key)
                 if found is not self.MISSING:

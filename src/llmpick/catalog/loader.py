@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from llmpick import diskcache
 from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.prices import price_matches, remember_price_matches
+from llmpick.catalog.prices import defer_price_matches, price_matches
 from llmpick.catalog.schema import Hardware, Model, Offering, Provider, QualityRecord, Runtime
 from llmpick.errors import CatalogError
 from llmpick.yamlio import load_yaml
@@ -86,14 +86,20 @@ def _load_cached(data_dir: Path, overrides: tuple[Path, ...]) -> Catalog:
         return load_catalog(data_dir, overrides)
     key = diskcache.key_of(stamp)
     cached = diskcache.read("catalog", key)
-    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], Catalog):
-        catalog, matches = cached
-        remember_price_matches(matches)
-        return catalog
+    if isinstance(cached, Catalog):
+        # the genai-prices matches are stored beside the catalog (matching costs more than reading them), and
+        # read only by a process that asks for a quote no earlier run stored
+        defer_price_matches(lambda: _stored_matches(key))
+        return cached
     catalog = load_catalog(data_dir, overrides)
-    # the genai-prices matches travel with the catalog: matching costs more than loading both
-    diskcache.write("catalog", key, (catalog, price_matches(catalog.offerings)))
+    diskcache.write("price-matches", key, price_matches(catalog.offerings))
+    diskcache.write("catalog", key, catalog)
     return catalog
+
+
+def _stored_matches(key: str) -> dict[Any, Any] | None:
+    found = diskcache.read("price-matches", key)
+    return found if isinstance(found, dict) else None
 
 
 def load_catalog(data_dir: Path, overrides: Iterable[Path] = ()) -> Catalog:

@@ -9,13 +9,14 @@ listed by `upcoming_price_changes`, and time-of-day pricing is flagged for a cav
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib.metadata import version
 from typing import Any
 
+from llmpick import diskcache
 from llmpick.catalog.schema import Offering
 
 # genai-prices price keys → our per-unit fields (per million tokens unless named otherwise)
@@ -72,13 +73,17 @@ class PriceSource:
 
 # (provider, model) ref → (provider, genai-prices model record), or None when genai-prices does not know it.
 # Matching a ref scans every model pattern of the snapshot (about a millisecond each, a second for the catalog),
-# so the catalog's disk cache stores the matches (see `price_matches`) and a new process starts with them.
+# so the catalog's disk cache stores the matches (see `price_matches`); a new process reads them on its first
+# lookup (`defer_price_matches`), and most never look up: their quotes are stored (`QUOTES`).
 _MATCHES: dict[tuple[str, str], tuple[PriceSource, Any] | None] = {}
+_DEFERRED: list[Callable[[], dict[tuple[str, str], tuple[PriceSource, Any] | None] | None]] = []
 
 
 def genai_prices_lookup(provider_id: str, model_id: str) -> tuple[PriceSource, Any] | None:
     """(provider, model) records of genai-prices, or None when it does not know them."""
     key = (provider_id, model_id)
+    while key not in _MATCHES and _DEFERRED:
+        _MATCHES.update(_DEFERRED.pop()() or {})
     if key in _MATCHES:
         return _MATCHES[key]
     found: tuple[PriceSource, Any] | None
@@ -98,9 +103,20 @@ def price_matches(offerings: Iterable[Offering]) -> dict[tuple[str, str], tuple[
     return {ref: genai_prices_lookup(*ref) for ref in sorted(refs)}
 
 
-def remember_price_matches(matches: dict[tuple[str, str], tuple[PriceSource, Any] | None]) -> None:
-    """Matches read back from the disk cache (made with the same genai-prices version)."""
-    _MATCHES.update(matches)
+def defer_price_matches(read: Callable[[], dict[tuple[str, str], tuple[PriceSource, Any] | None] | None]) -> None:
+    """Matches to read back from the disk cache (made with the same genai-prices version) on the first lookup
+    that needs one: reading them imports genai-prices (a tenth of a second), which a process whose quotes are
+    all stored never needs."""
+    _DEFERRED.append(read)
+
+
+def _quotes_stamp() -> list[str | bytes]:
+    """What a stored quote depends on beyond its arguments: the genai-prices release and the code reading it."""
+    return [f"genai-prices {genai_prices_version()}", *diskcache.source_stamp(__name__)]
+
+
+# Quotes and dated changes, kept between runs: one shard per day and prompt size asked (one profile's questions).
+QUOTES = diskcache.StoredTable("quotes", _quotes_stamp, keep=16)
 
 
 def _at_tier(value: Any, prompt_tokens: int | None) -> tuple[float | None, int | None]:
@@ -143,8 +159,9 @@ def _time_of_day(model: Any) -> str | None:
 
 
 @lru_cache(maxsize=8192)  # quotes are immutable; the engine asks for the same ones many times per run
+@QUOTES.remembers(shape=("at", "prompt_tokens"))
 def quote_from_genai_prices(
-    provider_id: str, model_id: str, at: dt.date, *, prompt_tokens: int | None = None
+    provider_id: str, model_id: str, *, at: dt.date, prompt_tokens: int | None = None
 ) -> PriceQuote | None:
     found = genai_prices_lookup(provider_id, model_id)
     if found is None:
@@ -206,23 +223,29 @@ def _change_dates(model: Any) -> list[dt.date]:
     return sorted(days)
 
 
+@QUOTES.remembers(shape=())
+def price_change_dates(provider_id: str, model_id: str) -> tuple[dt.date, ...]:
+    """The days genai-prices has a price of this offering start on (none when it does not know the offering)."""
+    found = genai_prices_lookup(provider_id, model_id)
+    return tuple(_change_dates(found[1])) if found is not None else ()
+
+
 def upcoming_price_changes(
     offering: Offering, at: dt.date, days: int = 90, *, prompt_tokens: int | None = None
 ) -> list[PriceChange]:
     """Dated changes to this offering's price after `at` and within `days` days (genai-prices offerings only)."""
     ref = offering.genai_prices
-    found = genai_prices_lookup(ref.provider, ref.model) if ref else None
-    if ref is None or found is None:
+    if ref is None:
         return []
     changes: list[PriceChange] = []
     horizon = at + dt.timedelta(days=days)
-    for day in _change_dates(found[1]):
+    for day in price_change_dates(ref.provider, ref.model):
         if not at < day <= horizon:
             continue
         before = quote_from_genai_prices(
-            ref.provider, ref.model, day - dt.timedelta(days=1), prompt_tokens=prompt_tokens
+            ref.provider, ref.model, at=day - dt.timedelta(days=1), prompt_tokens=prompt_tokens
         )
-        after = quote_from_genai_prices(ref.provider, ref.model, day, prompt_tokens=prompt_tokens)
+        after = quote_from_genai_prices(ref.provider, ref.model, at=day, prompt_tokens=prompt_tokens)
         if before and after and _figures(before) != _figures(after):
             changes.append(PriceChange(day, before, after))
     return changes
@@ -243,7 +266,7 @@ def offering_price(offering: Offering, at: dt.date, *, prompt_tokens: int | None
     genai-prices first, then voice-prices for speech, then the curated `price` group."""
     if offering.genai_prices:
         quote = quote_from_genai_prices(
-            offering.genai_prices.provider, offering.genai_prices.model, at, prompt_tokens=prompt_tokens
+            offering.genai_prices.provider, offering.genai_prices.model, at=at, prompt_tokens=prompt_tokens
         )
         if quote is not None:
             return quote

@@ -20,7 +20,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 class Strict(BaseModel):
     """Base for catalog records: unknown keys are errors, so typos never pass silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 SourceKind = Literal["primary", "secondary", "dataset"]

@@ -22,7 +22,7 @@ from llmpick.engine.quantize import choose_estimate
 from llmpick.engine.stages import Stage
 from llmpick.memo import RecordMemo
 from llmpick.profile import Profile
-from llmpick.sizing.capacity import replicas_needed, seconds_per_request
+from llmpick.sizing.capacity import plan_sets, seconds_per_request
 from llmpick.sizing.cost import CostBreakdown, rents_in_cloud
 from llmpick.sizing.specs import DeviceSpec, ModelSpec
 from llmpick.sizing.speed import Estimate
@@ -435,7 +435,7 @@ def _pick_engine(found: list[Estimate], profile: Profile, setting: Setting) -> t
         return found[0], []
     ranked = sorted(
         (
-            (replicas_needed(e, profile.workload, setting.gpu_utilization)[0], -e.throughput_tokens_per_s, i, e)
+            (plan_sets(e, profile.workload, setting.gpu_utilization).sets, -e.throughput_tokens_per_s, i, e)
             for i, e in enumerate(found)
         ),
     )
@@ -453,7 +453,7 @@ def _smallest_set(
             continue  # engines share the memory model: if the first does not fit this count, none does
         found = _server_estimates(profile, setting, spec, hardware, count, concurrency)
         fit, others = _pick_engine(found, profile, setting)
-        sets, _ = replicas_needed(fit, profile.workload, setting.gpu_utilization)
+        sets = plan_sets(fit, profile.workload, setting.gpu_utilization).sets
         candidate = Candidate(
             model=model,
             deployment="self-hosted",
@@ -484,7 +484,7 @@ def _owned_pool(
             continue  # engines share the memory model: if the first does not fit this split, none does
         found = _server_estimates(profile, setting, spec, hardware, tp, concurrency)
         fit, others = _pick_engine(found, profile, setting)
-        needed, _ = replicas_needed(fit, profile.workload, setting.gpu_utilization)
+        needed = plan_sets(fit, profile.workload, setting.gpu_utilization).sets
         available = owned // tp
         candidate = Candidate(
             model=model,

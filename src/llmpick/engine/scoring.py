@@ -17,6 +17,7 @@ from llmpick.engine.lifecycle import standing
 from llmpick.engine.policy import Policy, ScoringPolicy
 from llmpick.engine.quality import rate, tier_gap
 from llmpick.engine.stages import Stage
+from llmpick.memo import RecordMemo
 from llmpick.profile import Level, Profile, QualityTier, Sensitivity, SpeedTier
 from llmpick.sizing.cost import rents_in_cloud
 from llmpick.sizing.quantization import get_format
@@ -129,20 +130,31 @@ def tier_scale(score: float, policy: Policy, task: str) -> float:
     """The index score on the tiers' own scale: the good, high and frontier cut-offs (each a named reference
     model) land at 0.25, 0.5 and 0.75, and one tier-width above frontier at 1. Index scores bunch together
     (a win rate), so a raw difference between a high and a frontier model would weigh less than it means."""
+    points = _TIER_POINTS.get((policy,), task, lambda: _tier_points(policy, task))
+    if not points:
+        return score
+    for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
+        if score <= xb:
+            return ya + (yb - ya) * (score - xa) / (xb - xa) if xb > xa else yb
+    return 1.0
+
+
+_TIER_POINTS: RecordMemo[list[tuple[float, float]]] = RecordMemo()
+
+
+def _tier_points(policy: Policy, task: str) -> list[tuple[float, float]]:
+    """(index score, tier-scale value) corners of `tier_scale`, per policy and task; empty without cut-offs."""
     cuts = policy.quality.tiers.get(task) or policy.quality.tiers.get("text") or {}
     points = [(0.0, 0.0)]
     for i, tier in enumerate(("good", "high", "frontier"), start=1):
         if tier in cuts:
             points.append((cuts[tier].score, 0.25 * i))
     if len(points) < 2:
-        return score
+        return []
     (x1, y1), (x2, y2) = points[-2], points[-1]
     step = (x2 - x1) / ((y2 - y1) / 0.25) if y2 > y1 else 0.1
     points.append((x2 + step * (1.0 - y2) / 0.25, 1.0))
-    for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
-        if score <= xb:
-            return ya + (yb - ya) * (score - xa) / (xb - xa) if xb > xa else yb
-    return 1.0
+    return points
 
 
 def _cost(c: Candidate, reference: float | None, profile: Profile, rules: ScoringPolicy) -> float:

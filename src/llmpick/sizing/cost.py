@@ -10,9 +10,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from llmpick.sizing.capacity import replicas_needed, seconds_per_request
+from llmpick.memo import RecordMemo
+from llmpick.sizing.capacity import plan_sets, seconds_per_request
 from llmpick.sizing.defaults import cost_defaults
 from llmpick.sizing.lines import CostLine, CurvePoint
 
@@ -26,8 +28,20 @@ CENT = Decimal("0.01")
 MILLION = Decimal(1_000_000)
 
 
-def _line(*, item: str, usd: float, basis: str) -> CostLine:
-    return CostLine(item=item, usd=usd, basis=basis)
+Basis = Callable[[], str]
+
+
+class CostPart(NamedTuple):
+    """One line of a monthly cost before its basis is written: a thousand routes are costed, at many volumes for
+    curves and break-even, and only the routes shown need their lines spelled out (`CostBreakdown.lines`)."""
+
+    item: str
+    usd: float
+    basis: Basis
+
+
+def _line(*, item: str, usd: float, basis: Basis) -> CostPart:
+    return CostPart(item, usd, basis)
 
 
 def _d(value: float | int | Decimal) -> Decimal:
@@ -38,20 +52,33 @@ def _usd(value: Decimal) -> float:
     return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
+Notes = list[str] | Callable[[], list[str]]
+
+
 @dataclass(frozen=True)
 class CostBreakdown:
-    """A route's monthly cost: total (None when a needed price is unknown), lines, what is missing."""
+    """A route's monthly cost: total (None when a needed price is unknown), its parts, what is missing.
+
+    `lines` and `notes` (how quantities were derived: replicas, busy hours) are written out on first read."""
 
     total_usd: float | None
-    lines: list[CostLine]
+    parts: list[CostPart]
     unknown: list[str] = field(default_factory=list)
     units: int | None = None  # GPUs / devices priced
-    notes: list[str] = field(default_factory=list)  # how quantities were derived (replicas, busy hours)
+    explained: Notes = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> list[CostLine]:
+        return [CostLine(item=part.item, usd=part.usd, basis=part.basis()) for part in self.parts]
+
+    @cached_property
+    def notes(self) -> list[str]:
+        return self.explained() if callable(self.explained) else list(self.explained)
 
     @property
     def known_usd(self) -> float:
         """Sum of the lines that are priced: a lower bound when ``total_usd`` is None."""
-        return _usd(sum((_d(line.usd) for line in self.lines), Decimal(0)))
+        return _usd(sum((_d(part.usd) for part in self.parts), Decimal(0)))
 
 
 @dataclass(frozen=True)
@@ -156,65 +183,50 @@ def api_monthly_cost(
     where = f" ({quote.source})" if quote.source else ""
     for task in [_task_name(t) for t in tasks] or ["text"]:
         unit = _UNIT_TASKS.get(task, "tokens")
-        if unit == "audio" and quote.per_audio_minute is not None:
-            minutes = requests * _d(workload.audio_minutes_per_request)
-            usd = minutes * _d(quote.per_audio_minute)
-            return _total(
-                [
-                    _line(
-                        item="audio transcribed",
-                        usd=_usd(usd),
-                        basis=f"{minutes:,.0f} min × ${quote.per_audio_minute:g}/min{where}",
-                    )
-                ]
-            )
-        if unit == "chars" and quote.per_million_chars is not None:
-            per = (
-                workload.characters_per_request
-                if workload.characters_per_request is not None
-                else 4 * workload.output_tokens
-            )
-            chars = requests * _d(per)
-            usd = chars / MILLION * _d(quote.per_million_chars)
-            return _total(
-                [
-                    _line(
-                        item="characters spoken",
-                        usd=_usd(usd),
-                        basis=f"{chars:,.0f} characters × ${quote.per_million_chars:g}/M{where}",
-                    )
-                ]
-            )
-        if unit == "images" and quote.per_image is not None:
-            images = requests * _d(workload.images_per_request)
-            usd = images * _d(quote.per_image)
-            return _total(
-                [
-                    _line(
-                        item="images generated",
-                        usd=_usd(usd),
-                        basis=f"{images:,.0f} images × ${quote.per_image:g}{where}",
-                    )
-                ]
-            )
-        if unit == "embed" and quote.input_per_mtok is not None:
-            tokens = requests * _d(workload.input_tokens)
-            usd = tokens / MILLION * _d(quote.input_per_mtok)
-            return _total(
-                [
-                    _line(
-                        item="input tokens embedded",
-                        usd=_usd(usd),
-                        basis=f"{tokens / MILLION:,.2f}M tokens × ${quote.input_per_mtok:g}/M{where}",
-                    )
-                ]
-            )
-        if unit == "tokens" and quote.has_token_prices:
-            return _token_cost(quote, workload, requests, where)
+        if _UNIT_PRICED[unit](quote):
+            return _unit_cost(unit, quote, workload, requests, where)
     wanted = sorted({_UNIT_TASKS.get(_task_name(t), "tokens") for t in tasks} or {"tokens"})
     return CostBreakdown(
         None, [], [f"no {'/'.join(wanted)} price for this offering{where or ' in genai-prices or the catalog'}"]
     )
+
+
+_UNIT_PRICED: dict[str, Callable[[PriceQuote], bool]] = {
+    "audio": lambda q: q.per_audio_minute is not None,
+    "chars": lambda q: q.per_million_chars is not None,
+    "images": lambda q: q.per_image is not None,
+    "embed": lambda q: q.input_per_mtok is not None,
+    "tokens": lambda q: q.has_token_prices,
+}
+
+
+def _unit_cost(unit: str, quote: PriceQuote, workload: Workload, requests: Decimal, where: str) -> CostBreakdown:
+    """The month's cost in the unit the quote prices (see `api_monthly_cost`)."""
+    if unit == "tokens":
+        return _token_cost(quote, workload, requests, where)
+    if unit == "audio":
+        minutes, per_minute = requests * _d(workload.audio_minutes_per_request), quote.per_audio_minute
+        assert per_minute is not None
+        usd, basis = minutes * _d(per_minute), lambda: f"{minutes:,.0f} min × ${per_minute:g}/min{where}"
+        return _total([_line(item="audio transcribed", usd=_usd(usd), basis=basis)])
+    if unit == "chars":
+        per = workload.characters_per_request
+        chars, per_million = (
+            requests * _d(per if per is not None else 4 * workload.output_tokens),
+            quote.per_million_chars,
+        )
+        assert per_million is not None
+        usd, basis = chars / MILLION * _d(per_million), lambda: f"{chars:,.0f} characters × ${per_million:g}/M{where}"
+        return _total([_line(item="characters spoken", usd=_usd(usd), basis=basis)])
+    if unit == "images":
+        images, per_image = requests * _d(workload.images_per_request), quote.per_image
+        assert per_image is not None
+        usd, basis = images * _d(per_image), lambda: f"{images:,.0f} images × ${per_image:g}{where}"
+        return _total([_line(item="images generated", usd=_usd(usd), basis=basis)])
+    tokens, per_mtok = requests * _d(workload.input_tokens), quote.input_per_mtok
+    assert unit == "embed" and per_mtok is not None
+    usd, basis = tokens / MILLION * _d(per_mtok), lambda: f"{tokens / MILLION:,.2f}M tokens × ${per_mtok:g}/M{where}"
+    return _total([_line(item="input tokens embedded", usd=_usd(usd), basis=basis)])
 
 
 def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where: str) -> CostBreakdown:
@@ -224,7 +236,7 @@ def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where:
     input_m = requests * _d(workload.input_tokens) / MILLION
     output_m = requests * _d(workload.output_tokens) / MILLION
     p_in, p_out = _d(quote.input_per_mtok), _d(quote.output_per_mtok)
-    lines: list[CostLine] = []
+    lines: list[CostPart] = []
     notes: list[str] = []
     live = 1 - batch
     if cache > 0:
@@ -233,19 +245,25 @@ def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where:
             notes.append("no cached-input price known: cached tokens counted at the full input price")
         fresh = input_m * live * (1 - cache)
         cached = input_m * live * cache
-        lines.append(_line(item="input tokens", usd=_usd(fresh * p_in), basis=f"{fresh:,.2f}M × ${p_in}/M{where}"))
+        lines.append(
+            _line(item="input tokens", usd=_usd(fresh * p_in), basis=lambda: f"{fresh:,.2f}M × ${p_in}/M{where}")
+        )
         lines.append(
             _line(
                 item="cached input tokens",
                 usd=_usd(cached * cached_price),
-                basis=f"{cached:,.2f}M ({cache:.0%} cacheable) × ${cached_price}/M",
+                basis=lambda: f"{cached:,.2f}M ({cache:.0%} cacheable) × ${cached_price}/M",
             )
         )
     else:
         fresh = input_m * live
-        lines.append(_line(item="input tokens", usd=_usd(fresh * p_in), basis=f"{fresh:,.2f}M × ${p_in}/M{where}"))
+        lines.append(
+            _line(item="input tokens", usd=_usd(fresh * p_in), basis=lambda: f"{fresh:,.2f}M × ${p_in}/M{where}")
+        )
     out_live = output_m * live
-    lines.append(_line(item="output tokens", usd=_usd(out_live * p_out), basis=f"{out_live:,.2f}M × ${p_out}/M"))
+    lines.append(
+        _line(item="output tokens", usd=_usd(out_live * p_out), basis=lambda: f"{out_live:,.2f}M × ${p_out}/M")
+    )
     if batch > 0:
         b_in = _d(quote.batch_input_per_mtok) if quote.batch_input_per_mtok is not None else p_in
         b_out = _d(quote.batch_output_per_mtok) if quote.batch_output_per_mtok is not None else p_out
@@ -255,21 +273,21 @@ def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where:
             _line(
                 item="batch input tokens",
                 usd=_usd(input_m * batch * b_in),
-                basis=f"{input_m * batch:,.2f}M ({batch:.0%} of requests by batch) × ${b_in}/M",
+                basis=lambda: f"{input_m * batch:,.2f}M ({batch:.0%} of requests by batch) × ${b_in}/M",
             )
         )
         lines.append(
             _line(
                 item="batch output tokens",
                 usd=_usd(output_m * batch * b_out),
-                basis=f"{output_m * batch:,.2f}M × ${b_out}/M",
+                basis=lambda: f"{output_m * batch:,.2f}M × ${b_out}/M",
             )
         )
     return _total(lines, notes=notes)
 
 
 def _total(
-    lines: list[CostLine], *, unknown: list[str] | None = None, units: int | None = None, notes: list[str] | None = None
+    lines: list[CostPart], *, unknown: list[str] | None = None, units: int | None = None, notes: Notes | None = None
 ) -> CostBreakdown:
     unknown = unknown or []
     total = None if unknown else _usd(sum((_d(line.usd) for line in lines), Decimal(0)))
@@ -313,16 +331,25 @@ def rents_in_cloud(hardware: Hardware, cloud: str) -> bool:
     return any(_rent_cloud(r) == cloud for r in rents)
 
 
+_RENTS: RecordMemo[tuple[RentQuote | None, tuple[str, ...]]] = RecordMemo()
+
+
 def pick_rent(hardware: Hardware, cloud: str, reserved: bool) -> tuple[RentQuote | None, list[str]]:
     """The rate to cost rented GPUs at: the named cloud's own rent where there is one, else the cheapest;
-    reserved where asked and published (billed every hour of the month), on-demand otherwise (and said so)."""
+    reserved where asked and published (billed every hour of the month), on-demand otherwise (and said so).
+    Per hardware record: every rented route is costed at many volumes."""
+    quote, notes = _RENTS.get((hardware,), (cloud, reserved), lambda: _pick_rent(hardware, cloud, reserved))
+    return quote, list(notes)
+
+
+def _pick_rent(hardware: Hardware, cloud: str, reserved: bool) -> tuple[RentQuote | None, tuple[str, ...]]:
     notes: list[str] = []
     rents = [r for r in _rents(hardware) if r.on_demand_usd_per_hour is not None or r.reserved_usd_per_hour is not None]
     if cloud in ("aws", "azure", "gcp"):
         own = [r for r in rents if _rent_cloud(r) == cloud]
         rents = own or rents
     if not rents:
-        return None, notes
+        return None, tuple(notes)
     if reserved:
         with_reserved = [r for r in rents if r.reserved_usd_per_hour is not None]
         if with_reserved:
@@ -333,18 +360,18 @@ def pick_rent(hardware: Hardware, cloud: str, reserved: bool) -> tuple[RentQuote
                 best.provider,
                 hardware.sources[best.source].url,
                 True,
-            ), notes
+            ), tuple(notes)
         notes.append(f"assumptions.reserved_pricing: no reserved rate for {hardware.id} in the catalog, on-demand used")
     on_demand = [r for r in rents if r.on_demand_usd_per_hour is not None]
     if not on_demand:
-        return None, notes
+        return None, tuple(notes)
     best = min(on_demand, key=lambda r: r.on_demand_usd_per_hour)
     return RentQuote(
         float(best.on_demand_usd_per_hour), "on-demand", best.provider, hardware.sources[best.source].url, False
-    ), notes
+    ), tuple(notes)
 
 
-def operations_cost(gpus: int, assumptions: Assumptions) -> tuple[Decimal, str]:
+def operations_cost(gpus: int, assumptions: Assumptions) -> tuple[Decimal, Basis]:
     """Staff time to run servers: the first server's share, plus a smaller share for each further one."""
     nodes = max(1, math.ceil(gpus / GPUS_PER_NODE))
     first, extra = _d(assumptions.ops_staff_usd_per_month), _d(assumptions.ops_staff_usd_per_extra_node)
@@ -354,11 +381,14 @@ def operations_cost(gpus: int, assumptions: Assumptions) -> tuple[Decimal, str]:
         if {"ops_staff_usd_per_month", "ops_staff_usd_per_extra_node"} & set(assumptions.overridden)
         else "default, see assumptions"
     )
-    more = f" + {nodes - 1} × ${assumptions.ops_staff_usd_per_extra_node:,.0f} per further server" if nodes > 1 else ""
-    return (
-        usd,
-        f"{nodes} server(s) of up to {GPUS_PER_NODE} GPUs: ${assumptions.ops_staff_usd_per_month:,.0f} for the first{more} ({origin})",
-    )
+
+    def basis() -> str:
+        more = (
+            f" + {nodes - 1} × ${assumptions.ops_staff_usd_per_extra_node:,.0f} per further server" if nodes > 1 else ""
+        )
+        return f"{nodes} server(s) of up to {GPUS_PER_NODE} GPUs: ${assumptions.ops_staff_usd_per_month:,.0f} for the first{more} ({origin})"
+
+    return usd, basis
 
 
 def self_hosted_monthly_cost(
@@ -377,20 +407,22 @@ def self_hosted_monthly_cost(
     plus storage for the weights, egress and operations staff that grows with the servers run.
     ``max_sets``: owned GPUs make at most this many sets; a workload that needs more cannot be carried.
     ``operated``: charge operations staff (False for a card in a personal or team machine, not a service)."""
-    replicas, reasons = replicas_needed(est, workload, assumptions.gpu_utilization)
+    plan = plan_sets(est, workload, assumptions.gpu_utilization)
+    replicas = plan.sets
     if replicas < 1:
+        reasons = plan.reasons()
         return CostBreakdown(None, [], reasons, None, reasons)
     sets = replicas + (1 if assumptions.redundancy else 0)
-    notes = list(reasons)
+    notes: list[str] = []  # after the replicas' reasons, written when the notes are read
     if max_sets is not None and replicas > max_sets:
         why = f"the workload needs {replicas} sets of {est.count}× {hardware.id}; your GPUs make {max_sets}"
-        return CostBreakdown(None, [], [why], None, [*notes, why])
+        return CostBreakdown(None, [], [why], None, [*plan.reasons(), why])
     if max_sets is not None:
         sets = min(sets, max_sets)
     gpus = sets * est.count
     if assumptions.redundancy:
         notes.append(f"+1 spare set for N+1 redundancy: {sets} sets")
-    lines: list[CostLine] = []
+    lines: list[CostPart] = []
     unknown: list[str] = []
     up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
     if acquisition in ("owned", "bought"):
@@ -399,12 +431,12 @@ def self_hosted_monthly_cost(
             if hardware.purchase is None:
                 unknown.append(f"no purchase price for {hardware.id} in the catalog")
             else:
-                src = hardware.sources[hardware.purchase.source].url
+                src, price = hardware.sources[hardware.purchase.source].url, hardware.purchase.usd
                 lines.append(
                     _line(
                         item="hardware (amortised)",
-                        usd=_usd(_d(hardware.purchase.usd) * gpus / _d(assumptions.amortisation_months)),
-                        basis=f"{gpus} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})",
+                        usd=_usd(_d(price) * gpus / _d(assumptions.amortisation_months)),
+                        basis=lambda: f"{gpus} × ${price:,.0f} ÷ {assumptions.amortisation_months} months ({src})",
                     )
                 )
     else:
@@ -413,14 +445,17 @@ def self_hosted_monthly_cost(
         if quote is None:
             unknown.append(f"no rental price for {hardware.id} in the catalog")
         else:
-            hours = _d(assumptions.hours_per_month) if quote.all_month else up_hours
-            at = f" at {quote.provider}" if quote.provider else ""
+            rent = quote
+            hours = _d(assumptions.hours_per_month) if rent.all_month else up_hours
+            at = f" at {rent.provider}" if rent.provider else ""
             lines.append(
                 _line(
                     item="GPU rental",
-                    usd=_usd(_d(gpus) * hours * _d(quote.usd_per_gpu_hour)),
-                    basis=f"{sets} set(s) × {est.count} × {hardware.id} = {gpus} GPUs × {hours:,.0f} h × "
-                    f"${quote.usd_per_gpu_hour:g}/GPU-h {quote.label}{at} ({quote.source})",
+                    usd=_usd(_d(gpus) * hours * _d(rent.usd_per_gpu_hour)),
+                    basis=lambda: (
+                        f"{sets} set(s) × {est.count} × {hardware.id} = {gpus} GPUs × {hours:,.0f} h × "
+                        f"${rent.usd_per_gpu_hour:g}/GPU-h {rent.label}{at} ({rent.source})"
+                    ),
                 )
             )
     storage_gb = _d(sets) * (_d(round(est.weights_gb, 1)) + _d(assumptions.storage_extra_gb))
@@ -428,7 +463,9 @@ def self_hosted_monthly_cost(
         _line(
             item="storage",
             usd=_usd(storage_gb * _d(assumptions.storage_usd_per_gb_month)),
-            basis=f"{storage_gb:,.0f} GB (weights + {assumptions.storage_extra_gb:g} GB per set) × ${assumptions.storage_usd_per_gb_month:g}/GB-month",
+            basis=lambda: (
+                f"{storage_gb:,.0f} GB (weights + {assumptions.storage_extra_gb:g} GB per set) × ${assumptions.storage_usd_per_gb_month:g}/GB-month"
+            ),
         )
     )
     out_gb = (
@@ -442,7 +479,7 @@ def self_hosted_monthly_cost(
         _line(
             item="egress",
             usd=_usd(out_gb * _d(assumptions.egress_usd_per_gb)),
-            basis=f"{out_gb:,.1f} GB of responses × ${assumptions.egress_usd_per_gb:g}/GB",
+            basis=lambda: f"{out_gb:,.1f} GB of responses × ${assumptions.egress_usd_per_gb:g}/GB",
         )
     )
     if operated:
@@ -450,7 +487,7 @@ def self_hosted_monthly_cost(
         lines.append(_line(item="operations staff", usd=_usd(ops), basis=ops_basis))
     else:
         notes.append("a card in a personal or team machine, not a service: no operations staff charged")
-    return _total(lines, unknown=unknown, units=gpus, notes=notes)
+    return _total(lines, unknown=unknown, units=gpus, notes=lambda: [*plan.reasons(), *notes])
 
 
 def single_gpu_monthly_cost(
@@ -465,7 +502,7 @@ def single_gpu_monthly_cost(
     """One GPU kept up for the service's hours (a speech or image model whose throughput is not sized): its rent,
     or its power at full draw (owned), plus operations staff for a server. The notes say capacity is unknown."""
     up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
-    lines: list[CostLine] = []
+    lines: list[CostPart] = []
     unknown: list[str] = []
     notes = ["one GPU kept up; how many requests it carries is not sized for this kind of model"]
     if acquisition == "rented":
@@ -474,13 +511,16 @@ def single_gpu_monthly_cost(
         if quote is None:
             unknown.append(f"no rental price for {hardware.id} in the catalog")
         else:
-            hours = _d(assumptions.hours_per_month) if quote.all_month else up_hours
+            rent = quote
+            hours = _d(assumptions.hours_per_month) if rent.all_month else up_hours
             lines.append(
                 _line(
                     item="GPU rental",
-                    usd=_usd(hours * _d(quote.usd_per_gpu_hour)),
-                    basis=f"1 × {hardware.id} × {hours:,.0f} h × ${quote.usd_per_gpu_hour:g}/GPU-h "
-                    f"{quote.label} ({quote.source})",
+                    usd=_usd(hours * _d(rent.usd_per_gpu_hour)),
+                    basis=lambda: (
+                        f"1 × {hardware.id} × {hours:,.0f} h × ${rent.usd_per_gpu_hour:g}/GPU-h "
+                        f"{rent.label} ({rent.source})"
+                    ),
                 )
             )
     else:
@@ -489,7 +529,7 @@ def single_gpu_monthly_cost(
             _line(
                 item="power",
                 usd=_usd(_d(watts) / 1000 * up_hours * _d(assumptions.power_usd_per_kwh)),
-                basis=f"{watts:g} W × {up_hours:,.0f} h × ${assumptions.power_usd_per_kwh:g}/kWh (owned)",
+                basis=lambda: f"{watts:g} W × {up_hours:,.0f} h × ${assumptions.power_usd_per_kwh:g}/kWh (owned)",
             )
         )
     if operated:
@@ -507,7 +547,7 @@ def _server_power(
     gpus: int,
     up_hours: Decimal,
     acquisition: str,
-) -> CostLine:
+) -> CostPart:
     """Electricity for GPUs you own or bought: busy hours at full power, the rest of the hours they stay on at
     idle power where the catalog has an idle figure (otherwise idle draw is left out, and the basis says so —
     the same rule as a local machine)."""
@@ -520,16 +560,21 @@ def _server_power(
     busy = up_hours * busy_share
     if idle:
         kwh = _d(gpus) * (busy * _d(watts) + (up_hours - busy) * _d(idle)) / 1000
-        basis = (
-            f"{gpus} × ({watts:g} W × {busy:,.0f} busy h + {idle:g} W idle × {up_hours - busy:,.0f} h) "
-            f"× ${assumptions.power_usd_per_kwh:g}/kWh ({had})"
-        )
+
+        def basis() -> str:
+            return (
+                f"{gpus} × ({watts:g} W × {busy:,.0f} busy h + {idle:g} W idle × {up_hours - busy:,.0f} h) "
+                f"× ${assumptions.power_usd_per_kwh:g}/kWh ({had})"
+            )
     else:
         kwh = _d(gpus) * _d(watts) * busy / 1000
-        basis = (
-            f"{gpus} × {watts:g} W × {busy:,.0f} busy h × ${assumptions.power_usd_per_kwh:g}/kWh "
-            f"(no idle figure for {hardware.id} in the catalog: idle draw not counted; {had})"
-        )
+
+        def basis() -> str:
+            return (
+                f"{gpus} × {watts:g} W × {busy:,.0f} busy h × ${assumptions.power_usd_per_kwh:g}/kWh "
+                f"(no idle figure for {hardware.id} in the catalog: idle draw not counted; {had})"
+            )
+
     return _line(item="power", usd=_usd(kwh * rate), basis=basis)
 
 
@@ -568,7 +613,7 @@ def local_monthly_cost(
             f"{workload.requests_per_day:,.0f} asked"
         )
         return CostBreakdown(None, [], [why], units, [why])
-    lines: list[CostLine] = []
+    lines: list[CostPart] = []
     unknown: list[str] = []
     notes: list[str] = []
     up_hours = _d(workload.hours_per_day) * _d(assumptions.days_per_month)
@@ -580,17 +625,23 @@ def local_monthly_cost(
             / 3600
         )
         busy = min(busy, up_hours * units)
-        busy_text = f"{busy:,.0f} busy h (requests × {seconds_per_request(est, workload):.1f} s each)"
+        sized = est
+
+        def busy_text() -> str:
+            return f"{busy:,.0f} busy h (requests × {seconds_per_request(sized, workload):.1f} s each)"
     else:
         busy = up_hours * _d(assumptions.local_duty_cycle) * units
-        busy_text = f"{busy:,.0f} busy h ({assumptions.local_duty_cycle:.0%} of {up_hours:,.0f} h)"
+
+        def busy_text() -> str:
+            return f"{busy:,.0f} busy h ({assumptions.local_duty_cycle:.0%} of {up_hours:,.0f} h)"
+
     watts = _device_watts(hardware, assumptions)
     kwh = busy * _d(watts) / 1000
     lines.append(
         _line(
             item="power",
             usd=_usd(kwh * _d(assumptions.power_usd_per_kwh)),
-            basis=f"{watts:g} W × {busy_text} × ${assumptions.power_usd_per_kwh:g}/kWh",
+            basis=lambda: f"{watts:g} W × {busy_text()} × ${assumptions.power_usd_per_kwh:g}/kWh",
         )
     )
     idle_w = getattr(hardware.spec, "idle_w", None)
@@ -600,7 +651,7 @@ def local_monthly_cost(
             _line(
                 item="idle power",
                 usd=_usd(idle_hours * _d(idle_w) / 1000 * _d(assumptions.power_usd_per_kwh)),
-                basis=f"{idle_w:g} W × {idle_hours:,.0f} idle h of the {up_hours:,.0f} h it stays on",
+                basis=lambda: f"{idle_w:g} W × {idle_hours:,.0f} idle h of the {up_hours:,.0f} h it stays on",
             )
         )
     if owned:
@@ -608,13 +659,13 @@ def local_monthly_cost(
     elif hardware.purchase is None:
         unknown.append(f"no purchase price for {hardware.id} in the catalog")
     else:
-        src = hardware.sources[hardware.purchase.source].url
-        monthly = _d(hardware.purchase.usd) * units / _d(assumptions.amortisation_months)
+        src, price = hardware.sources[hardware.purchase.source].url, hardware.purchase.usd
+        monthly = _d(price) * units / _d(assumptions.amortisation_months)
         lines.append(
             _line(
                 item="hardware (amortised)",
                 usd=_usd(monthly),
-                basis=f"{units} × ${hardware.purchase.usd:,.0f} ÷ {assumptions.amortisation_months} months ({src})",
+                basis=lambda: f"{units} × ${price:,.0f} ÷ {assumptions.amortisation_months} months ({src})",
             )
         )
     notes.append("a desktop or laptop running a local runtime: no operations staff charged (servers are)")
