@@ -20,6 +20,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 class Strict(BaseModel):
     """Base for catalog records: unknown keys are errors, so typos never pass silently."""
 
+    # validators built on first validation: a run that reads the catalog from the disk cache never validates one
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from llmpick.memo import RecordMemo
@@ -45,7 +45,13 @@ def _line(*, item: str, usd: float, basis: Basis) -> CostPart:
 
 
 def _d(value: float | int | Decimal) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    return value if isinstance(value, Decimal) else _decimal(value)
+
+
+@lru_cache(maxsize=65536, typed=True)  # typed: 1 and 1.0 are printed differently in a basis
+def _decimal(value: float | int) -> Decimal:
+    """The number as written (0.1 stays 0.1): a route is costed with a few dozen of the same figures."""
+    return Decimal(str(value))
 
 
 def _usd(value: Decimal) -> float:
