@@ -214,3 +214,16 @@ def test_a_new_process_with_stored_quotes_never_imports_genai_prices(tmp_path: P
     first, second = (run.split() for run in runs)
     assert first[0] == "True" and second[0] == "False"  # the first run matched and stored, the second only read
     assert first[1] == second[1]  # the same answer
+
+
+def test_an_installed_package_stamp_changes_with_its_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "site" / "stamped_pkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "data.py").write_text("PRICES = {}\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    before = diskcache.installed_stamp("stamped_pkg")
+    assert before == diskcache.installed_stamp("stamped_pkg") and "data.py" in before
+    (package / "data.py").write_text("PRICES = {'a': 1}\n")  # a new release, or an edited source tree
+    assert diskcache.installed_stamp("stamped_pkg") != before
+    assert diskcache.installed_stamp("no_such_package_here") == "no_such_package_here: not installed"

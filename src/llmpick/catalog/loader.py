@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -74,13 +73,14 @@ def load_builtin_catalog() -> Catalog:
 
 def _load_cached(data_dir: Path, overrides: tuple[Path, ...]) -> Catalog:
     """Parsing and validating ~2,000 records takes seconds; a pickle keyed by every input file's size and
-    mtime (and the package versions that shape the records) makes repeated runs fast."""
+    mtime (and the code that shapes the records, and genai-prices for the matches beside it) makes repeated runs
+    fast."""
     if os.environ.get(NO_CACHE_ENV):
         return load_catalog(data_dir, overrides)
     try:
         inputs = sorted(data_dir.rglob("*.yaml")) + list(overrides)
         stamp = [str(Path(data_dir).resolve())]
-        stamp += [package_version(name) for name in ("llmpick", "pydantic", "genai-prices")]
+        stamp += [diskcache.installed_stamp(name) for name in ("llmpick.catalog", "pydantic", "genai_prices")]
         stamp += [f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in inputs]
     except Exception:  # an unreadable input, or llmpick run from a source tree without metadata: no cache
         return load_catalog(data_dir, overrides)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
-from importlib.metadata import version
 from typing import Any
 
 from llmpick import diskcache
@@ -53,6 +52,8 @@ class PriceQuote:
 
 @cache
 def genai_prices_version() -> str:
+    from importlib.metadata import version  # only where a quote is made, not read back from the disk cache
+
     return version("genai-prices")
 
 
@@ -112,7 +113,7 @@ def defer_price_matches(read: Callable[[], dict[tuple[str, str], tuple[PriceSour
 
 def _quotes_stamp() -> list[str | bytes]:
     """What a stored quote depends on beyond its arguments: the genai-prices release and the code reading it."""
-    return [f"genai-prices {genai_prices_version()}", *diskcache.source_stamp(__name__)]
+    return [diskcache.installed_stamp("genai_prices"), *diskcache.source_stamp(__name__)]
 
 
 # Quotes and dated changes, kept between runs: one shard per day and prompt size asked (one profile's questions).

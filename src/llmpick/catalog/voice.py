@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from llmpick.catalog.prices import PriceQuote
@@ -24,6 +23,8 @@ def _snapshot() -> Any | None:
 
 
 def voice_prices_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("voice-prices")
     except PackageNotFoundError:

@@ -14,8 +14,6 @@ from types import ModuleType
 
 import typer
 
-from llmpick import __version__
-
 # Which module registers each top-level command (kept in step with the modules by tests/test_cli.py).
 COMMAND_MODULES: dict[str, str] = {
     "recommend": "recommend",
@@ -37,6 +35,8 @@ COMMAND_MODULES: dict[str, str] = {
 
 def _version(value: bool) -> None:
     if value:
+        from llmpick import __version__
+
         typer.echo(f"llmpick {__version__}")
         raise typer.Exit()
 
