@@ -18,11 +18,13 @@ from llmpick.profile import Profile, parse_profile
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_user_catalog_overlay(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never read the developer's own refresh overlay or $LLMPICK_CATALOG."""
+    """Tests never read the developer's own refresh overlay or $LLMPICK_CATALOG, and keep their disk cache (sizing
+    shapes, quotes, the parsed catalog) in a folder of the session's own, not the developer's cache folder."""
     import os
 
     os.environ["LLMPICK_CATALOG_OVERLAY"] = str(tmp_path_factory.mktemp("overlay") / "overlay.yaml")
     os.environ.pop("LLMPICK_CATALOG", None)
+    os.environ["LLMPICK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")

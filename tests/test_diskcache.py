@@ -205,7 +205,7 @@ def test_a_new_process_with_stored_quotes_never_imports_genai_prices(tmp_path: P
         "rec = recommend(load_preset('startup'), as_of=dt.date(2026, 12, 3))\n"
         "print('genai_prices' in sys.modules, rec.recommendations[0].monthly_cost_usd)\n"
     )
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env = {**os.environ, diskcache.CACHE_DIR_ENV: str(tmp_path)}
     env.pop(diskcache.NO_CACHE_ENV, None)
     runs = [
         subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
@@ -227,3 +227,11 @@ def test_an_installed_package_stamp_changes_with_its_modules(tmp_path: Path, mon
     (package / "data.py").write_text("PRICES = {'a': 1}\n")  # a new release, or an edited source tree
     assert diskcache.installed_stamp("stamped_pkg") != before
     assert diskcache.installed_stamp("no_such_package_here") == "no_such_package_here: not installed"
+
+
+def test_the_cache_folder_can_be_chosen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.undo()  # this file's fixture replaced cache_dir: ask the real one
+    monkeypatch.setenv(diskcache.CACHE_DIR_ENV, str(tmp_path / "elsewhere"))
+    assert diskcache.cache_dir() == tmp_path / "elsewhere"
+    monkeypatch.delenv(diskcache.CACHE_DIR_ENV)
+    assert diskcache.cache_dir().name == "llmpick"

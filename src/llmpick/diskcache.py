@@ -21,9 +21,14 @@ T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
 NO_CACHE_ENV = "LLMPICK_NO_CACHE"
+CACHE_DIR_ENV = "LLMPICK_CACHE_DIR"
 
 
 def cache_dir() -> Path:
+    """$LLMPICK_CACHE_DIR, else the user cache folder (e.g. ~/.cache/llmpick)."""
+    chosen = os.environ.get(CACHE_DIR_ENV)
+    if chosen:
+        return Path(chosen)
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("llmpick"))
