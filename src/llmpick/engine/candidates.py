@@ -18,7 +18,7 @@ from llmpick.catalog.prices import PriceQuote, offering_price
 from llmpick.catalog.schema import Hardware, HardwareKind, Model, Offering, Provider, ProviderKind
 from llmpick.engine.context import ServiceNeeds, SpeedTarget
 from llmpick.engine.policy import Policy
-from llmpick.engine.quantize import choose_estimate
+from llmpick.engine.quantize import choose_estimate, smallest_fitting
 from llmpick.engine.stages import Stage
 from llmpick.memo import RecordMemo
 from llmpick.profile import Profile
@@ -447,12 +447,20 @@ def _smallest_set(
     profile: Profile, setting: Setting, model: Model, spec: ModelSpec, hardware: Hardware, acquisition: str
 ) -> Candidate | None:
     """Rented or bought GPUs: the smallest GPU count that fits, with as many replicas as the workload needs."""
-    for count in setting.policy.hardware.counts:
-        concurrency = profile.workload.peak_concurrency
-        if not _server_estimates(profile, setting, spec, hardware, count, concurrency, first_only=True):
-            continue  # engines share the memory model: if the first does not fit this count, none does
-        found = _server_estimates(profile, setting, spec, hardware, count, concurrency)
-        fit, others = _pick_engine(found, profile, setting)
+    device, workload = device_of(hardware), profile.workload
+    fitting = smallest_fitting(
+        spec,
+        device,
+        tuple(_server_engines(setting.catalog, setting.policy, device.platform)),
+        tuple(setting.policy.hardware.counts),
+        context=workload.needed_context,
+        concurrency=workload.peak_concurrency,
+        prompt_tokens=workload.input_tokens,
+        speed_need=setting.speed.min_tokens_per_s,
+    )
+    if fitting is not None:
+        count, found = fitting
+        fit, others = _pick_engine(list(found), profile, setting)
         sets = plan_sets(fit, profile.workload, setting.gpu_utilization).sets
         candidate = Candidate(
             model=model,

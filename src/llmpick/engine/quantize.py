@@ -96,6 +96,44 @@ def choose_estimate(
     )
 
 
+@lru_cache(maxsize=65536)
+def smallest_fitting(
+    spec: ModelSpec,
+    device: DeviceSpec,
+    engines: tuple[tuple[str, tuple[str, ...]], ...],
+    counts: tuple[int, ...],
+    *,
+    context: int,
+    concurrency: int,
+    prompt_tokens: int,
+    speed_need: float,
+) -> tuple[int, tuple[Estimate, ...]] | None:
+    """The smallest GPU count of `counts` at which a serving engine fits, and each fitting engine's estimate (policy
+    order). It depends on the workload's shape, not its volume: profiles that try volumes ask it again."""
+    for count in counts:
+        found = tuple(
+            fit
+            for runtime, formats in engines
+            if (
+                fit := choose_estimate(
+                    spec,
+                    device,
+                    runtime=runtime,
+                    formats=formats,
+                    count=count,
+                    context=context,
+                    concurrency=concurrency,
+                    prompt_tokens=prompt_tokens,
+                    speed_need=speed_need,
+                )
+            )
+            is not None
+        )
+        if found:
+            return count, found
+    return None
+
+
 def _weights_gib(spec: ModelSpec, bits_per_weight: float) -> float:
     return spec.params_b * 1e9 * bits_per_weight / 8 / 2**30
 
@@ -107,4 +145,5 @@ def _low_note(context: int) -> str:
 def forget_estimates() -> None:
     """Size from scratch, as a new process with no stored answers would (benchmarks)."""
     choose_estimate.cache_clear()
+    smallest_fitting.cache_clear()
     STORED.forget()
