@@ -126,6 +126,11 @@ def test_self_hosted_rent_storage_egress_and_staff() -> None:
     assert lines["operations staff"] == A.ops_staff_usd_per_month + A.ops_staff_usd_per_extra_node
     assert cost.units == 10
     assert cost.total_usd == pytest.approx(sum(lines.values()), abs=0.01)
+    # written when read: the same text every time, the set count explained first (peak, volume, the count)
+    basis = next(line.basis for line in cost.lines if line.item == "GPU rental")
+    assert basis.startswith("5 set(s) × 2 × ") and "$2/GPU-h on-demand" in basis
+    assert cost.lines is cost.lines and [n.split(":")[0] for n in cost.notes[:2]] == ["peak", "volume"]
+    assert cost.notes[2] == f"5 set(s) of 2× {serving_estimate().device_id}"
 
 
 def test_reserved_rates_redundancy_and_owned_gpus() -> None:

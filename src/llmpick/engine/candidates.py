@@ -408,14 +408,15 @@ def _server_estimates(
     return found
 
 
-_ENGINES: RecordMemo[list[tuple[str, tuple[str, ...]]]] = RecordMemo()
+Engines = tuple[tuple[str, tuple[str, ...]], ...]  # (runtime, the formats it may serve) in policy order
+_ENGINES: RecordMemo[Engines] = RecordMemo()
 
 
-def _server_engines(catalog: Catalog, policy: Policy, platform: str) -> list[tuple[str, tuple[str, ...]]]:
+def _server_engines(catalog: Catalog, policy: Policy, platform: str) -> Engines:
     """The serving engines that run on a platform, in policy order, with the formats each may serve (per
     catalog and policy: every self-hosted route of every model asks)."""
 
-    def engines() -> list[tuple[str, tuple[str, ...]]]:
+    def engines() -> Engines:
         out = []
         for runtime in policy.hardware.server_runtimes:
             info = catalog.runtimes.get(runtime)
@@ -424,7 +425,7 @@ def _server_engines(catalog: Catalog, policy: Policy, platform: str) -> list[tup
             formats = tuple(f for f in info.support.formats if f in policy.hardware.server_formats)
             if formats:
                 out.append((runtime, formats))
-        return out
+        return tuple(out)
 
     return _ENGINES.get((catalog, policy), platform, engines)
 
@@ -451,32 +452,32 @@ def _smallest_set(
     fitting = smallest_fitting(
         spec,
         device,
-        tuple(_server_engines(setting.catalog, setting.policy, device.platform)),
+        _server_engines(setting.catalog, setting.policy, device.platform),
         tuple(setting.policy.hardware.counts),
         context=workload.needed_context,
         concurrency=workload.peak_concurrency,
         prompt_tokens=workload.input_tokens,
         speed_need=setting.speed.min_tokens_per_s,
     )
-    if fitting is not None:
-        count, found = fitting
-        fit, others = _pick_engine(list(found), profile, setting)
-        sets = plan_sets(fit, profile.workload, setting.gpu_utilization).sets
-        candidate = Candidate(
-            model=model,
-            deployment="self-hosted",
-            runtime=fit.runtime,
-            hardware=hardware,
-            hardware_count=count,
-            acquisition=acquisition,
-            replicas=max(sets, 1),
-            estimate=fit,
-            capacity_requests_per_day=set_capacity(fit, profile, setting.gpu_utilization),
-        )
-        if others:
-            candidate.notes.append(f"{', '.join(others)} would serve it on the same GPUs")
-        return candidate
-    return None
+    if fitting is None:
+        return None
+    count, found = fitting
+    fit, others = _pick_engine(list(found), profile, setting)
+    sets = plan_sets(fit, workload, setting.gpu_utilization).sets
+    candidate = Candidate(
+        model=model,
+        deployment="self-hosted",
+        runtime=fit.runtime,
+        hardware=hardware,
+        hardware_count=count,
+        acquisition=acquisition,
+        replicas=max(sets, 1),
+        estimate=fit,
+        capacity_requests_per_day=set_capacity(fit, profile, setting.gpu_utilization),
+    )
+    if others:
+        candidate.notes.append(f"{', '.join(others)} would serve it on the same GPUs")
+    return candidate
 
 
 def _owned_pool(
