@@ -7,7 +7,6 @@ Writes its figures into BENCHMARKS.md between <!-- recommend:start --> and <!-- 
 from __future__ import annotations
 
 import argparse
-import gc
 import platform
 import statistics
 import subprocess
@@ -18,6 +17,7 @@ from cli_env import installed_env, warm_up
 from sections import ROOT, write_section
 
 from llmpick.catalog.loader import builtin_data_dir, load_catalog
+from llmpick.collector import settle
 from llmpick.engine import recommend
 from llmpick.engine.quantize import forget_estimates
 from llmpick.engine.recommend import start_run
@@ -52,8 +52,7 @@ def main() -> None:
     started = time.perf_counter()
     catalog = load_catalog(builtin_data_dir())
     load_ms = (time.perf_counter() - started) * 1000
-    gc.collect()
-    gc.freeze()  # as `llmpick serve` does after its warm-up: collections never walk the catalog
+    settle()  # as `llmpick serve` does after its warm-up (llmpick.collector)
     rows = []
     for label, profile in profiles():
         recommend(profile, catalog)  # warm: genai-prices tables, policy and the quality index load once per process

@@ -235,3 +235,27 @@ def test_the_cache_folder_can_be_chosen(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert diskcache.cache_dir() == tmp_path / "elsewhere"
     monkeypatch.delenv(diskcache.CACHE_DIR_ENV)
     assert diskcache.cache_dir().name == "llmpick"
+
+
+def test_a_new_process_reads_the_policy_without_building_its_validators(tmp_path: Path) -> None:
+    """The validated policy is stored between runs: a second process unpickles it, equal to a fresh validation,
+    and never builds the policy classes' validators (deferred until a validation needs them)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from pydantic_core import SchemaValidator\n"
+        "from llmpick.engine.policy import Policy, load_policy\n"
+        "policy = load_policy()\n"
+        "print(isinstance(Policy.__dict__.get('__pydantic_validator__'), SchemaValidator), hash(policy.model_dump_json()))\n"
+    )
+    env = {**os.environ, diskcache.CACHE_DIR_ENV: str(tmp_path), "PYTHONHASHSEED": "0"}
+    env.pop(diskcache.NO_CACHE_ENV, None)
+    runs = [
+        subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    ]
+    (built_first, first), (built_second, second) = (run.split() for run in runs)
+    assert built_first == "True" and built_second == "False"  # the first validated and stored, the second read
+    assert first == second  # the same policy

@@ -54,6 +54,13 @@ class Candidate:
     cost: CostBreakdown | None = None  # filled in by costing, after the static rules
     notes: list[str] = field(default_factory=list)
 
+    def __copy__(self) -> Candidate:
+        # a shallow copy, as copy.copy's generic path (__reduce_ex__) makes it at several times the cost:
+        # every route that passes the static rules is copied before it is costed
+        twin = object.__new__(Candidate)
+        twin.__dict__.update(self.__dict__)
+        return twin
+
     @property
     def owned_hardware(self) -> bool:
         return self.acquisition == "owned"

@@ -11,7 +11,8 @@ from llmpick.yamlio import load_yaml
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators built on first validation: a process that reads the policy from the disk cache never builds them
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SpeedTierRule(_Frozen):
@@ -134,5 +135,11 @@ class Policy(_Frozen):
 
 @cache
 def load_policy() -> Policy:
+    """The shipped policy, read once per process; validated once per policy file and stored in the disk cache
+    (building its validators is a twentieth of a second of every CLI run)."""
+    from llmpick import diskcache
+
     text = (resources.files("llmpick.engine") / "data" / "policy.yaml").read_text(encoding="utf-8")
-    return Policy.model_validate(load_yaml(text))
+    stamp: list[str | bytes] = [text, diskcache.installed_stamp("pydantic")]
+    stamp += diskcache.source_stamp(__name__, "llmpick.yamlio")
+    return diskcache.memo("policy", stamp, lambda: Policy.model_validate(load_yaml(text)), check=Policy)

@@ -8,6 +8,9 @@ only when no as-of date is given).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from pydantic import TypeAdapter
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.loader import load_builtin_catalog
@@ -161,35 +164,50 @@ def _pipeline_total(routes: list[Route], stages: list[StagePlan]) -> float | Non
 
 def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
     """One entry per (model, provider, deployment): hardware variants of the same route are merged."""
-    # rule → its reasons as an ordered set (a dict): a thousand routes, most with a key of their own
-    merged: dict[tuple[str, str | None, str], dict[str, dict[str, None]]] = {}
+    # Most keys have one route: its {rule: reasons} is used as it is (the rules' shared answers, read only).
+    # A key met again gets its own rule → ordered-set-of-reasons (a dict) to merge into.
+    merged: dict[tuple[str, str | None, str], Mapping[str, Iterable[str]]] = {}
     for candidate, broken in outcome.excluded:
         key = (candidate.model.id, candidate.provider.id if candidate.provider else None, candidate.deployment)
         rules = merged.get(key)
         if rules is None:
-            rules = merged[key] = {}
+            merged[key] = broken
+            continue
+        if rules is broken:
+            continue
+        if not isinstance(rules, _Merged):
+            rules = merged[key] = _Merged({name: dict.fromkeys(reasons) for name, reasons in rules.items()})
         for name, reasons in broken.items():
             seen = rules.get(name)
             if seen is None:
                 rules[name] = dict.fromkeys(reasons)
             else:
                 seen.update(dict.fromkeys(reasons))
-    out = []
+    rows = []
     for (model, provider, deployment), rules in sorted(
         merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
     ):
         names = sorted(rules)
-        # validated: pydantic-core checks these plain strings faster than model_construct skips the check
-        out.append(
-            Exclusion(
-                model=model,
-                provider=provider,
-                deployment=deployment,
-                rules=names,
-                reasons=[reason for name in names for reason in rules[name]],
-            )
+        reasons = [reason for name in names for reason in _distinct(rules[name])]
+        rows.append(
+            {"model": model, "provider": provider, "deployment": deployment, "rules": names, "reasons": reasons}
         )
-    return out
+    # validated in one call into pydantic-core: a thousand model __init__ calls cost twice as much
+    return _EXCLUSION_LIST.validate_python(rows)
+
+
+class _Merged(dict[str, dict[str, None]]):
+    """A key's reasons merged from several routes (an ordered set per rule)."""
+
+
+def _distinct(reasons: Iterable[str]) -> Iterable[str]:
+    """The reasons without repeats, in order (a rule rarely gives more than one)."""
+    if isinstance(reasons, list) and len(reasons) < 2:
+        return reasons
+    return dict.fromkeys(reasons)
+
+
+_EXCLUSION_LIST: TypeAdapter[list[Exclusion]] = TypeAdapter(list[Exclusion])
 
 
 def _assumption_notes(run: Run, notes: list[str], fired: list[str]) -> list[str]:

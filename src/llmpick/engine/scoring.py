@@ -81,12 +81,19 @@ def score(
     task = stage.tasks[0].value if stage is not None else None
     rules = policy.scoring
     cloud = profile.infrastructure.cloud
+    weight_sum = sum(weights.values())
+    # a model's quality is the same on every route but for its quantization: hundreds of routes, few models
+    qualities: dict[tuple[str, str | None], float] = {}
     out: dict[int, Scored] = {}
     for c in candidates:
         same_cloud = _in_cloud(c, cloud)
         status = standing(c.model, c.offering, as_of or catalog.as_of, self_run=c.deployment in SELF_RUN).status
+        quality_key = (c.model.id, c.estimate.quantization if c.estimate is not None else None)
+        quality = qualities.get(quality_key)
+        if quality is None:
+            quality = qualities[quality_key] = _quality(c, policy, profile, catalog, task)
         dims = {
-            "quality": _quality(c, policy, profile, catalog, task),
+            "quality": quality,
             "cost": _cost(c, reference, profile, rules),
             "speed": _speed(c, target, rules),
             "privacy": policy.deployment_scores[c.deployment]["privacy"]
@@ -99,7 +106,7 @@ def score(
             "freshness": rules.freshness[status],
         }
         dims = {k: round(min(1.0, max(0.0, v)), 3) for k, v in dims.items()}
-        total = sum(weights[k] * v for k, v in dims.items()) / sum(weights.values())
+        total = sum(weights[k] * v for k, v in dims.items()) / weight_sum
         total += rules.preferred_model_bonus if c.model.id in profile.preferences.prefer else 0.0
         out[id(c)] = Scored(round(total, 4), dims, weights)
     return out

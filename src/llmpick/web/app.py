@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import logging
 import os
@@ -96,8 +95,9 @@ def app_from_env() -> FastAPI:
 
 def _settle(app: FastAPI) -> None:
     """Before the first request: answer one preset (it builds the quality index, fits or reads the sizing
-    constants and matches the prices, all once per catalog), then move everything alive to the collector's
-    permanent generation, so collections during requests never walk the catalog again."""
+    constants and matches the prices, all once per catalog), then settle the collector (`llmpick.collector`):
+    collections during requests never walk the catalog again, and the young generation is collected in batches."""
+    from llmpick.collector import settle
     from llmpick.engine import recommend
     from llmpick.presets import list_presets
 
@@ -106,8 +106,7 @@ def _settle(app: FastAPI) -> None:
         # a --catalog override the preset cannot use: the warm-up is only a warm-up
         with contextlib.suppress(LlmpickError):
             recommend(warm_up.profile, app.state.llmpick.catalog)
-    gc.collect()
-    gc.freeze()
+    settle()
 
 
 def _errors(app: FastAPI) -> None:
