@@ -125,6 +125,23 @@ def test_a_stored_table_keeps_its_most_recent_shards_and_empties_a_full_one(_pri
     assert table.get("s", 3) is diskcache.StoredTable.MISSING
 
 
+def test_entries_of_a_kind_beyond_keep_are_evicted_least_recently_used_first(_private_cache: Path) -> None:
+    """An upgrade or an edited catalog makes new entries; the old ones are deleted once `keep` is passed, and an
+    entry that was read recently outlives one that was not."""
+    import os
+
+    for n, name in enumerate(("a", "b", "c")):
+        diskcache.memo("kind", [name], lambda name=name: name, keep=3)
+        entry = _private_cache / f"kind-{diskcache.key_of([name])}.pickle"
+        os.utime(entry, ns=(n * 10**9, n * 10**9))  # written a second apart, oldest first
+    assert diskcache.memo("kind", ["a"], lambda: "recomputed", keep=3) == "a"  # a read: "a" is now the newest
+    diskcache.memo("kind", ["d"], lambda: "d", keep=3)
+    left = {p.name for p in _private_cache.glob("kind-*.pickle")}
+    assert left == {f"kind-{diskcache.key_of([name])}.pickle" for name in ("a", "c", "d")}  # "b" was the least used
+    diskcache.memo("other", ["x"], lambda: "x", keep=1)
+    assert len(list(_private_cache.glob("kind-*.pickle"))) == 3  # each kind keeps its own
+
+
 def test_a_stored_table_writes_nothing_when_nothing_was_added(_private_cache: Path) -> None:
     table = diskcache.StoredTable("idle", lambda: ["v"])
     assert table.get("s", "x") is diskcache.StoredTable.MISSING

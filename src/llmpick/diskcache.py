@@ -8,6 +8,7 @@ llmpick itself computed from its own inputs; set LLMPICK_NO_CACHE=1 to bypass it
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -47,19 +48,27 @@ def key_of(parts: Iterable[str | bytes]) -> str:
     return digest.hexdigest()
 
 
+KEEP = 8  # entries of one kind kept by default: an upgrade or an edited input leaves the old ones unread
+
+
 def read(kind: str, key: str) -> object | None:
-    """The entry, or None when there is none (or it cannot be read)."""
+    """The entry, or None when there is none (or it cannot be read). A read marks the entry as recently used."""
     if disabled():
         return None
+    path = cache_dir() / f"{kind}-{key}.pickle"
     try:
-        with (cache_dir() / f"{kind}-{key}.pickle").open("rb") as handle:
-            return pickle.load(handle)  # type: ignore[no-any-return]
+        with path.open("rb") as handle:
+            found = pickle.load(handle)
     except Exception:  # missing, truncated or from an incompatible version: recompute
         return None
+    with contextlib.suppress(OSError):  # a read-only folder: eviction may then take a used entry first
+        os.utime(path)
+    return found  # type: ignore[no-any-return]
 
 
-def write(kind: str, key: str, value: object) -> None:
-    """Store an entry atomically (a reader never sees half a file)."""
+def write(kind: str, key: str, value: object, *, keep: int = KEEP) -> None:
+    """Store an entry atomically (a reader never sees half a file), then delete the least recently used entries
+    of its kind beyond `keep`."""
     if disabled():
         return
     folder = cache_dir()
@@ -70,17 +79,31 @@ def write(kind: str, key: str, value: object) -> None:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"{kind}-{key}.pickle")
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass  # a read-only folder, or a value that cannot be pickled: only speed is lost
+        return  # a read-only folder, or a value that cannot be pickled: only speed is lost
+    evict(kind, keep)
 
 
-def memo(kind: str, parts: Iterable[str | bytes], compute: Callable[[], T], check: type | None = None) -> T:
-    """`compute()`, or its stored result for the same inputs. `check`: the type the stored value must have."""
+def evict(kind: str, keep: int) -> None:
+    """Delete the least recently used entries of `kind` beyond `keep` (written or read last: the newest mtime)."""
+    try:
+        entries = sorted(cache_dir().glob(f"{kind}-*.pickle"), key=lambda f: f.stat().st_mtime_ns)
+        for old in entries[: max(0, len(entries) - keep)]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or vanished folder: only disk space is lost
+
+
+def memo(
+    kind: str, parts: Iterable[str | bytes], compute: Callable[[], T], check: type | None = None, *, keep: int = KEEP
+) -> T:
+    """`compute()`, or its stored result for the same inputs. `check`: the type the stored value must have;
+    `keep`: how many entries of this kind to keep (one per input is stored)."""
     key = key_of(parts)
     found = read(kind, key)
     if found is not None and (check is None or isinstance(found, check)):
         return found  # type: ignore[return-value]
     value = compute()
-    write(kind, key, value)
+    write(kind, key, value, keep=keep)
     return value
 
 
@@ -154,9 +177,7 @@ class StoredTable:
             rows = self._shards[shard]
             if isinstance(on_disk, dict) and len(on_disk) + len(rows) <= self._limit:
                 rows = {**on_disk, **rows}
-            write(self._kind, key, rows)
-        if self._added:
-            self._evict()
+            write(self._kind, key, rows, keep=self._keep)
         self._added.clear()
 
     def forget(self) -> None:
@@ -212,12 +233,3 @@ class StoredTable:
                 atexit.register(self.save)
                 self._saved_at_exit = True
         return rows
-
-    def _evict(self) -> None:
-        """Delete the least recently written shards of this kind beyond `keep`."""
-        try:
-            files = sorted(cache_dir().glob(f"{self._kind}-*.pickle"), key=lambda f: f.stat().st_mtime_ns)
-            for old in files[: max(0, len(files) - self._keep)]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass  # a read-only or vanished folder: only disk space is lost

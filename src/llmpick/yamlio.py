@@ -45,7 +45,8 @@ def load_yaml(text: str, *, cache: bool = False) -> Any:
         return _parse(text)
     from llmpick import diskcache
 
-    return diskcache.memo("yaml", [text, *_code_stamp()], lambda: _parse(text))
+    # one entry per large file (the catalog's few): room for several catalog versions and overlays
+    return diskcache.memo("yaml", [text, *_code_stamp()], lambda: _parse(text), keep=32)
 
 
 @cache

@@ -80,7 +80,11 @@ def task_index(task: str) -> TaskIndex:
     stamp: list[str | bytes] = [task, *diskcache.files_stamp(package / "data", "*.yaml")]
     stamp += [f.read_bytes() for f in sorted(package.glob("*.py"))]  # this package's code, not its importers
     return diskcache.memo(
-        "quality-index", stamp, lambda: build_task_index(load_figures(), load_benchmarks(), task), check=TaskIndex
+        "quality-index",
+        stamp,
+        lambda: build_task_index(load_figures(), load_benchmarks(), task),
+        check=TaskIndex,
+        keep=4 * len(TASKS),  # one entry per task: the last few versions of the figures
     )
 
 
