@@ -192,7 +192,7 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
         rows.append(
             {"model": model, "provider": provider, "deployment": deployment, "rules": names, "reasons": reasons}
         )
-    # validated in one call into pydantic-core: a thousand model __init__ calls cost twice as much
+    # validated in one call into pydantic-core: a thousand model __init__ calls cost nearly twice as much
     return _EXCLUSION_LIST.validate_python(rows)
 
 
