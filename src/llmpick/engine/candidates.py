@@ -57,7 +57,7 @@ class Candidate:
     def __copy__(self) -> Candidate:
         # a shallow copy, as copy.copy's generic path (__reduce_ex__) makes it at several times the cost:
         # every route that passes the static rules is copied before it is costed
-        twin = object.__new__(Candidate)
+        twin = object.__new__(type(self))
         twin.__dict__.update(self.__dict__)
         return twin
 

@@ -164,16 +164,14 @@ def _pipeline_total(routes: list[Route], stages: list[StagePlan]) -> float | Non
 
 def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
     """One entry per (model, provider, deployment): hardware variants of the same route are merged."""
-    # Most keys have one route: its {rule: reasons} is used as it is (the rules' shared answers, read only).
-    # A key met again gets its own rule → ordered-set-of-reasons (a dict) to merge into.
+    # Most keys have one route: its {rule: reasons} from `violations` is used as it is (read only: the reasons
+    # lists are the rules' shared answers). A key met again gets rule → ordered set of reasons (a dict) to merge.
     merged: dict[tuple[str, str | None, str], Mapping[str, Iterable[str]]] = {}
     for candidate, broken in outcome.excluded:
         key = (candidate.model.id, candidate.provider.id if candidate.provider else None, candidate.deployment)
         rules = merged.get(key)
         if rules is None:
             merged[key] = broken
-            continue
-        if rules is broken:
             continue
         if not isinstance(rules, _Merged):
             rules = merged[key] = _Merged({name: dict.fromkeys(reasons) for name, reasons in rules.items()})
