@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from llmpick.catalog.prices import offering_price
-from llmpick.catalog.schema import Hardware, Model, Offering, Openness, Provider, Runtime, Task
+from llmpick.catalog.schema import (
+    Hardware,
+    LeaderboardSnapshot,
+    Model,
+    Offering,
+    Openness,
+    Provider,
+    Runtime,
+    Task,
+)
 from llmpick.errors import UnknownIdError
 
 T = TypeVar("T")
@@ -23,6 +32,8 @@ class Catalog:
     runtimes: dict[str, Runtime]
     hardware: dict[str, Hardware]
     layers: tuple[str, ...] = ()  # what was loaded, in order: built-in, then overlays ("path (version, as_of)")
+    # leaderboard snapshots the overlays add to the shipped figures of the quality index (llmpick.quality)
+    leaderboards: tuple[LeaderboardSnapshot, ...] = ()
     _by_model: dict[str, list[Offering]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _predecessors: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 

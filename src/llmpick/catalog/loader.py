@@ -16,7 +16,15 @@ from pydantic import BaseModel, ValidationError
 from llmpick import diskcache
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.prices import defer_price_matches, price_matches
-from llmpick.catalog.schema import Hardware, Model, Offering, Provider, QualityRecord, Runtime
+from llmpick.catalog.schema import (
+    Hardware,
+    LeaderboardSnapshot,
+    Model,
+    Offering,
+    Provider,
+    QualityRecord,
+    Runtime,
+)
 from llmpick.errors import CatalogError
 from llmpick.yamlio import load_yaml
 
@@ -30,7 +38,17 @@ def builtin_data_dir() -> Path:
 CATALOG_ENV = "LLMPICK_CATALOG"  # override file(s), separated like PATH
 OVERLAY_ENV = "LLMPICK_CATALOG_OVERLAY"  # where `catalog refresh` writes the user overlay (default: user data dir)
 NO_CACHE_ENV = "LLMPICK_NO_CATALOG_CACHE"
-OVERRIDE_KEYS = ("version", "as_of", "models", "providers", "offerings", "runtimes", "hardware", "quality")
+OVERRIDE_KEYS = (
+    "version",
+    "as_of",
+    "models",
+    "providers",
+    "offerings",
+    "runtimes",
+    "hardware",
+    "quality",
+    "leaderboards",
+)
 
 
 def user_overlay_path() -> Path:
@@ -118,12 +136,14 @@ def load_catalog(data_dir: Path, overrides: Iterable[Path] = ()) -> Catalog:
     quality = read_records(QualityRecord, [quality_path]) if quality_path.exists() else []
     version, as_of = str(meta["version"]), _as_date(meta["as_of"], data_dir / "catalog.yaml")
     layers = [f"built-in {version} ({as_of})"]
+    leaderboards: list[LeaderboardSnapshot] = []  # the overlays' own figures for the quality index
     for path in overrides:
         data = _override_data(path)
         models, providers, offerings, runtimes, hardware = _apply_override(
             path, data, models, providers, offerings, runtimes, hardware
         )
         quality += _parse_list(QualityRecord, data.get("quality") or [], f"{path}:quality")
+        leaderboards += _parse_list(LeaderboardSnapshot, data.get("leaderboards") or [], f"{path}:leaderboards")
         if "version" in data:
             version = str(data["version"])
         if "as_of" in data:
@@ -140,6 +160,7 @@ def load_catalog(data_dir: Path, overrides: Iterable[Path] = ()) -> Catalog:
         offerings=offerings,
         runtimes={r.id: r for r in runtimes},
         hardware={h.id: h for h in hardware},
+        leaderboards=tuple(leaderboards),
     )
     _check_references(catalog)
     return catalog
@@ -235,7 +256,7 @@ def _parse_list(kind: type[Record], items: Any, where: str) -> list[Record]:
         try:
             out.append(kind.model_validate(item))
         except ValidationError as exc:
-            label = item.get("id") or item.get("model") if isinstance(item, dict) else index
+            label = (item.get("id") or item.get("model") or item.get("url")) if isinstance(item, dict) else index
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])
             raise CatalogError(f"{where}: {kind.__name__} {label!r}: {loc}: {first['msg']}") from exc

@@ -210,6 +210,26 @@ class QualityRecord(SourcedRecord):
     scores: list[Quality]
 
 
+class LeaderboardFigure(Strict):
+    model: str = Field(description="catalog id; an id not yet in the catalog is kept (it anchors the cross-walks)")
+    benchmark: str = Field(description="a benchmark of the quality index (src/llmpick/quality/data/benchmarks.yaml)")
+    value: float = Field(allow_inf_nan=False, description="as the leaderboard publishes it (Elo, per cent, WER)")
+    entry: str | None = Field(default=None, description="the leaderboard's own name for the model")
+    as_of: dt.date | None = Field(default=None, description="this row's date, when it differs from the snapshot's")
+
+
+class LeaderboardSnapshot(Strict):
+    """One leaderboard as published on one date, its entries renamed to catalog ids: the figures the quality
+    index is built from (shipped under quality/data/figures/; a catalog overlay may add its own)."""
+
+    source: str = Field(description="the importer that read it, e.g. lmarena-leaderboard-dataset")
+    url: str = Field(min_length=1, description="where the snapshot was published (a pinned commit where one exists)")
+    as_of: dt.date
+    note: str = ""
+    vendor_reported: bool = Field(default=False, description="a vendor's own claims: never read by the index")
+    figures: tuple[LeaderboardFigure, ...]
+
+
 class FineTuning(Sourced):
     lora: bool | None = None
     full: bool | None = None

@@ -241,7 +241,10 @@ def refresh_catalog(
     from_dir: Path = typer.Option(
         ...,
         "--from",
-        help="Folder of source files: models.dev.json, openrouter-models.json, hf/<org>/<repo>/config.json.",
+        help=(
+            "Folder of source files: models.dev.json, openrouter-models.json, hf/<org>/<repo>/config.json, and "
+            "leaderboards.yaml listing leaderboard files for the quality index (docs/quality.md)."
+        ),
     ),
     out: Path | None = typer.Option(
         None, "--out", help="Overlay to write (default: the user overlay the commands load)."
@@ -255,6 +258,7 @@ def refresh_catalog(
     """Run the importers (genai-prices, models.dev, OpenRouter, HF configs) and write a dated overlay; print a diff."""
     from llmpick.catalog.loader import _load_cached, builtin_data_dir, load_active_catalog, user_overlay_path
     from llmpick.catalog.refresh import diff, overlay_data, run_importers, write_overlay
+    from llmpick.quality import refresh as _leaderboards  # noqa: F401  (registers the leaderboards importer)
 
     if not from_dir.is_dir():
         raise fail(f"--from {from_dir}: not a folder")
@@ -269,7 +273,7 @@ def refresh_catalog(
     for line in ctx.log:
         err_console.print(f"[dim]{line}[/]", soft_wrap=True)
     err_console.print(f"wrote {target}")
-    for line in diff(before, after, today).lines():
+    for line in diff(before, after, today).lines() + quality_cli.rating_changes(before, after):
         typer.echo(line)
 
 

@@ -9,19 +9,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from llmpick.catalog.catalog import Catalog
 from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, fail, reports_errors, write_output
-from llmpick.quality import TASKS, Rating, rate
+from llmpick.quality import TASKS, Rating, main_task, rate
 
 
 def register(catalog_app: typer.Typer) -> None:
     catalog_app.command("quality")(reports_errors(quality))
-
-
-def _cuts(task: str) -> dict[str, float]:
-    """The policy's tier cut-offs for the task (the quality package leaves tiers to the caller)."""
-    from llmpick.engine.policy import load_policy
-
-    return {tier: cut.score for tier, cut in load_policy().quality.tiers.get(task, {}).items()}
 
 
 def quality(
@@ -33,14 +27,18 @@ def quality(
     """Quality per model and task: score (0-1 within the task), tier, rated, confidence and basis."""
     if task is not None and task not in TASKS:
         raise fail(f"--task: {task!r} is not a task with a quality index; allowed: {', '.join(TASKS)}")
+    from llmpick.engine.policy import load_policy
+    from llmpick.engine.quality import tier_cuts
+
     catalog = active_catalog(catalog_files)
+    policy = load_policy()
     ratings: list[Rating] = []
     for model in sorted(catalog.models.values(), key=lambda m: m.id):
         if active_only and model.release.status.value == "retired":
             continue
         tasks = [t.value for t in model.tasks if t.value in TASKS]
         for name in tasks if task is None else [task] if task in tasks else []:
-            ratings.append(rate(model, name, catalog, _cuts(name)))
+            ratings.append(rate(model, name, catalog, tier_cuts(policy, name, catalog)))
     if output_format is OutputFormat.JSON:
         write_output(json.dumps([r.as_dict() for r in ratings], indent=2), None)
         return
@@ -52,3 +50,30 @@ def quality(
         score = "" if r.score is None else f"{r.score:.3f}"
         table.add_row(r.model, r.task, score, r.tier or "unrated", r.confidence, r.summary)
     Console().print(table)
+
+
+SHOWN_CHANGES = 30
+
+
+def rating_changes(before: Catalog, after: Catalog) -> list[str]:
+    """Models whose rating for their main task moved between two catalogs (rated or not, or the tier): what a
+    refresh that adds leaderboards changes in the advice."""
+    from llmpick.engine.policy import load_policy
+    from llmpick.engine.quality import rate as engine_rate
+
+    if not before.leaderboards and not after.leaderboards:
+        return []
+    policy = load_policy()
+    changes = []
+    for model_id in sorted(set(before.models) & set(after.models)):
+        old = engine_rate(before.models[model_id], policy, before)
+        new = engine_rate(after.models[model_id], policy, after)
+        if (old.rated, old.tier) != (new.rated, new.tier):
+            task = main_task(after.models[model_id])
+            was = old.tier if old.rated else f"{old.tier} (estimated)" if old.tier else "unrated"
+            now = new.tier if new.rated else f"{new.tier} (estimated)" if new.tier else "unrated"
+            changes.append(f"{model_id} ({task}): {was} → {now}")
+    if not changes:
+        return ["quality ratings: no model's rating or tier changed"]
+    more = f" (first {SHOWN_CHANGES} shown)" if len(changes) > SHOWN_CHANGES else ""
+    return [f"quality ratings changed ({len(changes)}){more}:", *[f"  {c}" for c in changes[:SHOWN_CHANGES]]]

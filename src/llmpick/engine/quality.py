@@ -44,9 +44,25 @@ def rate(model: Model, policy: Policy, catalog: Catalog | None = None, task: str
 
 
 def _rate(model: Model, policy: Policy, catalog: Catalog | None, name: str) -> QualityRating:
-    cuts = {tier: cut.score for tier, cut in policy.quality.tiers.get(name, {}).items()}
-    r = quality.rate(model, name, catalog, cuts)
+    r = quality.rate(model, name, catalog, tier_cuts(policy, name, catalog))
     return QualityRating(r.score, r.tier, r.summary, r.rated, r.confidence)
+
+
+_CUTS: RecordMemo[dict[str, float]] = RecordMemo(limit=64)
+
+
+def tier_cuts(policy: Policy, task: str, catalog: Catalog | None = None) -> dict[str, float]:
+    """The task's tier cut-offs. The policy stores them as its reference models' scores on the shipped index;
+    when a catalog overlay adds leaderboards, the index is refitted and each cut moves with its reference."""
+    stored = policy.quality.tiers.get(task, {})
+    if catalog is None or not catalog.leaderboards:
+        return {tier: cut.score for tier, cut in stored.items()}
+    references = {tier: (cut.reference, cut.score) for tier, cut in stored.items()}
+    return _CUTS.get(
+        (policy, catalog),
+        task,
+        lambda: quality.rating.derive_cuts(quality.rating.index_for(task, catalog), references),
+    )
 
 
 def tier_gap(actual: str | None, wanted: str) -> int:

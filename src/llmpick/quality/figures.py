@@ -8,6 +8,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from llmpick.catalog.schema import LeaderboardSnapshot
 from llmpick.errors import LlmpickError
 from llmpick.yamlio import load_yaml
 
@@ -57,21 +60,25 @@ def load_figures(directory: Path | None = None) -> list[Figure]:
 def read_snapshot_file(path: Path) -> list[Figure]:
     doc = load_yaml(path.read_text(encoding="utf-8"))
     try:
-        url, as_of = doc["url"], doc["as_of"]
-        vendor = bool(doc.get("vendor_reported", False))
-        return [
-            Figure(
-                model=row["model"],
-                benchmark=row.get("benchmark", doc.get("benchmark")),
-                value=float(row["value"]),
-                source=row.get("url", url),
-                as_of=row.get("as_of", as_of),
-                entry=row.get("entry"),
-                vendor_reported=vendor,
-            )
-            for row in doc["figures"]
-        ]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise LlmpickError(
-            f"{path.name}: not a figures file (needs url, as_of, figures[model, value]): {exc}"
-        ) from None
+        snapshot = LeaderboardSnapshot.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise LlmpickError(f"{path.name}: not a figures file: {where}: {first['msg']}") from None
+    return figures_of(snapshot)
+
+
+def figures_of(snapshot: LeaderboardSnapshot) -> list[Figure]:
+    """The snapshot's rows as figures, each with the snapshot's address and its date."""
+    return [
+        Figure(
+            model=row.model,
+            benchmark=row.benchmark,
+            value=row.value,
+            source=snapshot.url,
+            as_of=row.as_of or snapshot.as_of,
+            entry=row.entry,
+            vendor_reported=snapshot.vendor_reported,
+        )
+        for row in snapshot.figures
+    ]

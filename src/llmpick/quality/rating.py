@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from llmpick.catalog.catalog import Catalog
-from llmpick.catalog.schema import Model
+from llmpick.catalog.schema import LeaderboardSnapshot, Model
 from llmpick.errors import LlmpickError
+from llmpick.memo import RecordMemo
 from llmpick.quality.benchmarks import TASKS, load_benchmarks
-from llmpick.quality.figures import load_figures
+from llmpick.quality.figures import Figure, figures_of, load_figures
 from llmpick.quality.index import TaskIndex, build_task_index
 from llmpick.quality.tiers import tier_for
 
@@ -74,18 +75,58 @@ def main_task(model: Model) -> str:
 def task_index(task: str) -> TaskIndex:
     """The task's index, built from the shipped figures: fitting the cross-walks takes a good part of a second,
     so the result is kept in the disk cache, keyed by every data file and the code that builds it."""
+    return _stored_index(task, ())
+
+
+def index_for(task: str, catalog: Catalog | None) -> TaskIndex:
+    """The index a catalog's models are rated on: the shipped figures plus the leaderboards its overlays add
+    (`llmpick catalog refresh`); the shipped index when they add none."""
+    if catalog is None or not catalog.leaderboards:
+        return task_index(task)
+    return _WITH_OVERLAYS.get((catalog,), task, lambda: _stored_index(task, catalog.leaderboards))
+
+
+_WITH_OVERLAYS: RecordMemo[TaskIndex] = RecordMemo(limit=64)
+
+
+def _stored_index(task: str, leaderboards: tuple[LeaderboardSnapshot, ...]) -> TaskIndex:
     from llmpick import diskcache
 
     package = Path(__file__).parent
     stamp: list[str | bytes] = [task, *diskcache.files_stamp(package / "data", "*.yaml")]
     stamp += [f.read_bytes() for f in sorted(package.glob("*.py"))]  # this package's code, not its importers
-    return diskcache.memo(
-        "quality-index",
-        stamp,
-        lambda: build_task_index(load_figures(), load_benchmarks(), task),
-        check=TaskIndex,
-        keep=4 * len(TASKS),  # one entry per task: the last few versions of the figures
-    )
+    stamp += [snapshot.model_dump_json() for snapshot in leaderboards]
+
+    def build() -> TaskIndex:
+        figures = load_figures()
+        benchmarks = load_benchmarks()
+        for snapshot in leaderboards:
+            figures += _checked(snapshot, benchmarks)
+        return build_task_index(figures, benchmarks, task)
+
+    # one entry per task: the last few versions of the figures
+    return diskcache.memo("quality-index", stamp, build, check=TaskIndex, keep=4 * len(TASKS))
+
+
+def _checked(snapshot: LeaderboardSnapshot, benchmarks: dict[str, Any]) -> list[Figure]:
+    """An overlay's figures, refused whole when one names a benchmark the index does not know."""
+    unknown = sorted({row.benchmark for row in snapshot.figures} - set(benchmarks))
+    if unknown:
+        raise LlmpickError(
+            f"catalog leaderboards: {snapshot.url}: unknown benchmark(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(sorted(benchmarks))}"
+        )
+    return figures_of(snapshot)
+
+
+def derive_cuts(index: TaskIndex, references: dict[str, tuple[str, float]]) -> dict[str, float]:
+    """Tier cut-offs: each tier starts at its reference model's score on this index (to three decimals, as the
+    policy stores them); a reference the index does not hold keeps the stored cut-off."""
+    cuts = {}
+    for tier, (reference, stored) in references.items():
+        entry = index.entries.get(reference)
+        cuts[tier] = stored if entry is None else round(entry.score, 3)
+    return cuts
 
 
 def rate(
@@ -94,7 +135,7 @@ def rate(
     """The model's own rating for the task; failing that a labelled same-release estimate; failing that unrated."""
     name = task_name(task)
     cuts = {} if cuts is None else cuts  # tier cut-offs are policy: the engine passes them (engine.quality)
-    index = task_index(name)
+    index = index_for(name, catalog)
     entry = index.entries.get(model.id)
     if entry is not None:
         primary = any(f.primary for f in entry.fits)

@@ -30,6 +30,7 @@ class Context:
     models: dict[str, Record] = field(default_factory=dict)  # imported model records so far, by id
     offerings: dict[tuple[str, str], Record] = field(default_factory=dict)  # imported offerings by (model, provider)
     quality: list[Record] = field(default_factory=list)
+    leaderboards: list[Record] = field(default_factory=list)  # quality figures (llmpick.quality.refresh)
     log: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,164 @@
+"""Leaderboards a team downloads, imported by `catalog refresh` into its overlay, rate the models they list."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from llmpick.catalog.loader import builtin_data_dir, load_builtin_catalog, load_catalog
+from llmpick.engine.policy import load_policy
+from llmpick.engine.quality import rate as engine_rate
+from llmpick.engine.quality import tier_cuts
+from llmpick.errors import LlmpickError
+from llmpick.quality import rate
+from llmpick.quality.figures import data_dir
+from llmpick.quality.index import Entry, TaskIndex
+from llmpick.quality.rating import derive_cuts, index_for, task_index
+
+URL = "https://github.com/example/arena-mirror/blob/0123abc/data/2026-11-30/text.json"
+NEW = "gpt-6-astra"  # in the catalog, and on no shipped leaderboard
+
+
+def _board(folder: Path, extra: list[dict[str, Any]], manifest: str | None = None) -> Path:
+    """An arena-ai-daily text board dated 2026-11-30: the shipped 2026-04-19 board's entries, each 3 Elo higher
+    (the arena re-anchors between dates), plus `extra` entries."""
+    shipped = yaml.safe_load((data_dir() / "figures" / "arena-text-2026-04-19.yaml").read_text(encoding="utf-8"))
+    rows = [{"model": r["entry"], "score": r["value"] + 3, "ci": 5, "votes": 9000} for r in shipped["figures"]]
+    doc = {
+        "meta": {"leaderboard": "text", "source_url": "https://arena.ai", "fetched_at": "2026-11-30T05:13:00"},
+        "models": rows + extra,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "text.json").write_text(json.dumps(doc), encoding="utf-8")
+    (folder / "leaderboards.yaml").write_text(
+        manifest or f"- source: arena-ai-daily\n  file: text.json\n  url: {URL}\n", encoding="utf-8"
+    )
+    return folder
+
+
+def _refresh(cli: Callable[..., Any], folder: Path, out: Path) -> Any:
+    return cli("catalog", "refresh", "--from", str(folder), "--only", "leaderboards", "--out", str(out))
+
+
+def test_a_refresh_with_a_newer_board_rates_a_model_no_shipped_figure_rates(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    builtin = load_builtin_catalog()
+    assert not rate(builtin.model(NEW), "text", builtin).rated
+    folder = _board(tmp_path / "src", [{"model": NEW, "score": 1510, "ci": 9, "votes": 800}])
+    out = tmp_path / "overlay.yaml"
+    result = _refresh(cli, folder, out)
+    assert result.exit_code == 0, result.output
+    overlay = yaml.safe_load(out.read_text(encoding="utf-8"))
+    (board,) = overlay["leaderboards"]
+    count = len(board["figures"])
+    assert f"leaderboard added: arena-ai-daily, as of 2026-11-30: {count} figures ({URL})" in result.output
+    assert f"{NEW} (text): unrated → frontier" in result.output
+    assert board["url"] == URL and str(board["as_of"]) == "2026-11-30"
+    assert {"model": NEW, "benchmark": "lmarena-text", "value": 1510.0, "entry": NEW} in board["figures"]
+
+    catalog = load_catalog(builtin_data_dir(), [out])
+    rating = rate(catalog.model(NEW), "text", catalog)
+    assert rating.rated and rating.confidence == "medium"  # one figure, on a fitted (not the primary) series
+    assert [(b["source"], b["as_of"], b["value"]) for b in rating.basis] == [(URL, "2026-11-30", 1510.0)]
+    # the engine's view (rules, scores, route reasons) reads the same index
+    assert engine_rate(catalog.model(NEW), load_policy(), catalog).rated
+
+
+def test_the_new_board_keeps_the_shipped_orderings_and_tiers(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    """A board that only re-anchors every rating by the same step moves scores by little (the new figure joins
+    each model's mean), and no tier, cut-off or order."""
+    out = tmp_path / "overlay.yaml"
+    assert _refresh(cli, _board(tmp_path / "src", []), out).exit_code == 0
+    catalog, builtin, policy = load_catalog(builtin_data_dir(), [out]), load_builtin_catalog(), load_policy()
+    assert tier_cuts(policy, "text", catalog) == tier_cuts(policy, "text", builtin)
+    scores = []
+    for model_id in ("claude-opus-4-7", "gemma-4-31b-it", "gpt-4.1"):
+        before, after = rate(builtin.model(model_id), "text", builtin), rate(catalog.model(model_id), "text", catalog)
+        assert after.score == pytest.approx(before.score, abs=0.005) and after.tier == before.tier
+        scores.append(after.score)
+    assert scores == sorted(scores, reverse=True)
+    opus = rate(catalog.model("claude-opus-4-7"), "text", catalog)
+    assert len(opus.basis) == len(rate(builtin.model("claude-opus-4-7"), "text", builtin).basis) + 1
+
+
+def test_entries_that_name_no_catalog_model_are_listed_and_left_out(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    extra = [{"model": "mystery-model-x", "score": 1400, "ci": 9, "votes": 100}]
+    out = tmp_path / "overlay.yaml"
+    result = _refresh(cli, _board(tmp_path / "src", extra), out)
+    assert result.exit_code == 0, result.output
+    assert "1 entries match no catalog model and are left out (mystery-model-x)" in result.output
+    models = {f["model"] for f in yaml.safe_load(out.read_text(encoding="utf-8"))["leaderboards"][0]["figures"]}
+    assert "mystery-model-x" not in models
+
+
+def test_the_manifest_names_a_boards_entry_for_a_catalog_id(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    manifest = f"- source: arena-ai-daily\n  file: text.json\n  url: {URL}\n  aliases: {{astra-6-preview: {NEW}}}\n"
+    folder = _board(tmp_path / "src", [{"model": "astra-6-preview", "score": 1300, "ci": 9, "votes": 50}], manifest)
+    out = tmp_path / "overlay.yaml"
+    assert _refresh(cli, folder, out).exit_code == 0
+    catalog = load_catalog(builtin_data_dir(), [out])
+    (figure,) = rate(catalog.model(NEW), "text", catalog).basis
+    assert figure["entry"] == "astra-6-preview" and figure["value"] == 1300.0
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        ("- source: nope\n  file: text.json\n  url: u\n", "[0].source: 'nope' is not a leaderboard importer; allowed:"),
+        ("- source: arena-ai-daily\n  file: text.json\n", "[0].url: Field required"),
+        ("- source: arena-ai-daily\n  file: gone.json\n  url: u\n", "gone.json: file not found"),
+        (
+            "- source: arena-ai-daily\n  file: text.json\n  url: u\n  options: {kind: x}\n",
+            "the arena-ai-daily importer takes no kind; it takes url",
+        ),
+        ("source: arena-ai-daily\n", "expected a list of leaderboard files"),
+    ],
+)
+def test_a_bad_manifest_exits_2_naming_the_field_and_writes_nothing(
+    tmp_path: Path, cli: Callable[..., Any], manifest: str, message: str
+) -> None:
+    out = tmp_path / "overlay.yaml"
+    result = _refresh(cli, _board(tmp_path / "src", [], manifest), out)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def test_an_overlay_figure_on_an_unknown_benchmark_is_refused(tmp_path: Path) -> None:
+    board = {
+        "source": "hand",
+        "url": "https://example.org/board",
+        "as_of": "2026-11-30",
+        "figures": [{"model": NEW, "benchmark": "vibes", "value": 9}],
+    }
+    out = tmp_path / "overlay.yaml"
+    out.write_text(yaml.safe_dump({"leaderboards": [board]}), encoding="utf-8")
+    catalog = load_catalog(builtin_data_dir(), [out])
+    with pytest.raises(LlmpickError, match="unknown benchmark\\(s\\) vibes; allowed: .*lmarena-text"):
+        rate(catalog.model(NEW), "text", catalog)
+
+
+def test_an_overlay_figure_must_be_a_finite_number(tmp_path: Path) -> None:
+    board = {"source": "hand", "url": "u", "as_of": "2026-11-30", "figures": [{"model": NEW, "benchmark": "x"}]}
+    out = tmp_path / "overlay.yaml"
+    out.write_text(yaml.safe_dump({"leaderboards": [board]}), encoding="utf-8")
+    with pytest.raises(LlmpickError, match="leaderboards: LeaderboardSnapshot 'u': figures.0.value: Field required"):
+        load_catalog(builtin_data_dir(), [out])
+
+
+def test_without_overlay_leaderboards_the_shipped_index_and_cut_offs_are_used() -> None:
+    builtin, policy = load_builtin_catalog(), load_policy()
+    assert index_for("text", builtin) is task_index("text")
+    assert tier_cuts(policy, "code", builtin) == {t: c.score for t, c in policy.quality.tiers["code"].items()}
+
+
+def test_cut_offs_follow_their_reference_models_on_a_refitted_index() -> None:
+    index = TaskIndex("text", None, entries={"ref-good": Entry("ref-good", 0.31234, (), ())})
+    cuts = derive_cuts(index, {"good": ("ref-good", 0.254), "high": ("not-on-this-index", 0.387)})
+    assert cuts == {"good": 0.312, "high": 0.387}
