@@ -107,7 +107,7 @@ async def load(
     idles (engine-bound loads then measure one worker); reconnecting spreads the load as requests arrive."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    issued = 0
+    issued = hits = 0
     stop_at = time.monotonic() + seconds
 
     host, port = base.removeprefix("http://").split(":")
@@ -115,7 +115,7 @@ async def load(
     async def client_loop() -> None:
         """One client: one keep-alive connection, a request at a time (a small HTTP/1.1 client of its own, so
         that the load generator, on the same two cores, takes little of the CPU it measures)."""
-        nonlocal issued
+        nonlocal issued, hits
         connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
         try:
             while issued < total and time.monotonic() < stop_at:
@@ -134,7 +134,8 @@ async def load(
                     + b"\r\n\r\n"
                     + body
                 )
-                status, length = await _read_response(reader)
+                status, length, hit = await _read_response(reader)
+                hits += hit
                 if not keep_alive:
                     writer.close()
                     connection = None
@@ -163,17 +164,20 @@ async def load(
         "p95_ms": q[94] * 1000,
         "max_ms": latencies[-1] * 1000,
         "rps": len(latencies) / wall if wall else 0.0,
+        "cache_hits": hits,
     }
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
-    """The status and body length of one response (read whole, Content-Length framed, as the server sends)."""
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
+    """The status and body length of one response (read whole, Content-Length framed, as the server sends), and
+    whether the worker's result cache answered it (its Cache-Status header)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
-    length = next(int(v) for k, _, v in (line.partition(":") for line in lines[1:]) if k.lower() == "content-length")
+    fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    length = int(fields["content-length"])
     await reader.readexactly(length)
-    return status, length
+    return status, length, fields.get("cache-status") == "llmpick; hit"
 
 
 async def one_at_a_time(base: str, count: int) -> dict[str, float]:
@@ -246,14 +250,14 @@ def section(
         f"One request at a time, distinct profiles (the engine every time): median {single['median_ms']:.0f} ms, "
         f"p95 {single['p95_ms']:.0f} ms.",
         "",
-        "| load | requests ok / sent | errors | p50 | p95 | max | throughput | server CPU per request |",
-        "|---|---|---|---|---|---|---|---|",
+        "| load | requests ok / sent | errors | p50 | p95 | max | throughput | server CPU per request | cache hits |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows.items():
         errors = "none" if not r["errors"] else ", ".join(f"{k}: {v}" for k, v in r["errors"].items())
         lines.append(
             f"| {name} | {r['ok']} / {r['sent']} | {errors} | {r['p50_ms']:.0f} ms | {r['p95_ms']:.0f} ms | "
-            f"{r['max_ms']:.0f} ms | {r['rps']:.1f} req/s | {r['cpu_ms']:.1f} ms |"
+            f"{r['max_ms']:.0f} ms | {r['rps']:.1f} req/s | {r['cpu_ms']:.1f} ms | {r['cache_hits']} |"
         )
     lines += [
         "",
@@ -296,8 +300,11 @@ def main() -> None:
             asyncio.run(load(base, args.workers * 2, args.workers * 20, 120, distinct_profiles(), keep_alive=False))
             # as many connections as the measured load, each cycling through the presets twice: the kernel hands
             # connections to worker processes unevenly, and a keep-alive connection stays with its worker
+            # …until a whole round is answered from the caches (at most five rounds)
             warm = len(presets()) * args.clients * 2
-            asyncio.run(load(base, args.clients, warm, 120, repeated_profiles()))
+            for _ in range(5):
+                if asyncio.run(load(base, args.clients, warm, 120, repeated_profiles()))["cache_hits"] == warm:
+                    break
             single = asyncio.run(one_at_a_time(base, args.single))
             rows = {
                 "repeated profiles (presets in turn, cached)": measured(

@@ -98,10 +98,13 @@ def test_entries_that_name_no_catalog_model_are_listed_and_left_out(tmp_path: Pa
 
 
 def test_the_manifest_names_a_boards_entry_for_a_catalog_id(tmp_path: Path, cli: Callable[..., Any]) -> None:
-    manifest = f"- source: arena-ai-daily\n  file: text.json\n  url: {URL}\n  aliases: {{astra-6-preview: {NEW}}}\n"
+    aliases = f"{{astra-6-preview: {NEW}, astra-7: gpt-7-astr}}"
+    manifest = f"- source: arena-ai-daily\n  file: text.json\n  url: {URL}\n  aliases: {aliases}\n"
     folder = _board(tmp_path / "src", [{"model": "astra-6-preview", "score": 1300, "ci": 9, "votes": 50}], manifest)
     out = tmp_path / "overlay.yaml"
-    assert _refresh(cli, folder, out).exit_code == 0
+    result = _refresh(cli, folder, out)
+    assert result.exit_code == 0, result.output
+    assert "aliases name 'gpt-7-astr', not a catalog id; it rates no model" in result.output
     catalog = load_catalog(builtin_data_dir(), [out])
     (figure,) = rate(catalog.model(NEW), "text", catalog).basis
     assert figure["entry"] == "astra-6-preview" and figure["value"] == 1300.0

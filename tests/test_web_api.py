@@ -240,6 +240,9 @@ def test_a_repeated_profile_is_answered_from_the_cache_with_the_same_bytes(clien
     assert (results.misses, results.hits) == (misses, hits + 1)  # found before any worker thread was asked
     other = client.post("/api/v1/recommend", json=startup(), params={"top": 3})
     assert results.misses == misses + 1 and len(other.json()["recommendations"]) == 3
+    # RFC 9211 Cache-Status says which (a load test checks that every worker is warm)
+    assert second.headers["cache-status"] == "llmpick; hit"
+    assert other.headers["cache-status"] == "llmpick; fwd=miss"
 
 
 def test_recommend_sends_gzip_to_clients_that_accept_it(client: TestClient) -> None:

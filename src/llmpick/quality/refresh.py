@@ -57,6 +57,8 @@ def run(folder: Path | None, ctx: Context) -> None:
         return
     known = set(ctx.catalog.models) | set(ctx.models)
     for entry in read_manifest(folder / MANIFEST):
+        for target in sorted(set(entry.aliases.values()) - known):
+            ctx.log.append(f"{MANIFEST}: {entry.file}: aliases name {target!r}, not a catalog id; it rates no model")
         snapshot, unmatched = import_leaderboard(folder, entry, known)
         if snapshot is None:
             ctx.log.append(f"{entry.file}: no entry of this file names a catalog model; nothing added")

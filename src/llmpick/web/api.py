@@ -106,12 +106,13 @@ async def recommend(
     `save=true` keeps a decision record (its URL in `Location`)."""
     profile = await read_profile(request)
     found = service.cached_answer(st, profile, top)  # a repeat: no worker thread needed
+    # RFC 9211: whether this worker's result cache answered (load tests check every worker is warm)
+    headers = {"Cache-Status": "llmpick; hit" if found is not None else "llmpick; fwd=miss"}
     if found is None:
         found = await run_in_threadpool(service.answer, st, profile, top)
-    headers = {}
     if save:
         decision_id = await run_in_threadpool(st.store.save, profile, found.recommendation())
-        headers = {"Location": f"/api/v1/decisions/{decision_id}", "X-Decision-Id": decision_id}
+        headers |= {"Location": f"/api/v1/decisions/{decision_id}", "X-Decision-Id": decision_id}
     body = found.body  # serialised once, when computed; compressed once, when first asked (then kept)
     if accepts_gzip(request.headers.get("accept-encoding", "")):
         body = found.gzipped
