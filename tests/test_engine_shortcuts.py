@@ -126,3 +126,26 @@ def test_profiles_that_differ_only_in_unread_fields_share_answers_equal_to_fresh
             assert rules.violations(candidate, shared, rules.STATIC_RULES) == rules.violations(
                 candidate, fresh, rules.STATIC_RULES
             ), (section, field_name, candidate.label)
+
+
+def test_exclusion_entries_kept_between_runs_are_shared_frozen_and_equal_to_fresh_ones() -> None:
+    """Profiles that differ in volume exclude mostly the same routes for the same reasons: the entries are kept
+    and shared, never changed, and the list is what building every entry afresh gives."""
+    from pydantic import ValidationError
+
+    from llmpick.engine import recommend as engine
+    from llmpick.engine.recommend import _ENTRIES
+
+    catalog, base = load_builtin_catalog(), PRESETS["startup"]
+    first = engine(base, catalog, as_of=AS_OF)
+    busier = base.model_copy(update={"workload": base.workload.model_copy(update={"requests_per_day": 123_457})})
+    second = engine(busier, catalog, as_of=AS_OF)
+    kept = {id(entry) for entry in first.excluded}
+    shared = sum(id(entry) in kept for entry in second.excluded)
+    assert shared > len(second.excluded) // 2  # most entries are the very same objects
+    with pytest.raises(ValidationError, match="frozen"):
+        second.excluded[0].reasons = []
+    _ENTRIES.clear()
+    fresh = engine(busier, catalog, as_of=AS_OF)
+    assert fresh.excluded == second.excluded and fresh.to_json() == second.to_json()
+    assert not {id(entry) for entry in fresh.excluded} & {id(entry) for entry in second.excluded}

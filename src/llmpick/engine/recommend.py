@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from pydantic import TypeAdapter
 
@@ -166,9 +167,9 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
     """One entry per (model, provider, deployment): hardware variants of the same route are merged."""
     # Most keys have one route: its {rule: reasons} from `violations` is used as it is (read only: the reasons
     # lists are the rules' shared answers). A key met again gets rule → ordered set of reasons (a dict) to merge.
-    merged: dict[tuple[str, str | None, str], Mapping[str, Iterable[str]]] = {}
+    merged: dict[tuple[str, str, str], Mapping[str, Iterable[str]]] = {}
     for candidate, broken in outcome.excluded:
-        key = (candidate.model.id, candidate.provider.id if candidate.provider else None, candidate.deployment)
+        key = (candidate.model.id, candidate.provider.id if candidate.provider else "", candidate.deployment)
         rules = merged.get(key)
         if rules is None:
             merged[key] = broken
@@ -181,17 +182,30 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
                 rules[name] = dict.fromkeys(reasons)
             else:
                 seen.update(dict.fromkeys(reasons))
-    rows = []
-    for (model, provider, deployment), rules in sorted(
-        merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
-    ):
+    # An entry is kept between runs (frozen, never changed): profiles that differ in volume or budget exclude
+    # mostly the same routes for the same reasons, and validating a thousand entries is most of this step.
+    found: list[Exclusion | None] = []
+    new: list[tuple[int, tuple[str, ...], dict[str, Any]]] = []
+    for (model, provider, deployment), rules in sorted(merged.items()):
         names = sorted(rules)
         reasons = [reason for name in names for reason in _distinct(rules[name])]
-        rows.append(
-            {"model": model, "provider": provider, "deployment": deployment, "rules": names, "reasons": reasons}
-        )
-    # validated in one call into pydantic-core: a thousand model __init__ calls cost nearly twice as much
-    return _EXCLUSION_LIST.validate_python(rows)
+        kept: tuple[str, ...] = (model, provider, deployment, *names, "", *reasons)
+        entry = _ENTRIES.get(kept)
+        if entry is None:
+            row = {"model": model, "provider": provider or None, "deployment": deployment}
+            new.append((len(found), kept, row | {"rules": names, "reasons": reasons}))
+        found.append(entry)
+    if new:
+        if len(_ENTRIES) + len(new) > _ENTRIES_LIMIT:
+            _ENTRIES.clear()
+        # validated in one call into pydantic-core: a thousand model __init__ calls cost nearly twice as much
+        for (at, kept, _), entry in zip(new, _EXCLUSION_LIST.validate_python([row for _, _, row in new]), strict=True):
+            found[at] = _ENTRIES[kept] = entry
+    return cast(list[Exclusion], found)
+
+
+_ENTRIES: dict[tuple[str, ...], Exclusion] = {}
+_ENTRIES_LIMIT = 100_000  # distinct entries kept (a few hundred bytes each); then start afresh
 
 
 class _Merged(dict[str, dict[str, None]]):

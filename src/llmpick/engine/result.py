@@ -148,6 +148,9 @@ class StagePlan(Out):
 
 
 class Exclusion(Out):
+    # frozen: the engine keeps each entry between runs and shares it among the answers that exclude the same route
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     model: str
     provider: str | None = None
     deployment: str
