@@ -205,7 +205,7 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
 
 
 _ENTRIES: dict[tuple[str, ...], Exclusion] = {}
-_ENTRIES_LIMIT = 100_000  # distinct entries kept (a few hundred bytes each); then start afresh
+_ENTRIES_LIMIT = 20_000  # entries kept (~1.3 KB each with its key, measured: ~25 MB at most); then start afresh
 
 
 class _Merged(dict[str, dict[str, None]]):
