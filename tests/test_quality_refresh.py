@@ -121,6 +121,7 @@ def test_the_manifest_names_a_boards_entry_for_a_catalog_id(tmp_path: Path, cli:
             "the arena-ai-daily importer takes no kind; it takes url",
         ),
         ("source: arena-ai-daily\n", "expected a list of leaderboard files"),
+        ("- source: [arena\n", "leaderboards.yaml: line 2: not valid YAML (did not find expected ',' or ']')"),
     ],
 )
 def test_a_bad_manifest_exits_2_naming_the_field_and_writes_nothing(

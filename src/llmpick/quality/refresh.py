@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from llmpick.catalog.importers import REGISTRY as CATALOG_IMPORTERS
@@ -76,7 +77,14 @@ def run(folder: Path | None, ctx: Context) -> None:
 
 
 def read_manifest(path: Path) -> list[LeaderboardFile]:
-    doc = load_yaml(path.read_text(encoding="utf-8"))
+    try:
+        doc = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path}: cannot read ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}:" if mark is not None else ""
+        raise CatalogError(f"{path}:{line} not valid YAML ({getattr(exc, 'problem', exc)})") from None
     if not isinstance(doc, list):
         raise CatalogError(f"{path}: expected a list of leaderboard files (source, file, url)")
     entries = []
