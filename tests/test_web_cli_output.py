@@ -21,14 +21,16 @@ def _lines(*args: str, columns: int = 80) -> list[str]:
     return done.stdout.splitlines()
 
 
-@pytest.mark.parametrize("args", [("catalog", "list"), ("fit", "--hardware", "rtx-4090")])
+@pytest.mark.parametrize(
+    "args", [("catalog", "list"), ("fit", "--hardware", "rtx-4090"), ("catalog", "quality", "--task", "text")]
+)
 def test_tables_fit_80_columns_without_folding_ids(args: tuple[str, ...]) -> None:
     lines = _lines(*args)
     assert max(len(line) for line in lines) <= 80
     assert any("left out at 80 columns" in line for line in lines)
     body = [line for line in lines if line.startswith("│")]
     assert len(body) > 5
-    ids = [line.split("│")[1 if args[0] == "catalog" else 2].strip() for line in body]
+    ids = [line.split("│")[2 if args[0] == "fit" else 1].strip() for line in body]
     assert all(len(i) >= 2 and "…" not in i for i in ids)  # whole ids, one per row, no letter-by-letter wrap
 
 
@@ -73,3 +75,11 @@ def test_the_cli_starts_without_heavy_imports(args: list[str]) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded: Any = json.loads(done.stdout.strip().splitlines()[-1])
     assert loaded == [], f"`llmpick {' '.join(args)}` imported {loaded}"
+
+
+def test_the_quality_table_names_the_newest_figure_and_counts_the_others() -> None:
+    lines = _lines("catalog", "quality", "--task", "code", columns=220)
+    sonnet = next(line for line in lines if line.startswith("│ claude-sonnet-4-5 "))
+    assert "livebench-coding 76.07 (2026-07-01) +2 more" in sonnet  # JSON lists all three
+    small = next(line for line in lines if line.startswith("│ qwen3-8b "))
+    assert "estimated from qwen3-30b-a3b: " in small and "│ low " in small

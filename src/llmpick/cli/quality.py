@@ -7,11 +7,11 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.cli.common import CATALOG_OPTION, OutputFormat, active_catalog, fail, reports_errors, write_output
 from llmpick.quality import TASKS, Rating, main_task, rate
+from llmpick.render.columns import Column, width_table
 
 
 def register(catalog_app: typer.Typer) -> None:
@@ -43,13 +43,33 @@ def quality(
         write_output(json.dumps([r.as_dict() for r in ratings], indent=2), None)
         return
     rated = sum(r.rated for r in ratings)
-    table = Table(title=f"{len(ratings)} ratings, {rated} measured (catalog {catalog.version})")
-    for col in ("model", "task", "score", "tier", "confidence", "basis"):
-        table.add_column(col, overflow="fold")
-    for r in sorted(ratings, key=lambda r: (r.task, -(r.score or -1.0), r.model)):
-        score = "" if r.score is None else f"{r.score:.3f}"
-        table.add_row(r.model, r.task, score, r.tier or "unrated", r.confidence, r.summary)
-    Console().print(table)
+    rows = [
+        [r.model, r.task, "" if r.score is None else f"{r.score:.3f}", r.tier or "unrated", r.confidence, _basis(r)]
+        for r in sorted(ratings, key=lambda r: (r.task, -(r.score or -1.0), r.model))
+    ]
+    console = Console()
+    title = f"{len(ratings)} ratings, {rated} measured (catalog {catalog.version})"
+    console.print(width_table(QUALITY_COLUMNS, rows, width=console.width, title=title))
+
+
+QUALITY_COLUMNS = [  # ids are never cut; the basis gives way first (--format json has every figure)
+    Column("model", keep=10),
+    Column("task", keep=6),
+    Column("score", keep=8, justify="right"),
+    Column("tier", keep=9),
+    Column("confidence", keep=3),
+    Column("basis", keep=5, shrink_to=12),
+]
+
+
+def _basis(r: Rating) -> str:
+    """One line: the newest figure, how many more, or why there is none."""
+    if not r.basis:
+        return r.summary
+    newest = max(r.basis, key=lambda b: b["as_of"] or "")
+    head = f"{newest['benchmark']} {newest['value']:g} ({newest['as_of']})"
+    more = f" +{len(r.basis) - 1} more" if len(r.basis) > 1 else ""
+    return ("estimated from " + str(newest.get("model")) + ": " if r.estimated else "") + head + more
 
 
 SHOWN_CHANGES = 30
