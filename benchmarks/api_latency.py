@@ -274,7 +274,9 @@ def section(
         "HTTP/1.1 client of this script's own, asking for gzip as browsers do (httpx, used before, took most of the "
         "two cores it measured); the distinct load reconnects for each request, as browsers behind a proxy do (kept "
         "alive, the connections all stayed with the worker that accepted them first). The CLI runs with its "
-        "bytecode compiled, after one untimed run (benchmarks/cli_env.py).",
+        "bytecode compiled, after one untimed run (benchmarks/cli_env.py). Cache hits count the responses marked "
+        "`Cache-Status: llmpick; hit`: before measuring, the presets are sent until a whole round of them is "
+        "answered from the workers' caches.",
     ]
     return "\n".join(lines)
 
