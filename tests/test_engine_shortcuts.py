@@ -149,3 +149,18 @@ def test_exclusion_entries_kept_between_runs_are_shared_frozen_and_equal_to_fres
     fresh = engine(busier, catalog, as_of=AS_OF)
     assert fresh.excluded == second.excluded and fresh.to_json() == second.to_json()
     assert not {id(entry) for entry in fresh.excluded} & {id(entry) for entry in second.excluded}
+
+
+def test_api_routes_shared_by_every_run_are_never_written_to() -> None:
+    """API routes are made once per catalog and stage; a run prices and costs a copy, never the shared route."""
+    from llmpick.engine import recommend as engine
+    from llmpick.engine.candidates import _stage_models
+
+    catalog = load_builtin_catalog()
+    for name in ("startup", "budget", "healthcare-legal", "enterprise-support"):
+        engine(PRESETS[name], catalog, as_of=AS_OF)  # budget and healthcare-legal plan hybrids (more evaluations)
+        stage = split_stages(PRESETS[name].tasks)[0]
+        shared = [c for _, routes in _stage_models(catalog, stage) for c in routes]
+        assert len(shared) > 300
+        assert all(c.price is None and c.cost is None and not c.notes for c in shared)
+        assert _stage_models(catalog, stage)[0][1] is _stage_models(catalog, stage)[0][1]  # the same objects

@@ -140,11 +140,7 @@ def enumerate_candidates(
     work, and the same rules exclude them for the same reasons."""
     out: list[Candidate] = []
     for model, api_routes in _stage_models(setting.catalog, stage):
-        out.extend(
-            # priced when costed (`attach_price`): most API routes never are
-            Candidate(model=model, deployment=deployment, provider=provider, offering=offering)
-            for provider, offering, deployment in api_routes
-        )
+        out.extend(api_routes)  # shared by every run: priced when costed, on a copy (`Run.cost`)
         if not model.is_open:
             continue
         spec = spec_of(model)
@@ -161,15 +157,15 @@ def enumerate_candidates(
     return out
 
 
-ApiRoute = tuple[Provider, Offering, str]  # provider, offering, deployment
-_STAGE_MODELS: RecordMemo[list[tuple[Model, list[ApiRoute]]]] = RecordMemo(limit=64)
+_STAGE_MODELS: RecordMemo[list[tuple[Model, list[Candidate]]]] = RecordMemo(limit=64)
 
 
-def _stage_models(catalog: Catalog, stage: Stage) -> list[tuple[Model, list[ApiRoute]]]:
+def _stage_models(catalog: Catalog, stage: Stage) -> list[tuple[Model, list[Candidate]]]:
     """The models worth enumerating for a stage, in id order, each with its API routes in provider order: the
-    catalog's facts alone decide them, so they are listed once per catalog and stage."""
+    catalog's facts alone decide them, so they are made once per catalog and stage and shared by every run (a
+    run copies a route before it writes to it; an excluded route is never written to)."""
 
-    def listed() -> list[tuple[Model, list[ApiRoute]]]:
+    def listed() -> list[tuple[Model, list[Candidate]]]:
         found = []
         for model in sorted(catalog.models.values(), key=lambda m: m.id):
             if not stage.relevant(model):
@@ -178,7 +174,8 @@ def _stage_models(catalog: Catalog, stage: Stage) -> list[tuple[Model, list[ApiR
             for offering in sorted(catalog.offerings_of(model.id), key=lambda o: o.provider):
                 provider = catalog.provider(offering.provider)
                 if provider.kind is not ProviderKind.MANAGED_INFRA:  # managed endpoints: self-hosting, below
-                    routes.append((provider, offering, api_deployment(model, provider)))
+                    deployment = api_deployment(model, provider)
+                    routes.append(Candidate(model=model, deployment=deployment, provider=provider, offering=offering))
             found.append((model, routes))
         return found
 
