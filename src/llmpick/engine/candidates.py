@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from llmpick.catalog.catalog import Catalog
@@ -53,6 +53,9 @@ class Candidate:
     capacity_problem: str | None = None  # why the hardware cannot carry the workload
     cost: CostBreakdown | None = None  # filled in by costing, after the static rules
     notes: list[str] = field(default_factory=list)
+    # the rules' scope keys of this route, by rule group (constraints.violations): they read only the fields
+    # above that a route is made with, so a copy shares them
+    scope_keys: dict[int, tuple[int, Hashable]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __copy__(self) -> Candidate:
         # a shallow copy, as copy.copy's generic path (__reduce_ex__) makes it at several times the cost:

@@ -90,6 +90,9 @@ def violations(
     The reasons lists are shared with the run's memo: read them, never change them."""
     found: dict[str, list[str]] = {}
     memo = ctx.answers
+    keys = candidate.scope_keys  # this route's key per rule group, made once (API routes are shared by runs)
+    if keys is None:
+        keys = candidate.scope_keys = {}
     for scope, group in _selected(names if names is None or isinstance(names, tuple) else tuple(names)):
         if scope is None:  # rules that read the whole route
             for name, check in group:
@@ -97,7 +100,9 @@ def violations(
                 if reasons:
                     found[name] = reasons
             continue
-        key = (id(group), scope(candidate))
+        key = keys.get(id(group))
+        if key is None:
+            key = keys[id(group)] = (id(group), scope(candidate))
         answers = memo.get(key)
         if answers is None:
             answers = memo[key] = {name: reasons for name, check in group if (reasons := check(candidate, ctx))}
