@@ -121,6 +121,10 @@ _ORDER: dict[str, int] = {}
 def _selected(names: tuple[str, ...] | None) -> list[tuple[Scope | None, Group]]:
     """The rules to run for `names`, grouped by scope and looked up once per selection: routes × rules is the
     engine's inner loop, and a group's answers are shared by every route with the same scope key."""
+    global _LAST
+    last = _LAST
+    if last[0] is names:  # an evaluation asks with one tuple for all its routes: no need to hash it each time
+        return last[1]
     found = _SELECTIONS.get(names)
     if found is None:
         wanted = set(RULES if names is None else names)
@@ -130,7 +134,11 @@ def _selected(names: tuple[str, ...] | None) -> list[tuple[Scope | None, Group]]
             if name in wanted:
                 groups.setdefault(SCOPES.get(name), []).append((name, check))
         found = _SELECTIONS[names] = list(groups.items())
+    _LAST = (names, found)  # one rebinding: another thread reads the old pair or the new one, never half of each
     return found
+
+
+_LAST: tuple[tuple[str, ...] | None, list[tuple[Scope | None, Group]]] = ((), [])
 
 
 # Scopes: what of a route a rule reads.
