@@ -166,3 +166,43 @@ def test_cut_offs_follow_their_reference_models_on_a_refitted_index() -> None:
     index = TaskIndex("text", None, entries={"ref-good": Entry("ref-good", 0.31234, (), ())})
     cuts = derive_cuts(index, {"good": ("ref-good", 0.254), "high": ("not-on-this-index", 0.387)})
     assert cuts == {"good": 0.312, "high": 0.387}
+
+
+def test_an_importer_option_that_names_a_file_is_read_beside_the_leaderboard(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    """LiveBench's table needs its categories file; the manifest may name one (relative to the folder)."""
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "table.csv").write_text(
+        "model,code_generation,zebra_puzzle\ngpt-6-astra,71.5,80.25\nnot-a-model,10,10\n", encoding="utf-8"
+    )
+    (folder / "groups.json").write_text(json.dumps({"Coding": ["code_generation"], "Reasoning": ["zebra_puzzle"]}))
+    (folder / "leaderboards.yaml").write_text(
+        f"- source: livebench\n  file: table.csv\n  url: {URL}\n  as_of: 2026-11-30\n"
+        "  options: {categories: groups.json}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "overlay.yaml"
+    result = _refresh(cli, folder, out)
+    assert result.exit_code == 0, result.output
+    (board,) = yaml.safe_load(out.read_text(encoding="utf-8"))["leaderboards"]
+    assert {(f["model"], f["benchmark"], f["value"]) for f in board["figures"]} == {
+        (NEW, "livebench-coding", 71.5),
+        (NEW, "livebench-reasoning", 80.25),
+        (NEW, "livebench", 75.88),
+    }
+    assert "1 entries match no catalog model and are left out (not-a-model)" in result.output
+
+
+def test_a_name_that_could_be_two_catalog_ids_is_left_out() -> None:
+    from llmpick.quality.figures import Figure
+    from llmpick.quality.refresh import to_catalog_ids
+
+    board = [
+        Figure("GPT 4.1", "lmarena-text", 1400, URL, None),
+        Figure("Vendor/Model-X", "lmarena-text", 1300, URL, None),
+    ]
+    figures, unmatched = to_catalog_ids(board, {"gpt-4.1", "gpt-41", "model-x"}, {})
+    assert [(f.model, f.entry) for f in figures] == [("model-x", "Vendor/Model-X")]
+    assert unmatched == ["GPT 4.1"]

@@ -112,16 +112,20 @@ def import_leaderboard(
     if not path.exists():
         raise CatalogError(f"{folder / MANIFEST}: {entry.file}: file not found in {folder}")
     importer = LEADERBOARD_IMPORTERS[entry.source]
+    parameters = inspect.signature(importer).parameters
     options: dict[str, Any] = {"url": entry.url, **entry.options}
     if entry.as_of is not None:
         options["as_of"] = entry.as_of
-    accepted = set(inspect.signature(importer).parameters) - {"path"}
+    accepted = set(parameters) - {"path"}
     extra = sorted(set(options) - accepted)
     if extra:
         raise CatalogError(
             f"{folder / MANIFEST}: {entry.file}: the {entry.source} importer takes no {', '.join(extra)}; "
             f"it takes {', '.join(sorted(accepted))}"
         )
+    for name, value in entry.options.items():
+        if "Path" in str(parameters[name].annotation):  # a file beside the leaderboard (LiveBench's categories)
+            options[name] = folder / value
     raw = importer(path, **options)
     figures, unmatched = to_catalog_ids(raw, known, entry.aliases)
     if not figures:
@@ -155,11 +159,14 @@ def to_catalog_ids(figures: list[Figure], known: set[str], aliases: dict[str, st
     for figure in shipped:
         if figure.entry is not None:
             keep(figure.model, Figure(figure.entry, figure.benchmark, figure.value, figure.source, figure.as_of))
-    ids = {_key(model_id): model_id for model_id in sorted(known)}
+    by_key: dict[str, list[str]] = {}
+    for model_id in sorted(known):
+        by_key.setdefault(_key(model_id), []).append(model_id)
+    ids = {key: found_ids[0] for key, found_ids in by_key.items() if len(found_ids) == 1}  # two ids: never guess
     for figure in figures:
-        model_id = ids.get(_key(figure.model))
-        if model_id is not None:
-            keep(model_id, figure)
+        same = ids.get(_key(figure.model))
+        if same is not None:
+            keep(same, figure)
     unmatched = sorted({f.model for f in figures} - used)
     return list(found.values()), unmatched
 
