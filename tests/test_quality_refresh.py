@@ -206,3 +206,23 @@ def test_a_name_that_could_be_two_catalog_ids_is_left_out() -> None:
     figures, unmatched = to_catalog_ids(board, {"gpt-4.1", "gpt-41", "model-x"}, {})
     assert [(f.model, f.entry) for f in figures] == [("model-x", "Vendor/Model-X")]
     assert unmatched == ["GPT 4.1"]
+
+
+def test_a_refitted_index_moves_the_cut_offs_and_the_tier_scale_with_their_reference(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    """The frontier reference for text (GPT-4.1) measured lower on a new board: its score drops, the frontier cut
+    follows it, it still meets its own tier, and scoring's tier scale puts it at the frontier corner (0.75)."""
+    from llmpick.engine.scoring import tier_scale
+
+    out = tmp_path / "overlay.yaml"
+    folder = _board(tmp_path / "src", [{"model": "gpt-4.1", "score": 1330, "ci": 5, "votes": 9000}])
+    assert _refresh(cli, folder, out).exit_code == 0
+    catalog, builtin, policy = load_catalog(builtin_data_dir(), [out]), load_builtin_catalog(), load_policy()
+    before, after = rate(builtin.model("gpt-4.1"), "text", builtin), rate(catalog.model("gpt-4.1"), "text", catalog)
+    assert after.score is not None and before.score is not None and after.score < before.score - 0.01
+    frontier = tier_cuts(policy, "text", catalog)["frontier"]
+    assert frontier == round(after.score, 3) != tier_cuts(policy, "text", builtin)["frontier"]
+    assert engine_rate(catalog.model("gpt-4.1"), policy, catalog).tier == "frontier"
+    assert tier_scale(frontier, policy, "text", catalog) == pytest.approx(0.75)
+    assert tier_scale(tier_cuts(policy, "text", builtin)["frontier"], policy, "text", builtin) == pytest.approx(0.75)

@@ -128,7 +128,7 @@ def _objective_gain(
     if plan_q is None or single_q is None:
         return None
     weights, _ = weights_for(profile, run.policy)
-    quality = tier_scale(plan_q, run.policy, task) - tier_scale(single_q, run.policy, task)
+    quality = tier_scale(plan_q, run.policy, task, run.catalog) - tier_scale(single_q, run.policy, task, run.catalog)
     cost = math.log10(max(total, 0.01) / max(single_cost, 0.01)) / run.policy.scoring.cost_decades
     return weights["quality"] * quality - weights["cost"] * cost
 

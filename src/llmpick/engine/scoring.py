@@ -15,7 +15,7 @@ from llmpick.engine.candidates import SELF_RUN, Candidate
 from llmpick.engine.context import SpeedTarget, speed_target
 from llmpick.engine.lifecycle import standing
 from llmpick.engine.policy import Policy, ScoringPolicy
-from llmpick.engine.quality import rate, tier_gap
+from llmpick.engine.quality import rate, tier_cuts, tier_gap
 from llmpick.engine.stages import Stage
 from llmpick.memo import RecordMemo
 from llmpick.profile import Level, Profile, QualityTier, Sensitivity, SpeedTier
@@ -125,7 +125,7 @@ def _quality(c: Candidate, policy: Policy, profile: Profile, catalog: Catalog, t
     rating = rate(c.model, policy, catalog, task=task)
     if rating.score is None:
         return policy.scoring.unknown
-    value = tier_scale(rating.score, policy, task or "text")
+    value = tier_scale(rating.score, policy, task or "text", catalog)
     if (tier_gap(rating.tier, profile.quality.value) or 0) > 0:
         value *= policy.quality.below_tier_factor
     if c.estimate is not None and get_format(c.estimate.quantization).below_4bit:
@@ -133,11 +133,11 @@ def _quality(c: Candidate, policy: Policy, profile: Profile, catalog: Catalog, t
     return value
 
 
-def tier_scale(score: float, policy: Policy, task: str) -> float:
+def tier_scale(score: float, policy: Policy, task: str, catalog: Catalog | None = None) -> float:
     """The index score on the tiers' own scale: the good, high and frontier cut-offs (each a named reference
     model) land at 0.25, 0.5 and 0.75, and one tier-width above frontier at 1. Index scores bunch together
     (a win rate), so a raw difference between a high and a frontier model would weigh less than it means."""
-    points = _TIER_POINTS.get((policy,), task, lambda: _tier_points(policy, task))
+    points = _TIER_POINTS.get((policy, catalog), task, lambda: _tier_points(policy, task, catalog))
     if not points:
         return score
     for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
@@ -149,13 +149,14 @@ def tier_scale(score: float, policy: Policy, task: str) -> float:
 _TIER_POINTS: RecordMemo[list[tuple[float, float]]] = RecordMemo()
 
 
-def _tier_points(policy: Policy, task: str) -> list[tuple[float, float]]:
-    """(index score, tier-scale value) corners of `tier_scale`, per policy and task; empty without cut-offs."""
-    cuts = policy.quality.tiers.get(task) or policy.quality.tiers.get("text") or {}
+def _tier_points(policy: Policy, task: str, catalog: Catalog | None) -> list[tuple[float, float]]:
+    """(index score, tier-scale value) corners of `tier_scale`, per policy, catalog and task (the cut-offs move
+    with their reference models when the catalog's overlays add leaderboards); empty without cut-offs."""
+    cuts = tier_cuts(policy, task, catalog) or tier_cuts(policy, "text", catalog)
     points = [(0.0, 0.0)]
     for i, tier in enumerate(("good", "high", "frontier"), start=1):
         if tier in cuts:
-            points.append((cuts[tier].score, 0.25 * i))
+            points.append((cuts[tier], 0.25 * i))
     if len(points) < 2:
         return []
     (x1, y1), (x2, y2) = points[-2], points[-1]
