@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class LlmpickError(Exception):
@@ -40,3 +44,9 @@ class ProfileError(LlmpickError):
 
 class EstimateError(LlmpickError):
     """An estimate asked for with impossible inputs (zero sizes, a format a runtime cannot run, …)."""
+
+
+def first_problem(exc: ValidationError) -> tuple[str, str]:
+    """Where a record first fails its schema (the dotted path of the field) and why: for one-line messages."""
+    first = exc.errors()[0]
+    return ".".join(str(part) for part in first["loc"]), first["msg"]

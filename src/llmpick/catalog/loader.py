@@ -25,7 +25,7 @@ from llmpick.catalog.schema import (
     QualityRecord,
     Runtime,
 )
-from llmpick.errors import CatalogError
+from llmpick.errors import CatalogError, first_problem
 from llmpick.yamlio import load_yaml
 
 Record = TypeVar("Record", bound=BaseModel)
@@ -257,9 +257,8 @@ def _parse_list(kind: type[Record], items: Any, where: str) -> list[Record]:
             out.append(kind.model_validate(item))
         except ValidationError as exc:
             label = (item.get("id") or item.get("model") or item.get("url")) if isinstance(item, dict) else index
-            first = exc.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"])
-            raise CatalogError(f"{where}: {kind.__name__} {label!r}: {loc}: {first['msg']}") from exc
+            loc, msg = first_problem(exc)
+            raise CatalogError(f"{where}: {kind.__name__} {label!r}: {loc}: {msg}") from exc
     return out
 
 

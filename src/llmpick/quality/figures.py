@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from llmpick.catalog.schema import LeaderboardSnapshot
-from llmpick.errors import LlmpickError
+from llmpick.errors import LlmpickError, first_problem
 from llmpick.yamlio import load_yaml
 
 
@@ -62,9 +62,8 @@ def read_snapshot_file(path: Path) -> list[Figure]:
     try:
         snapshot = LeaderboardSnapshot.model_validate(doc)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise LlmpickError(f"{path.name}: not a figures file: {where}: {first['msg']}") from None
+        where, msg = first_problem(exc)
+        raise LlmpickError(f"{path.name}: not a figures file: {where}: {msg}") from None
     return figures_of(snapshot)
 
 
@@ -82,3 +81,15 @@ def figures_of(snapshot: LeaderboardSnapshot) -> list[Figure]:
         )
         for row in snapshot.figures
     ]
+
+
+def snapshot_of(figures: list[Figure], *, source: str, url: str, note: str) -> dict[str, Any]:
+    """The snapshot document of figures already renamed to catalog ids (the inverse of `figures_of`): dated by its
+    newest figure, best first within each benchmark; a row names its own date only where it differs."""
+    as_of = max(f.as_of for f in figures if f.as_of is not None)
+    rows = [
+        {"model": f.model, "benchmark": f.benchmark, "value": f.value, "entry": f.entry}
+        | ({"as_of": f.as_of} if f.as_of is not None and f.as_of != as_of else {})
+        for f in sorted(figures, key=lambda f: (f.benchmark, -f.value))
+    ]
+    return {"source": source, "url": url, "as_of": as_of, "note": note, "figures": rows}

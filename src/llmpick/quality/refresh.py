@@ -28,9 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from llmpick.catalog.importers import REGISTRY as CATALOG_IMPORTERS
 from llmpick.catalog.importers import Context
-from llmpick.errors import CatalogError
+from llmpick.errors import CatalogError, first_problem
 from llmpick.quality.aliases import apply_aliases
-from llmpick.quality.figures import Figure
+from llmpick.quality.figures import Figure, snapshot_of
 from llmpick.quality.importers import REGISTRY as LEADERBOARD_IMPORTERS
 from llmpick.yamlio import load_yaml
 
@@ -92,9 +92,8 @@ def read_manifest(path: Path) -> list[LeaderboardFile]:
         try:
             entry = LeaderboardFile.model_validate(item)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise CatalogError(f"{path}: [{index}].{where}: {first['msg']}") from None
+            where, msg = first_problem(exc)
+            raise CatalogError(f"{path}: [{index}].{where}: {msg}") from None
         if entry.source not in LEADERBOARD_IMPORTERS:
             raise CatalogError(
                 f"{path}: [{index}].source: {entry.source!r} is not a leaderboard importer; "
@@ -130,15 +129,8 @@ def import_leaderboard(
     figures, unmatched = to_catalog_ids(raw, known, entry.aliases)
     if not figures:
         return None, unmatched
-    as_of = max(f.as_of for f in figures if f.as_of is not None)
-    rows = [
-        {"model": f.model, "benchmark": f.benchmark, "value": f.value, "entry": f.entry}
-        | ({"as_of": f.as_of.isoformat()} if f.as_of and f.as_of != as_of else {})
-        for f in sorted(figures, key=lambda f: (f.benchmark, -f.value, f.model))
-    ]
     note = entry.note or f"{entry.file}, imported by llmpick catalog refresh ({entry.source})"
-    snapshot = {"source": entry.source, "url": entry.url, "as_of": as_of.isoformat(), "note": note, "figures": rows}
-    return snapshot, unmatched
+    return snapshot_of(figures, source=entry.source, url=entry.url, note=note), unmatched
 
 
 def to_catalog_ids(figures: list[Figure], known: set[str], aliases: dict[str, str]) -> tuple[list[Figure], list[str]]:
@@ -147,18 +139,17 @@ def to_catalog_ids(figures: list[Figure], known: set[str], aliases: dict[str, st
     found: dict[tuple[str, str, dt.date | None], Figure] = {}
     used: set[str] = set()
 
-    def keep(model_id: str, figure: Figure) -> None:
-        used.add(figure.model)
-        renamed = Figure(model_id, figure.benchmark, figure.value, figure.source, figure.as_of, entry=figure.model)
+    def keep(model_id: str, name: str, figure: Figure) -> None:
+        used.add(name)
+        renamed = Figure(model_id, figure.benchmark, figure.value, figure.source, figure.as_of, entry=name)
         found.setdefault((model_id, figure.benchmark, figure.as_of), renamed)
 
     for figure in figures:
         if figure.model in aliases:
-            keep(aliases[figure.model], figure)
-    shipped = apply_aliases(figures)
-    for figure in shipped:
+            keep(aliases[figure.model], figure.model, figure)
+    for figure in apply_aliases(figures):  # already renamed; the board's name is its entry
         if figure.entry is not None:
-            keep(figure.model, Figure(figure.entry, figure.benchmark, figure.value, figure.source, figure.as_of))
+            keep(figure.model, figure.entry, figure)
     by_key: dict[str, list[str]] = {}
     for model_id in sorted(known):
         by_key.setdefault(_key(model_id), []).append(model_id)
@@ -166,7 +157,7 @@ def to_catalog_ids(figures: list[Figure], known: set[str], aliases: dict[str, st
     for figure in figures:
         same = ids.get(_key(figure.model))
         if same is not None:
-            keep(same, figure)
+            keep(same, figure.model, figure)
     unmatched = sorted({f.model for f in figures} - used)
     return list(found.values()), unmatched
 

@@ -14,20 +14,14 @@ from pathlib import Path
 import yaml
 
 from llmpick.quality.aliases import apply_aliases
-from llmpick.quality.figures import Figure, data_dir
+from llmpick.quality.figures import Figure, data_dir, snapshot_of
 from llmpick.quality.importers import import_file
 
 
 def write_snapshot(figures: list[Figure], out: Path, *, url: str, note: str, source: str) -> int:
-    dates = {f.as_of for f in figures}
-    as_of = max(d for d in dates if d is not None)
-    rows = [
-        {"model": f.model, "benchmark": f.benchmark, "value": f.value, "entry": f.entry}
-        | ({"as_of": f.as_of} if f.as_of != as_of else {})
-        for f in sorted(figures, key=lambda f: (f.benchmark, -f.value))
-    ]
-    head = {"source": source, "url": url, "as_of": as_of, "note": note}
-    lines = [yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=10_000).rstrip(), "figures:"]
+    doc = snapshot_of(figures, source=source, url=url, note=note)
+    rows = doc.pop("figures")
+    lines = [yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=10_000).rstrip(), "figures:"]
     lines += [
         f"  - {yaml.safe_dump(row, sort_keys=False, default_flow_style=True, width=10_000).strip()}" for row in rows
     ]
