@@ -11,6 +11,8 @@ from llmpick.catalog.prices import PriceQuote
 from llmpick.catalog.schema import Hardware, HardwareKind, HardwarePurchase, HardwareRent, HardwareSpec, Source
 from llmpick.profile import CostAssumptions, Workload
 from llmpick.sizing.cost import (
+    Assumptions,
+    CostBreakdown,
     api_monthly_cost,
     break_even,
     cost_curve,
@@ -183,3 +185,54 @@ def test_break_even_on_a_step_function() -> None:
     steps = lambda v: 500.0 * (1 + int(v // 40_000))  # noqa: E731 — one more GPU set every 40k requests/day
     crossing = break_even(api, steps, 100, 1_000_000)
     assert crossing == pytest.approx(25_000, rel=1e-3)
+
+
+def _spelled_out(cost: CostBreakdown) -> tuple[object, ...]:
+    return (cost.total_usd, [(x.item, x.usd, x.basis) for x in cost.lines], cost.unknown, cost.units, cost.notes)
+
+
+def test_lines_remembered_per_set_count_equal_fresh_ones_for_any_volume_and_assumptions() -> None:
+    """Rental or purchase, storage and staff depend on the set count alone and are made once per set count
+    (`_SET_COSTS`): whatever was asked before, an answer equals computing it afresh."""
+    from llmpick.sizing import cost as cost_module
+
+    variants = [
+        A,
+        resolve_assumptions(CostAssumptions(redundancy=True)),
+        resolve_assumptions(CostAssumptions(reserved_pricing=True)),
+        resolve_assumptions(CostAssumptions(ops_staff_usd_per_month=1234, amortisation_months=24)),
+    ]
+    devices = (gpu(), gpu(rent=False, purchase=False))  # records are remembered by identity: the same objects
+    asked = [
+        (
+            assumptions,
+            acquisition,
+            operated,
+            hardware,
+            Workload(requests_per_day=rpd, peak_concurrency=4, hours_per_day=hours),
+        )
+        for assumptions in variants
+        for acquisition in ("rented", "owned", "bought")
+        for operated in (True, False)
+        for hardware in devices
+        for rpd in (100, 100_000, 100_001, 2_000_000)
+        for hours in (10, 24)
+    ]
+
+    def ask(
+        assumptions: Assumptions, acquisition: str, operated: bool, hardware: Hardware, workload: Workload
+    ) -> tuple[object, ...]:
+        return _spelled_out(
+            self_hosted_monthly_cost(
+                serving_estimate(), hardware, workload, assumptions, acquisition=acquisition, operated=operated
+            )
+        )
+
+    remembered = [ask(*question) for question in asked]
+    assert len(cost_module._SET_COSTS._entries) < len(asked)  # set counts repeat: fewer entries than questions
+    fresh = []
+    for question in asked:
+        cost_module._SET_COSTS.clear()
+        fresh.append(ask(*question))
+    assert remembered == fresh
+    assert len({answer[0] for answer in fresh}) > 20  # the variants do change the answer

@@ -110,6 +110,15 @@ class Assumptions:
     sources: dict[str, str] = field(default_factory=dict)
     overridden: tuple[str, ...] = ()
 
+    @cached_property
+    def key(self) -> tuple[object, ...]:
+        """Every value a cost reads, hashable (`sources` only names where the defaults come from)."""
+        return tuple(
+            tuple(sorted(value.items())) if isinstance(value, dict) else value
+            for name, value in vars(self).items()
+            if name in _ASSUMPTION_FIELDS and name != "sources"
+        )
+
     def describe(self) -> list[str]:
         """One line per assumption that shapes a cost: value, and the profile or the source behind it."""
         lines = []
@@ -130,6 +139,8 @@ class Assumptions:
             lines.append(f"{name} = {shown} ({origin})")
         return lines
 
+
+_ASSUMPTION_FIELDS = frozenset(f.name for f in fields(Assumptions))
 
 OVERRIDABLE = (
     "gpu_utilization",
@@ -187,14 +198,19 @@ def api_monthly_cost(
     """
     requests = _d(workload.requests_per_day) * _d(assumptions.days_per_month)
     where = f" ({quote.source})" if quote.source else ""
-    for task in [_task_name(t) for t in tasks] or ["text"]:
-        unit = _UNIT_TASKS.get(task, "tokens")
+    units = _units(tuple(tasks))
+    for unit in units:
         if _UNIT_PRICED[unit](quote):
             return _unit_cost(unit, quote, workload, requests, where)
-    wanted = sorted({_UNIT_TASKS.get(_task_name(t), "tokens") for t in tasks} or {"tokens"})
     return CostBreakdown(
-        None, [], [f"no {'/'.join(wanted)} price for this offering{where or ' in genai-prices or the catalog'}"]
+        None, [], [f"no {'/'.join(sorted(units))} price for this offering{where or ' in genai-prices or the catalog'}"]
     )
+
+
+@lru_cache(maxsize=256)
+def _units(tasks: tuple[Any, ...]) -> tuple[str, ...]:
+    """The units the tasks are priced in, in task order (text when none is given)."""
+    return tuple(dict.fromkeys(_UNIT_TASKS.get(_task_name(t), "tokens") for t in tasks or ["text"]))
 
 
 _UNIT_PRICED: dict[str, Callable[[PriceQuote], bool]] = {
@@ -237,20 +253,22 @@ def _unit_cost(unit: str, quote: PriceQuote, workload: Workload, requests: Decim
 
 def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where: str) -> CostBreakdown:
     assert quote.input_per_mtok is not None and quote.output_per_mtok is not None
-    batch = _d(workload.batch_fraction)
-    cache = _d(workload.cacheable_input_fraction)
-    input_m = requests * _d(workload.input_tokens) / MILLION
-    output_m = requests * _d(workload.output_tokens) / MILLION
+    v = _token_volumes(
+        requests,
+        workload.input_tokens,
+        workload.output_tokens,
+        workload.batch_fraction,
+        workload.cacheable_input_fraction,
+    )
     p_in, p_out = _d(quote.input_per_mtok), _d(quote.output_per_mtok)
     lines: list[CostPart] = []
     notes: list[str] = []
-    live = 1 - batch
-    if cache > 0:
+    fresh = v.fresh
+    if v.cache > 0:
+        cache, cached = v.cache, v.cached
         cached_price = _d(quote.cached_input_per_mtok) if quote.cached_input_per_mtok is not None else p_in
         if quote.cached_input_per_mtok is None:
             notes.append("no cached-input price known: cached tokens counted at the full input price")
-        fresh = input_m * live * (1 - cache)
-        cached = input_m * live * cache
         lines.append(
             _line(item="input tokens", usd=_usd(fresh * p_in), basis=lambda: f"{fresh:,.2f}M × ${p_in}/M{where}")
         )
@@ -262,15 +280,15 @@ def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where:
             )
         )
     else:
-        fresh = input_m * live
         lines.append(
             _line(item="input tokens", usd=_usd(fresh * p_in), basis=lambda: f"{fresh:,.2f}M × ${p_in}/M{where}")
         )
-    out_live = output_m * live
+    out_live = v.out_live
     lines.append(
         _line(item="output tokens", usd=_usd(out_live * p_out), basis=lambda: f"{out_live:,.2f}M × ${p_out}/M")
     )
-    if batch > 0:
+    if v.batch > 0:
+        batch, batch_in, batch_out = v.batch, v.batch_in, v.batch_out
         b_in = _d(quote.batch_input_per_mtok) if quote.batch_input_per_mtok is not None else p_in
         b_out = _d(quote.batch_output_per_mtok) if quote.batch_output_per_mtok is not None else p_out
         if quote.batch_input_per_mtok is None or quote.batch_output_per_mtok is None:
@@ -278,18 +296,44 @@ def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where:
         lines.append(
             _line(
                 item="batch input tokens",
-                usd=_usd(input_m * batch * b_in),
-                basis=lambda: f"{input_m * batch:,.2f}M ({batch:.0%} of requests by batch) × ${b_in}/M",
+                usd=_usd(batch_in * b_in),
+                basis=lambda: f"{batch_in:,.2f}M ({batch:.0%} of requests by batch) × ${b_in}/M",
             )
         )
         lines.append(
             _line(
                 item="batch output tokens",
-                usd=_usd(output_m * batch * b_out),
-                basis=lambda: f"{output_m * batch:,.2f}M × ${b_out}/M",
+                usd=_usd(batch_out * b_out),
+                basis=lambda: f"{batch_out:,.2f}M × ${b_out}/M",
             )
         )
     return _total(lines, notes=notes)
+
+
+class _TokenVolumes(NamedTuple):
+    """A month's tokens in millions, split by how they are billed: the same for every API route at a volume."""
+
+    batch: Decimal  # share of requests sent by batch
+    cache: Decimal  # share of input that is cacheable
+    fresh: Decimal  # live input not cached
+    cached: Decimal  # live input cached
+    out_live: Decimal
+    batch_in: Decimal
+    batch_out: Decimal
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _token_volumes(
+    requests: Decimal, input_tokens: int, output_tokens: int, batch_fraction: float, cacheable_fraction: float
+) -> _TokenVolumes:
+    batch = _d(batch_fraction)
+    cache = _d(cacheable_fraction)
+    input_m = requests * _d(input_tokens) / MILLION
+    output_m = requests * _d(output_tokens) / MILLION
+    live = 1 - batch
+    fresh = input_m * live * (1 - cache) if cache > 0 else input_m * live
+    cached = input_m * live * cache
+    return _TokenVolumes(batch, cache, fresh, cached, output_m * live, input_m * batch, output_m * batch)
 
 
 def _total(
@@ -419,42 +463,99 @@ def self_hosted_monthly_cost(
         reasons = plan.reasons()
         return CostBreakdown(None, [], reasons, None, reasons)
     sets = replicas + (1 if assumptions.redundancy else 0)
-    notes: list[str] = []  # after the replicas' reasons, written when the notes are read
     if max_sets is not None and replicas > max_sets:
         why = f"the workload needs {replicas} sets of {est.count}× {hardware.id}; your GPUs make {max_sets}"
         return CostBreakdown(None, [], [why], None, [*plan.reasons(), why])
     if max_sets is not None:
         sets = min(sets, max_sets)
+    # Everything but power and egress depends on the set count, not the volume: a route costed at many volumes
+    # (curves, break-even) or by many profiles meets the same few set counts, so those lines are made once.
+    fixed = _SET_COSTS.get(
+        (hardware,),
+        (
+            est.count,
+            round(est.weights_gb, 1),
+            sets,
+            acquisition,
+            cloud,
+            operated,
+            workload.hours_per_day,
+            assumptions.key,
+        ),
+        lambda: _set_costs(est, hardware, workload, assumptions, sets, acquisition, cloud, operated),
+    )
+    egress = _egress(
+        workload.requests_per_day,
+        workload.output_tokens,
+        assumptions.days_per_month,
+        assumptions.egress_bytes_per_output_token,
+        assumptions.egress_usd_per_gb,
+    )
+    lines = [*fixed.before, egress, *fixed.after]
+    subtotal = fixed.subtotal + _d(egress.usd)
+    if acquisition in ("owned", "bought"):
+        up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
+        power = _server_power(est, hardware, workload, assumptions, sets, fixed.gpus, up_hours, acquisition)
+        lines.insert(0, power)
+        subtotal += _d(power.usd)
+    total = None if fixed.unknown else _usd(subtotal)
+    notes = fixed.notes
+    return CostBreakdown(total, lines, list(fixed.unknown), fixed.gpus, lambda: [*plan.reasons(), *notes])
+
+
+class _SetCosts(NamedTuple):
+    """A self-run route's lines that depend on its set count alone (see `self_hosted_monthly_cost`)."""
+
+    gpus: int
+    before: tuple[CostPart, ...]  # rental or purchase, and storage: the lines before egress
+    after: tuple[CostPart, ...]  # operations staff
+    subtotal: Decimal  # the sum of those lines
+    unknown: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+_SET_COSTS: RecordMemo[_SetCosts] = RecordMemo(limit=20_000)  # routes × the few set counts volumes need
+
+
+def _set_costs(
+    est: Estimate,
+    hardware: Hardware,
+    workload: Workload,
+    assumptions: Assumptions,
+    sets: int,
+    acquisition: str,
+    cloud: str,
+    operated: bool,
+) -> _SetCosts:
     gpus = sets * est.count
+    notes: list[str] = []  # after the replicas' reasons, written when the notes are read
     if assumptions.redundancy:
         notes.append(f"+1 spare set for N+1 redundancy: {sets} sets")
-    lines: list[CostPart] = []
+    before: list[CostPart] = []
     unknown: list[str] = []
-    up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
-    if acquisition in ("owned", "bought"):
-        lines.append(_server_power(est, hardware, workload, assumptions, sets, gpus, up_hours, acquisition))
-        if acquisition == "bought":
-            if hardware.purchase is None:
-                unknown.append(f"no purchase price for {hardware.id} in the catalog")
-            else:
-                src, price = hardware.sources[hardware.purchase.source].url, hardware.purchase.usd
-                lines.append(
-                    _line(
-                        item="hardware (amortised)",
-                        usd=_usd(_d(price) * gpus / _d(assumptions.amortisation_months)),
-                        basis=lambda: f"{gpus} × ${price:,.0f} ÷ {assumptions.amortisation_months} months ({src})",
-                    )
+    if acquisition == "bought":
+        if hardware.purchase is None:
+            unknown.append(f"no purchase price for {hardware.id} in the catalog")
+        else:
+            src, price = hardware.sources[hardware.purchase.source].url, hardware.purchase.usd
+            before.append(
+                _line(
+                    item="hardware (amortised)",
+                    usd=_usd(_d(price) * gpus / _d(assumptions.amortisation_months)),
+                    basis=lambda: f"{gpus} × ${price:,.0f} ÷ {assumptions.amortisation_months} months ({src})",
                 )
-    else:
+            )
+    elif acquisition != "owned":
         quote, rent_notes = pick_rent(hardware, cloud, assumptions.reserved_pricing)
         notes.extend(rent_notes)
         if quote is None:
             unknown.append(f"no rental price for {hardware.id} in the catalog")
         else:
             rent = quote
+            up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
             hours = _d(assumptions.hours_per_month) if rent.all_month else up_hours
             at = f" at {rent.provider}" if rent.provider else ""
-            lines.append(
+            before.append(
                 _line(
                     item="GPU rental",
                     usd=_usd(_d(gpus) * hours * _d(rent.usd_per_gpu_hour)),
@@ -465,7 +566,7 @@ def self_hosted_monthly_cost(
                 )
             )
     storage_gb = _d(sets) * (_d(round(est.weights_gb, 1)) + _d(assumptions.storage_extra_gb))
-    lines.append(
+    before.append(
         _line(
             item="storage",
             usd=_usd(storage_gb * _d(assumptions.storage_usd_per_gb_month)),
@@ -474,26 +575,31 @@ def self_hosted_monthly_cost(
             ),
         )
     )
-    out_gb = (
-        _d(workload.requests_per_day)
-        * _d(assumptions.days_per_month)
-        * _d(workload.output_tokens)
-        * _d(assumptions.egress_bytes_per_output_token)
-        / Decimal(1e9)
-    )
-    lines.append(
-        _line(
-            item="egress",
-            usd=_usd(out_gb * _d(assumptions.egress_usd_per_gb)),
-            basis=lambda: f"{out_gb:,.1f} GB of responses × ${assumptions.egress_usd_per_gb:g}/GB",
-        )
-    )
+    after: list[CostPart] = []
     if operated:
         ops, ops_basis = operations_cost(gpus, assumptions)
-        lines.append(_line(item="operations staff", usd=_usd(ops), basis=ops_basis))
+        after.append(_line(item="operations staff", usd=_usd(ops), basis=ops_basis))
     else:
         notes.append("a card in a personal or team machine, not a service: no operations staff charged")
-    return _total(lines, unknown=unknown, units=gpus, notes=lambda: [*plan.reasons(), *notes])
+    subtotal = sum((_d(line.usd) for line in (*before, *after)), Decimal(0))
+    return _SetCosts(gpus, tuple(before), tuple(after), subtotal, tuple(unknown), tuple(notes))
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _egress(
+    requests_per_day: float,
+    output_tokens: int,
+    days_per_month: float,
+    bytes_per_output_token: float,
+    usd_per_gb: float,
+) -> CostPart:
+    """The responses sent out in a month: the same line for every self-run route at a volume."""
+    out_gb = _d(requests_per_day) * _d(days_per_month) * _d(output_tokens) * _d(bytes_per_output_token) / Decimal(1e9)
+    return _line(
+        item="egress",
+        usd=_usd(out_gb * _d(usd_per_gb)),
+        basis=lambda: f"{out_gb:,.1f} GB of responses × ${usd_per_gb:g}/GB",
+    )
 
 
 def single_gpu_monthly_cost(
