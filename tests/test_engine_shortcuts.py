@@ -13,7 +13,7 @@ import pytest
 
 from llmpick.catalog.loader import load_builtin_catalog
 from llmpick.engine import constraints as rules
-from llmpick.engine.candidates import SELF_RUN, enumerate_candidates
+from llmpick.engine.candidates import SELF_RUN, api_routes, enumerate_candidates
 from llmpick.engine.evaluation import Run
 from llmpick.engine.recommend import start_run
 from llmpick.engine.stages import Stage, split_stages
@@ -126,6 +126,12 @@ def test_profiles_that_differ_only_in_unread_fields_share_answers_equal_to_fresh
             assert rules.violations(candidate, shared, rules.STATIC_RULES) == rules.violations(
                 candidate, fresh, rules.STATIC_RULES
             ), (section, field_name, candidate.label)
+        # the API routes' verdicts, kept whole from the base profile's evaluation, are the fresh ones too
+        names = tuple(rules.STATIC_RULES)
+        assert names in shared.verdicts, "the variant should reuse the base profile's verdicts"
+        fresh = run.rule_context(profile, stage, shared=False)
+        for candidate, broken in rules.judge_api_routes(api_routes(catalog, stage), shared, names):
+            assert broken == rules.violations(candidate, fresh, names), (section, field_name, candidate.label)
 
 
 def test_exclusion_entries_kept_between_runs_are_shared_frozen_and_equal_to_fresh_ones() -> None:

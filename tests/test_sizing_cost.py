@@ -228,6 +228,7 @@ def test_lines_remembered_per_set_count_equal_fresh_ones_for_any_volume_and_assu
             )
         )
 
+    cost_module._SET_COSTS.clear()  # only this test's entries
     remembered = [ask(*question) for question in asked]
     assert len(cost_module._SET_COSTS._entries) < len(asked)  # set counts repeat: fewer entries than questions
     fresh = []

@@ -134,16 +134,23 @@ def api_deployment(model: Model, provider: Provider) -> str:
 
 
 def enumerate_candidates(
-    profile: Profile, stage: Stage, setting: Setting, *, ruled_out: Callable[[Model], bool] | None = None
+    profile: Profile,
+    stage: Stage,
+    setting: Setting,
+    *,
+    ruled_out: Callable[[Model], bool] | None = None,
+    api: bool = True,
 ) -> list[Candidate]:
-    """Every route that could serve `stage`, before any rule is applied (deterministic order).
+    """Every route that could serve `stage`, before any rule is applied (deterministic order); `api=False`: only
+    the routes you run yourself (the API routes are the catalog's alone, see `api_routes`).
 
     `ruled_out(model)`: the rules already exclude every self-run route of this model, whatever the hardware
     (quality, licence, context…). Its self-run routes are then listed without sizing: sizing is most of the
     work, and the same rules exclude them for the same reasons."""
     out: list[Candidate] = []
-    for model, api_routes in _stage_models(setting.catalog, stage):
-        out.extend(api_routes)  # shared by every run: priced when costed, on a copy (`Run.cost`)
+    for model, shared in _stage_models(setting.catalog, stage):
+        if api:
+            out.extend(shared)  # shared by every run: priced when costed, on a copy (`Run.cost`)
         if not model.is_open:
             continue
         spec = spec_of(model)
@@ -161,6 +168,17 @@ def enumerate_candidates(
 
 
 _STAGE_MODELS: RecordMemo[list[tuple[Model, list[Candidate]]]] = RecordMemo(limit=64)
+
+
+def api_routes(catalog: Catalog, stage: Stage) -> list[Candidate]:
+    """The stage's API routes in `enumerate_candidates`' order: made once per catalog and stage, shared by every
+    run (never written to: a run costs a copy)."""
+    return _API_ROUTES.get(
+        (catalog,), stage, lambda: [c for _, routes in _stage_models(catalog, stage) for c in routes]
+    )
+
+
+_API_ROUTES: RecordMemo[list[Candidate]] = RecordMemo(limit=64)
 
 
 def _stage_models(catalog: Catalog, stage: Stage) -> list[tuple[Model, list[Candidate]]]:

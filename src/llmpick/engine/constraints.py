@@ -40,6 +40,10 @@ class RuleContext:
     speed: SpeedTarget
     # (rule group, scope key) → {rule: reasons} for the group's broken rules: filled as evaluations go
     answers: dict[tuple[int, Hashable], dict[str, list[str]]] = field(default_factory=dict, compare=False, repr=False)
+    # rules asked → every shared API route's verdict, in route order (`judge_api_routes`)
+    verdicts: dict[tuple[str, ...], list[tuple[Candidate, dict[str, list[str]]]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 # Profile fields that no scoped rule reads (volumes, money, team, cost assumptions): profiles that differ only in
@@ -54,15 +58,40 @@ UNREAD_BY_SCOPED_RULES: dict[str, object] = {
     "assumptions": True,
     "preferences": {"prefer", "avoid_vendor_lock_in"},
 }
-_SHARED: RecordMemo[dict[tuple[int, Hashable], dict[str, list[str]]]] = RecordMemo(limit=64)
 
 
-def shared_answers(
+@dataclass(frozen=True)
+class Shared:
+    """What evaluations of profiles with the same scoped view share: the scoped answers, and the verdicts on the
+    API routes (shared by every run, see `judge_api_routes`)."""
+
+    answers: dict[tuple[int, Hashable], dict[str, list[str]]] = field(default_factory=dict)
+    verdicts: dict[tuple[str, ...], list[tuple[Candidate, dict[str, list[str]]]]] = field(default_factory=dict)
+
+
+_SHARED: RecordMemo[Shared] = RecordMemo(limit=64)
+
+
+def shared_memo(
     profile: Profile, catalog: Catalog, policy: Policy, stage: Stage, needs_fine_tuning: bool, as_of: dt.date
-) -> dict[tuple[int, Hashable], dict[str, list[str]]]:
-    """The scoped answers memo for everything the scoped rules read (per catalog and policy record)."""
+) -> Shared:
+    """The memo for everything the scoped rules read (per catalog and policy record)."""
     view = profile.model_dump_json(exclude=UNREAD_BY_SCOPED_RULES)  # type: ignore[arg-type]
-    return _SHARED.get((catalog, policy), (view, stage, needs_fine_tuning, as_of), dict)
+    return _SHARED.get((catalog, policy), (view, stage, needs_fine_tuning, as_of), Shared)
+
+
+def judge_api_routes(
+    routes: list[Candidate], ctx: RuleContext, names: tuple[str, ...]
+) -> list[tuple[Candidate, dict[str, list[str]]]]:
+    """`violations` for each of the stage's shared API routes, asked once per memo and rule selection.
+
+    An API route has no hardware, sizing or cost before it is costed: the rules without a scope read only the
+    route and the profile's speed fields (part of the memo's key), so profiles with the same scoped view get
+    the same verdicts (checked against fresh ones in tests/test_engine_shortcuts.py)."""
+    found = ctx.verdicts.get(names)
+    if found is None:
+        found = ctx.verdicts[names] = [(route, violations(route, ctx, names)) for route in routes]
+    return found
 
 
 Rule = Callable[[Candidate, RuleContext], list[str]]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field, replace
 
 from llmpick.catalog.catalog import Catalog
 from llmpick.catalog.schema import Model
 from llmpick.engine import constraints as rules
-from llmpick.engine.candidates import Candidate, Setting, attach_price, enumerate_candidates
+from llmpick.engine.candidates import Candidate, Setting, api_routes, attach_price, enumerate_candidates
 from llmpick.engine.context import ServiceNeeds, SpeedTarget, service_needs, speed_target
 from llmpick.engine.costing import route_cost
 from llmpick.engine.policy import Policy
@@ -104,8 +105,18 @@ class Run:
         """What the rules read for one evaluation of `stage`, with the scoped answers already given to profiles
         that differ only in what no scoped rule reads (`shared=False`: a fresh memo)."""
         tunes = self.needs_fine_tuning and stage.is_language
-        answers = rules.shared_answers(profile, self.catalog, self.policy, stage, tunes, self.as_of) if shared else {}
-        return rules.RuleContext(profile, self.catalog, self.policy, stage, tunes, self.as_of, self.speed, answers)
+        memo = rules.shared_memo(profile, self.catalog, self.policy, stage, tunes, self.as_of) if shared else None
+        return rules.RuleContext(
+            profile,
+            self.catalog,
+            self.policy,
+            stage,
+            tunes,
+            self.as_of,
+            self.speed,
+            memo.answers if memo else {},
+            memo.verdicts if memo else {},
+        )
 
     def evaluate(self, profile: Profile, stage: Stage, *, skip_rules: frozenset[str] = frozenset()) -> StageOutcome:
         """Every route for `stage` judged against `profile`: survivors best first, exclusions with their rules."""
@@ -113,10 +124,11 @@ class Run:
         active_static = tuple(r for r in rules.STATIC_RULES if r not in skip_rules)
         passed: list[Candidate] = []
         excluded: list[tuple[Candidate, dict[str, list[str]]]] = []
-        for candidate in self._candidates(
-            profile, stage, ctx, tuple(r for r in rules.MODEL_RULES if r in active_static)
+        self_run = self._candidates(profile, stage, ctx, tuple(r for r in rules.MODEL_RULES if r in active_static))
+        judged = rules.judge_api_routes(api_routes(self.catalog, stage), ctx, active_static)
+        for candidate, broken in itertools.chain(
+            judged, ((candidate, rules.violations(candidate, ctx, active_static)) for candidate in self_run)
         ):
-            broken = rules.violations(candidate, ctx, active_static)
             if broken:
                 excluded.append((candidate, broken))  # the shared record: nothing changes an excluded route
                 continue
@@ -138,7 +150,7 @@ class Run:
     def _candidates(
         self, profile: Profile, stage: Stage, ctx: rules.RuleContext, model_rules: tuple[str, ...]
     ) -> list[Candidate]:
-        """The stage's routes, shared by every evaluation of this run (copy one before changing it): enumeration
+        """The stage's self-run routes, shared by every evaluation of this run (copy one before changing it): enumeration
         depends only on the profile, the run and which model rules apply, so the relax checks (which re-judge the
         same profile without one rule) reuse it instead of sizing every route again. A model the model rules
         exclude is not sized (see `enumerate_candidates`)."""
@@ -149,7 +161,7 @@ class Run:
             def ruled_out(model: Model) -> bool:
                 return bool(rules.violations(Candidate(model=model, deployment="self-hosted"), ctx, model_rules))
 
-            cached = enumerate_candidates(profile, stage, self.setting(), ruled_out=ruled_out)
+            cached = enumerate_candidates(profile, stage, self.setting(), ruled_out=ruled_out, api=False)
             self._enumerated[key] = cached
         return cached
 
