@@ -130,7 +130,11 @@ def test_profiles_that_differ_only_in_unread_fields_share_answers_equal_to_fresh
         names = tuple(rules.STATIC_RULES)
         assert names in shared.verdicts, "the variant should reuse the base profile's verdicts"
         fresh = run.rule_context(profile, stage, shared=False)
-        for candidate, broken in rules.judge_api_routes(api_routes(catalog, stage), shared, names):
+        verdicts = rules.judge_api_routes(api_routes(catalog, stage), shared, names)
+        assert len(verdicts.passed) + len(verdicts.excluded) == len(api_routes(catalog, stage))
+        for candidate in verdicts.passed:
+            assert not rules.violations(candidate, fresh, names), (section, field_name, candidate.label)
+        for candidate, broken in verdicts.excluded:
             assert broken == rules.violations(candidate, fresh, names), (section, field_name, candidate.label)
 
 
@@ -140,7 +144,7 @@ def test_exclusion_entries_kept_between_runs_are_shared_frozen_and_equal_to_fres
     from pydantic import ValidationError
 
     from llmpick.engine import recommend as engine
-    from llmpick.engine.recommend import _ENTRIES
+    from llmpick.engine.recommend import _ENTRIES, _SHARED_ENTRIES
 
     catalog, base = load_builtin_catalog(), PRESETS["startup"]
     first = engine(base, catalog, as_of=AS_OF)
@@ -152,6 +156,7 @@ def test_exclusion_entries_kept_between_runs_are_shared_frozen_and_equal_to_fres
     with pytest.raises(ValidationError, match="frozen"):
         second.excluded[0].reasons = []
     _ENTRIES.clear()
+    _SHARED_ENTRIES.clear()
     fresh = engine(busier, catalog, as_of=AS_OF)
     assert fresh.excluded == second.excluded and fresh.to_json() == second.to_json()
     assert not {id(entry) for entry in fresh.excluded} & {id(entry) for entry in second.excluded}
@@ -170,3 +175,23 @@ def test_api_routes_shared_by_every_run_are_never_written_to() -> None:
         assert len(shared) > 300
         assert all(c.price is None and c.cost is None and not c.notes for c in shared)
         assert _stage_models(catalog, stage)[0][1] is _stage_models(catalog, stage)[0][1]  # the same objects
+
+
+def test_a_route_excluded_both_by_the_shared_verdicts_and_later_is_one_merged_entry() -> None:
+    """The shared API exclusions are made once per scoped view; should a route key also be excluded later in the
+    same evaluation, the list still holds one entry for it with both rules."""
+    import copy
+
+    from llmpick.engine.evaluation import StageOutcome
+    from llmpick.engine.recommend import _exclusions
+
+    catalog = load_builtin_catalog()
+    stage = split_stages(PRESETS["startup"].tasks)[0]
+    route, other = api_routes(catalog, stage)[:2]
+    shared = [(route, {"quality": ["rated basic"]}), (other, {"status": ["retired"]})]
+    outcome = StageOutcome(stage, [], {}, [*shared, (copy.copy(route), {"budget": ["over budget"]})], shared)
+    entries = _exclusions(outcome)
+    assert [
+        (e.model, e.rules, e.reasons) for e in entries if e.model == route.model.id and e.provider == route.provider.id
+    ] == [(route.model.id, ["budget", "quality"], ["over budget", "rated basic"])]
+    assert len(entries) == 2

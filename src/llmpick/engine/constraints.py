@@ -40,10 +40,8 @@ class RuleContext:
     speed: SpeedTarget
     # (rule group, scope key) → {rule: reasons} for the group's broken rules: filled as evaluations go
     answers: dict[tuple[int, Hashable], dict[str, list[str]]] = field(default_factory=dict, compare=False, repr=False)
-    # rules asked → every shared API route's verdict, in route order (`judge_api_routes`)
-    verdicts: dict[tuple[str, ...], list[tuple[Candidate, dict[str, list[str]]]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    # rules asked → the shared API routes' verdicts (`judge_api_routes`)
+    verdicts: dict[tuple[str, ...], Verdicts] = field(default_factory=dict, compare=False, repr=False)
 
 
 # Profile fields that no scoped rule reads (volumes, money, team, cost assumptions): profiles that differ only in
@@ -66,7 +64,7 @@ class Shared:
     API routes (shared by every run, see `judge_api_routes`)."""
 
     answers: dict[tuple[int, Hashable], dict[str, list[str]]] = field(default_factory=dict)
-    verdicts: dict[tuple[str, ...], list[tuple[Candidate, dict[str, list[str]]]]] = field(default_factory=dict)
+    verdicts: dict[tuple[str, ...], Verdicts] = field(default_factory=dict)
 
 
 _SHARED: RecordMemo[Shared] = RecordMemo(limit=64)
@@ -80,9 +78,16 @@ def shared_memo(
     return _SHARED.get((catalog, policy), (view, stage, needs_fine_tuning, as_of), Shared)
 
 
-def judge_api_routes(
-    routes: list[Candidate], ctx: RuleContext, names: tuple[str, ...]
-) -> list[tuple[Candidate, dict[str, list[str]]]]:
+@dataclass(frozen=True)
+class Verdicts:
+    """The shared API routes split by the rules: those that pass (in route order), and those that break a rule
+    with the rules' reasons. Kept whole for every profile with the same scoped view: read, never change."""
+
+    passed: list[Candidate]
+    excluded: list[tuple[Candidate, dict[str, list[str]]]]
+
+
+def judge_api_routes(routes: list[Candidate], ctx: RuleContext, names: tuple[str, ...]) -> Verdicts:
     """`violations` for each of the stage's shared API routes, asked once per memo and rule selection.
 
     An API route has no hardware, sizing or cost before it is costed: the rules without a scope read only the
@@ -90,7 +95,15 @@ def judge_api_routes(
     the same verdicts (checked against fresh ones in tests/test_engine_shortcuts.py)."""
     found = ctx.verdicts.get(names)
     if found is None:
-        found = ctx.verdicts[names] = [(route, violations(route, ctx, names)) for route in routes]
+        passed: list[Candidate] = []
+        excluded: list[tuple[Candidate, dict[str, list[str]]]] = []
+        for route in routes:
+            broken = violations(route, ctx, names)
+            if broken:
+                excluded.append((route, broken))
+            else:
+                passed.append(route)
+        found = ctx.verdicts[names] = Verdicts(passed, excluded)
     return found
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import itertools
 from dataclasses import dataclass, field, replace
 
 from llmpick.catalog.catalog import Catalog
@@ -35,6 +34,9 @@ class StageOutcome:
     survivors: list[Candidate]
     scores: dict[int, Scored]
     excluded: list[tuple[Candidate, dict[str, list[str]]]] = field(default_factory=list)
+    # the start of `excluded` that is the API routes the rules exclude whatever the volume (`judge_api_routes`):
+    # the same list object for every profile with the same scoped view
+    shared_excluded: list[tuple[Candidate, dict[str, list[str]]]] = field(default_factory=list)
 
     def scored(self, candidate: Candidate) -> Scored:
         return self.scores[id(candidate)]
@@ -122,19 +124,16 @@ class Run:
         """Every route for `stage` judged against `profile`: survivors best first, exclusions with their rules."""
         ctx = self.rule_context(profile, stage)
         active_static = tuple(r for r in rules.STATIC_RULES if r not in skip_rules)
-        passed: list[Candidate] = []
-        excluded: list[tuple[Candidate, dict[str, list[str]]]] = []
         self_run = self._candidates(profile, stage, ctx, tuple(r for r in rules.MODEL_RULES if r in active_static))
-        judged = rules.judge_api_routes(api_routes(self.catalog, stage), ctx, active_static)
-        for candidate, broken in itertools.chain(
-            judged, ((candidate, rules.violations(candidate, ctx, active_static)) for candidate in self_run)
-        ):
+        api = rules.judge_api_routes(api_routes(self.catalog, stage), ctx, active_static)
+        excluded = list(api.excluded)  # the shared records: nothing changes an excluded route
+        passed = [self._costed(candidate, profile) for candidate in api.passed]
+        for candidate in self_run:
+            broken = rules.violations(candidate, ctx, active_static)
             if broken:
-                excluded.append((candidate, broken))  # the shared record: nothing changes an excluded route
-                continue
-            candidate = copy.copy(candidate)  # costing writes to it: a copy of its own for this evaluation
-            self.cost(candidate, profile)
-            passed.append(candidate)
+                excluded.append((candidate, broken))
+            else:
+                passed.append(self._costed(candidate, profile))
         survivors: list[Candidate] = []
         active_cost = tuple(r for r in rules.COST_RULES if r not in skip_rules)
         for candidate in passed:
@@ -145,7 +144,13 @@ class Run:
                 survivors.append(candidate)
         scores = score(survivors, profile, self.policy, self.catalog, self.speed, stage, self.as_of)
         survivors.sort(key=lambda c: (-scores[id(c)].total, c.label))
-        return StageOutcome(stage, survivors, scores, excluded)
+        return StageOutcome(stage, survivors, scores, excluded, api.excluded)
+
+    def _costed(self, candidate: Candidate, profile: Profile) -> Candidate:
+        """A copy of the route with its price and cost (costing writes to it; the route itself may be shared)."""
+        candidate = copy.copy(candidate)
+        self.cost(candidate, profile)
+        return candidate
 
     def _candidates(
         self, profile: Profile, stage: Stage, ctx: rules.RuleContext, model_rules: tuple[str, ...]

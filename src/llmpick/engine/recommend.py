@@ -33,6 +33,7 @@ from llmpick.engine.verdicts import (
     speed_verdict,
     task_verdict,
 )
+from llmpick.memo import RecordMemo
 from llmpick.profile import Profile, check_against_catalog
 from llmpick.sizing.cost import resolve_assumptions
 
@@ -165,10 +166,29 @@ def _pipeline_total(routes: list[Route], stages: list[StagePlan]) -> float | Non
 
 def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
     """One entry per (model, provider, deployment): hardware variants of the same route are merged."""
+    # The API routes the rules exclude whatever the volume are the same list for every profile with the same
+    # scoped view (`StageOutcome.shared_excluded`): their entries are made once for it.
+    head = outcome.shared_excluded
+    shared = _SHARED_ENTRIES.get((head,), None, lambda: _entries(head))
+    own = _entries(outcome.excluded[len(head) :])
+    if not shared.keys().isdisjoint(own.keys()):  # one route key on both sides: merge them as one list
+        return [entry for _, entry in sorted(_entries(outcome.excluded).items())]
+    return [entry for _, entry in sorted([*shared.items(), *own.items()], key=_by_route)]
+
+
+RouteKey = tuple[str, str, str]
+
+
+def _by_route(item: tuple[RouteKey, Exclusion]) -> RouteKey:
+    return item[0]
+
+
+def _entries(excluded: list[tuple[Candidate, dict[str, list[str]]]]) -> dict[RouteKey, Exclusion]:
+    """{(model, provider, deployment): its entry} for these excluded routes."""
     # Most keys have one route: its {rule: reasons} from `violations` is used as it is (read only: the reasons
     # lists are the rules' shared answers). A key met again gets rule → ordered set of reasons (a dict) to merge.
-    merged: dict[tuple[str, str, str], Mapping[str, Iterable[str]]] = {}
-    for candidate, broken in outcome.excluded:
+    merged: dict[RouteKey, Mapping[str, Iterable[str]]] = {}
+    for candidate, broken in excluded:
         key = (candidate.model.id, candidate.provider.id if candidate.provider else "", candidate.deployment)
         rules = merged.get(key)
         if rules is None:
@@ -184,26 +204,28 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
                 seen.update(dict.fromkeys(reasons))
     # An entry is kept between runs (frozen, never changed): profiles that differ in volume or budget exclude
     # mostly the same routes for the same reasons, and validating a thousand entries is most of this step.
-    found: list[Exclusion | None] = []
-    new: list[tuple[int, tuple[str, ...], dict[str, Any]]] = []
-    for (model, provider, deployment), rules in sorted(merged.items()):
+    found: dict[RouteKey, Exclusion | None] = {}
+    new: list[tuple[RouteKey, tuple[str, ...], dict[str, Any]]] = []
+    for key, rules in merged.items():
+        model, provider, deployment = key
         names = sorted(rules)
         reasons = [reason for name in names for reason in _distinct(rules[name])]
         kept: tuple[str, ...] = (model, provider, deployment, *names, "", *reasons)
         entry = _ENTRIES.get(kept)
         if entry is None:
             row = {"model": model, "provider": provider or None, "deployment": deployment}
-            new.append((len(found), kept, row | {"rules": names, "reasons": reasons}))
-        found.append(entry)
+            new.append((key, kept, row | {"rules": names, "reasons": reasons}))
+        found[key] = entry
     if new:
         if len(_ENTRIES) + len(new) > _ENTRIES_LIMIT:
             _ENTRIES.clear()
         # validated in one call into pydantic-core: a thousand model __init__ calls cost nearly twice as much
-        for (at, kept, _), entry in zip(new, _EXCLUSION_LIST.validate_python([row for _, _, row in new]), strict=True):
-            found[at] = _ENTRIES[kept] = entry
-    return cast(list[Exclusion], found)
+        for (key, kept, _), entry in zip(new, _EXCLUSION_LIST.validate_python([row for _, _, row in new]), strict=True):
+            found[key] = _ENTRIES[kept] = entry
+    return cast(dict[RouteKey, Exclusion], found)
 
 
+_SHARED_ENTRIES: RecordMemo[dict[RouteKey, Exclusion]] = RecordMemo(limit=64)  # as many as scoped views kept
 _ENTRIES: dict[tuple[str, ...], Exclusion] = {}
 _ENTRIES_LIMIT = 20_000  # entries kept (~1.3 KB each with its key, measured: ~25 MB at most); then start afresh
 
