@@ -25,6 +25,7 @@ def test_the_registry_names_every_source_the_refresh_can_plug_in() -> None:
         "open-asr-leaderboard",
         "mteb-results",
         "livebench",
+        "epoch-eci",
     }
 
 
@@ -159,3 +160,39 @@ def test_livebench_averages_categories_as_the_site_does_and_skips_incomplete_one
     # a missing 'spatial' score: no Reasoning figure and no global average, Coding still counts
     assert ("livebench-reasoning", "small-model") not in by and ("livebench", "small-model") not in by
     assert by[("livebench-coding", "small-model")] == 35.0
+
+
+def test_epoch_eci_reads_one_entry_per_model_when_its_settings_share_a_score() -> None:
+    """Epoch's newer downloads score the model, not the setting: `claude-opus-4-8_high`, `_low` and `_max` are one
+    entry, named without the setting (often the catalog's own id); an unscored row gives nothing."""
+    figures = import_file("epoch-eci", FIXTURES / "epoch-eci.csv", as_of=dt.date(2026, 7, 1), url="https://x")
+    by = {f.model: f.value for f in figures}
+    assert by == {
+        "claude-opus-4-8": 158.27,
+        "gpt-5.5-pro": 161.29,
+        "o3-pro-2025-06-10": 148.04,
+        "gpt-5.4-pro-2026-03-05": 157.91,
+        "gpt-5.4-pro-2026-03-05-web-app": 157.91,  # ChatGPT, not a reasoning setting of the API model: its own entry
+    }
+    assert {f.benchmark for f in figures} == {"epoch-eci"} and {f.as_of for f in figures} == {dt.date(2026, 7, 1)}
+
+
+def test_epoch_eci_keeps_settings_apart_where_their_scores_differ() -> None:
+    """An older download scored each setting: which one a catalog model is, is the aliases' choice, not a guess."""
+    figures = import_file("epoch-eci", FIXTURES / "epoch-eci-2025-11.csv")
+    assert {f.model: f.value for f in figures} == {
+        "gpt-5-2025-08-07_high": 149.63,
+        "gpt-5-2025-08-07_medium": 150.0,
+        "claude-sonnet-4-5-20250929": 138.07,
+        "claude-sonnet-4-5-20250929_32K": 142.5,
+    }
+
+
+def test_epoch_eci_names_the_file_that_is_not_one(tmp_path: Path) -> None:
+    wrong = tmp_path / "eci.csv"
+    wrong.write_text("model,score\na,1\n", encoding="utf-8")
+    with pytest.raises(LlmpickError, match="'Model version' and 'ECI Score'"):
+        import_file("epoch-eci", wrong)
+    wrong.write_text("Model version,ECI Score\na,high\n", encoding="utf-8")
+    with pytest.raises(LlmpickError, match="a: ECI Score 'high' is not a number"):
+        import_file("epoch-eci", wrong)

@@ -10,7 +10,7 @@ from llmpick.errors import LlmpickError
 from llmpick.quality.figures import data_dir
 from llmpick.yamlio import load_yaml
 
-Kind = Literal["elo", "percent", "wer"]
+Kind = Literal["elo", "percent", "wer", "index"]
 
 TASKS = ("text", "code", "reasoning", "vision", "embeddings", "speech-to-text", "text-to-speech", "image-generation")
 
@@ -31,6 +31,8 @@ class Benchmark:
             return 1.0 / (1.0 + 10 ** ((self.reference - value) / 400.0))
         if self.kind == "percent":
             return value / 100.0
+        if self.kind == "index":  # a scale of its own (e.g. ECI): only the fitted cross-walk gives it meaning
+            return value
         return max(0.0, 1.0 - value / 100.0)
 
 

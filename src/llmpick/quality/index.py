@@ -1,7 +1,7 @@
 """The per-task index: every series normalised on its own scale, then mapped onto the task's primary series.
 
 A series is one benchmark published on one date. The primary series of a task is the one with the
-most models. Each other series is placed by data, never assumed equal: another date of the primary
+most models among those on a 0..1 scale. Each other series is placed by data, never assumed equal: another date of the primary
 Elo leaderboard by the median rating gap on the models both hold (at least MIN_SHARED_OFFSET), a
 different benchmark by a straight line fitted on the models it shares with what is already mapped
 (at least MIN_SHARED). Series are added best-anchored first, so a chain of snapshots links up. A
@@ -78,7 +78,12 @@ def build_task_index(
         series.setdefault(f.series, {})[f.model] = f
     if not series:
         return TaskIndex(task, None)
-    primary = max(series, key=lambda s: (len(series[s]), s[1] or dt.date.min))
+    # the primary scale is 0..1 by construction (a win rate, a share solved); an index on a scale of its own
+    # (`index` kind) is always mapped onto it, never the scale itself
+    scales = [s for s in series if benchmarks[s[0]].kind != "index"]
+    if not scales:
+        return TaskIndex(task, None, unfitted=list(series))
+    primary = max(scales, key=lambda s: (len(series[s]), s[1] or dt.date.min))
     index = TaskIndex(task, primary)
     lead = benchmarks[primary[0]]
     mapped: dict[str, list[tuple[float, Figure, Fit]]] = {}

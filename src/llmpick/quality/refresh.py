@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import re
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from llmpick.catalog.importers import REGISTRY as CATALOG_IMPORTERS
 from llmpick.catalog.importers import Context
 from llmpick.errors import CatalogError, first_problem
-from llmpick.quality.aliases import apply_aliases
-from llmpick.quality.figures import Figure, snapshot_of
+from llmpick.quality.aliases import to_catalog_ids
+from llmpick.quality.figures import snapshot_of
 from llmpick.quality.importers import REGISTRY as LEADERBOARD_IMPORTERS
 from llmpick.yamlio import load_yaml
 
@@ -131,40 +130,6 @@ def import_leaderboard(
         return None, unmatched
     note = entry.note or f"{entry.file}, imported by llmpick catalog refresh ({entry.source})"
     return snapshot_of(figures, source=entry.source, url=entry.url, note=note), unmatched
-
-
-def to_catalog_ids(figures: list[Figure], known: set[str], aliases: dict[str, str]) -> tuple[list[Figure], list[str]]:
-    """Figures renamed to catalog ids (the file's aliases, then the shipped ones, then a name that is an id),
-    one per id, benchmark and date; and the names that matched nothing."""
-    found: dict[tuple[str, str, dt.date | None], Figure] = {}
-    used: set[str] = set()
-
-    def keep(model_id: str, name: str, figure: Figure) -> None:
-        used.add(name)
-        renamed = Figure(model_id, figure.benchmark, figure.value, figure.source, figure.as_of, entry=name)
-        found.setdefault((model_id, figure.benchmark, figure.as_of), renamed)
-
-    for figure in figures:
-        if figure.model in aliases:
-            keep(aliases[figure.model], figure.model, figure)
-    for figure in apply_aliases(figures):  # already renamed; the board's name is its entry
-        if figure.entry is not None:
-            keep(figure.model, figure.entry, figure)
-    by_key: dict[str, list[str]] = {}
-    for model_id in sorted(known):
-        by_key.setdefault(_key(model_id), []).append(model_id)
-    ids = {key: found_ids[0] for key, found_ids in by_key.items() if len(found_ids) == 1}  # two ids: never guess
-    for figure in figures:
-        same = ids.get(_key(figure.model))
-        if same is not None:
-            keep(same, figure.model, figure)
-    unmatched = sorted({f.model for f in figures} - used)
-    return list(found.values()), unmatched
-
-
-def _key(name: str) -> str:
-    """Case, punctuation and an "org/" prefix aside; nothing else is dropped (a "-high" entry is a setting)."""
-    return re.sub(r"[^a-z0-9]", "", name.lower().rsplit("/", 1)[-1])
 
 
 CATALOG_IMPORTERS.setdefault("leaderboards", run)

@@ -2,7 +2,9 @@
 
     python -m llmpick.quality.snapshot SOURCE FILE --name NAME --url URL [--as-of DATE] [--kind KIND] [--note TEXT]
 
-Only names listed in data/aliases.yaml are kept: the rest of a leaderboard is other vendors' models.
+Kept: the names data/aliases.yaml lists (catalog ids, and ids not yet in the catalog whose figures anchor the
+cross-walks), and names that are exactly a catalog id (case and punctuation aside) -- the rule `catalog refresh`
+applies to a team's own files. The rest of a leaderboard is models the catalog does not hold.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from llmpick.quality.aliases import apply_aliases
+from llmpick.catalog.loader import load_builtin_catalog
+from llmpick.quality.aliases import to_catalog_ids
 from llmpick.quality.figures import Figure, data_dir, snapshot_of
 from llmpick.quality.importers import import_file
 
@@ -44,7 +47,8 @@ def main(argv: list[str] | None = None) -> None:
         options["as_of"] = args.as_of
     if args.kind is not None:
         options["kind"] = args.kind
-    figures = apply_aliases(import_file(args.source, args.file, **options))
+    known = set(load_builtin_catalog().models)
+    figures, _ = to_catalog_ids(import_file(args.source, args.file, **options), known, {})
     count = write_snapshot(
         figures, data_dir() / "figures" / f"{args.name}.yaml", url=args.url, note=args.note, source=args.source
     )

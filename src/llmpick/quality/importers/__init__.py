@@ -16,6 +16,7 @@ from llmpick.quality.importers import (
     arena_catalog,
     arena_daily,
     arena_history,
+    epoch_eci,
     livebench,
     lmarena_dataset,
     mteb_results,
@@ -33,6 +34,7 @@ REGISTRY: dict[str, Importer] = {
     "open-asr-leaderboard": open_asr.import_snapshot,
     "mteb-results": mteb_results.import_snapshot,
     "livebench": livebench.import_snapshot,
+    "epoch-eci": epoch_eci.import_snapshot,
 }
 
 
