@@ -226,3 +226,39 @@ def test_a_refitted_index_moves_the_cut_offs_and_the_tier_scale_with_their_refer
     assert engine_rate(catalog.model("gpt-4.1"), policy, catalog).tier == "frontier"
     assert tier_scale(frontier, policy, "text", catalog) == pytest.approx(0.75)
     assert tier_scale(tier_cuts(policy, "text", builtin)["frontier"], policy, "text", builtin) == pytest.approx(0.75)
+
+
+def test_an_epoch_download_rates_models_by_their_api_ids(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    """Epoch's ECI file names models by their API ids (settings that share a score are one entry): a newer
+    download rates a catalog model no shipped figure rates, with no alias, and leaves the rest listed."""
+    import csv
+
+    builtin = load_builtin_catalog()
+    assert not rate(builtin.model(NEW), "text", builtin).rated
+    shipped = yaml.safe_load((data_dir() / "figures" / "epoch-eci-2026-07-01.yaml").read_text(encoding="utf-8"))
+    rows = [{"Model version": r["entry"], "ECI Score": r["value"] + 0.5} for r in shipped["figures"]]  # a refit
+    rows += [{"Model version": f"{NEW}_{setting}", "ECI Score": 163.2} for setting in ("high", "xhigh", "unknown")]
+    rows += [
+        {"Model version": "some-lab-model-9", "ECI Score": 120.0},
+        {"Model version": "gpt-6-nova", "ECI Score": ""},
+    ]
+    folder = tmp_path / "src"
+    folder.mkdir()
+    with (folder / "epoch_capabilities_index.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["Model version", "ECI Score"])
+        writer.writeheader()
+        writer.writerows(rows)
+    (folder / "leaderboards.yaml").write_text(
+        "- source: epoch-eci\n  file: epoch_capabilities_index.csv\n  url: https://epoch.ai/data/benchmark_data.zip\n"
+        "  as_of: 2026-11-30\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "overlay.yaml"
+    result = _refresh(cli, folder, out)
+    assert result.exit_code == 0, result.output
+    assert f"{NEW} (text): unrated → frontier" in result.output
+    assert "some-lab-model-9" in result.output  # listed as matching no catalog model
+    (board,) = yaml.safe_load(out.read_text(encoding="utf-8"))["leaderboards"]
+    assert {"model": NEW, "benchmark": "epoch-eci", "value": 163.2, "entry": NEW} in board["figures"]
+    catalog = load_catalog(builtin_data_dir(), [out])
+    assert rate(catalog.model(NEW), "text", catalog).basis[-1]["source"] == "https://epoch.ai/data/benchmark_data.zip"
