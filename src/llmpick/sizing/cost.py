@@ -261,53 +261,51 @@ def _token_cost(quote: PriceQuote, workload: Workload, requests: Decimal, where:
         workload.cacheable_input_fraction,
     )
     p_in, p_out = _d(quote.input_per_mtok), _d(quote.output_per_mtok)
-    lines: list[CostPart] = []
+    bill = _Bill()
     notes: list[str] = []
     fresh = v.fresh
+    bill.add("input tokens", fresh * p_in, lambda: f"{fresh:,.2f}M × ${p_in}/M{where}")
     if v.cache > 0:
         cache, cached = v.cache, v.cached
         cached_price = _d(quote.cached_input_per_mtok) if quote.cached_input_per_mtok is not None else p_in
         if quote.cached_input_per_mtok is None:
             notes.append("no cached-input price known: cached tokens counted at the full input price")
-        lines.append(
-            _line(item="input tokens", usd=_usd(fresh * p_in), basis=lambda: f"{fresh:,.2f}M × ${p_in}/M{where}")
-        )
-        lines.append(
-            _line(
-                item="cached input tokens",
-                usd=_usd(cached * cached_price),
-                basis=lambda: f"{cached:,.2f}M ({cache:.0%} cacheable) × ${cached_price}/M",
-            )
-        )
-    else:
-        lines.append(
-            _line(item="input tokens", usd=_usd(fresh * p_in), basis=lambda: f"{fresh:,.2f}M × ${p_in}/M{where}")
+        bill.add(
+            "cached input tokens",
+            cached * cached_price,
+            lambda: f"{cached:,.2f}M ({cache:.0%} cacheable) × ${cached_price}/M",
         )
     out_live = v.out_live
-    lines.append(
-        _line(item="output tokens", usd=_usd(out_live * p_out), basis=lambda: f"{out_live:,.2f}M × ${p_out}/M")
-    )
+    bill.add("output tokens", out_live * p_out, lambda: f"{out_live:,.2f}M × ${p_out}/M")
     if v.batch > 0:
         batch, batch_in, batch_out = v.batch, v.batch_in, v.batch_out
         b_in = _d(quote.batch_input_per_mtok) if quote.batch_input_per_mtok is not None else p_in
         b_out = _d(quote.batch_output_per_mtok) if quote.batch_output_per_mtok is not None else p_out
         if quote.batch_input_per_mtok is None or quote.batch_output_per_mtok is None:
             notes.append("no batch price known: batch requests counted at the standard price")
-        lines.append(
-            _line(
-                item="batch input tokens",
-                usd=_usd(batch_in * b_in),
-                basis=lambda: f"{batch_in:,.2f}M ({batch:.0%} of requests by batch) × ${b_in}/M",
-            )
+        bill.add(
+            "batch input tokens",
+            batch_in * b_in,
+            lambda: f"{batch_in:,.2f}M ({batch:.0%} of requests by batch) × ${b_in}/M",
         )
-        lines.append(
-            _line(
-                item="batch output tokens",
-                usd=_usd(batch_out * b_out),
-                basis=lambda: f"{batch_out:,.2f}M × ${b_out}/M",
-            )
-        )
-    return _total(lines, notes=notes)
+        bill.add("batch output tokens", batch_out * b_out, lambda: f"{batch_out:,.2f}M × ${b_out}/M")
+    return _total(bill.lines, notes=notes, subtotal=bill.cents)
+
+
+class _Bill:
+    """Lines written with their cents summed as they go: the total is the sum of the rounded lines (as a reader
+    adds them up), without reading each line's float back into a Decimal."""
+
+    __slots__ = ("lines", "cents")
+
+    def __init__(self) -> None:
+        self.lines: list[CostPart] = []
+        self.cents = Decimal(0)
+
+    def add(self, item: str, usd: Decimal, basis: Basis) -> None:
+        rounded = usd.quantize(CENT, rounding=ROUND_HALF_UP)
+        self.cents += rounded
+        self.lines.append(CostPart(item, float(rounded), basis))
 
 
 class _TokenVolumes(NamedTuple):
@@ -337,10 +335,18 @@ def _token_volumes(
 
 
 def _total(
-    lines: list[CostPart], *, unknown: list[str] | None = None, units: int | None = None, notes: Notes | None = None
+    lines: list[CostPart],
+    *,
+    unknown: list[str] | None = None,
+    units: int | None = None,
+    notes: Notes | None = None,
+    subtotal: Decimal | None = None,
 ) -> CostBreakdown:
+    """The breakdown, its total the sum of the lines as rounded to cents (`subtotal`: that sum, when known)."""
     unknown = unknown or []
-    total = None if unknown else _usd(sum((_d(line.usd) for line in lines), Decimal(0)))
+    if subtotal is None and not unknown:
+        subtotal = sum((_d(line.usd) for line in lines), Decimal(0))
+    total = None if unknown or subtotal is None else _usd(subtotal)
     return CostBreakdown(total, lines, unknown, units, notes or [])
 
 
