@@ -155,10 +155,10 @@ class Run:
     def _candidates(
         self, profile: Profile, stage: Stage, ctx: rules.RuleContext, model_rules: tuple[str, ...]
     ) -> list[Candidate]:
-        """The stage's self-run routes, shared by every evaluation of this run (copy one before changing it): enumeration
-        depends only on the profile, the run and which model rules apply, so the relax checks (which re-judge the
-        same profile without one rule) reuse it instead of sizing every route again. A model the model rules
-        exclude is not sized (see `enumerate_candidates`)."""
+        """The stage's self-run routes, shared by every evaluation of this run (copy one before changing it):
+        enumeration depends only on the profile, the run and which model rules apply, so the relax checks (which
+        re-judge the same profile without one rule) reuse it instead of sizing every route again. A model the model
+        rules exclude is not sized (see `enumerate_candidates`)."""
         key = (profile.model_dump_json(), stage, model_rules)
         cached = self._enumerated.get(key)
         if cached is None:

@@ -172,7 +172,7 @@ def _exclusions(outcome: StageOutcome) -> list[Exclusion]:
     shared = _SHARED_ENTRIES.get((head,), None, lambda: _entries(head))
     own = _entries(outcome.excluded[len(head) :])
     if not shared.keys().isdisjoint(own.keys()):  # one route key on both sides: merge them as one list
-        return [entry for _, entry in sorted(_entries(outcome.excluded).items())]
+        return [entry for _, entry in sorted(_entries(outcome.excluded).items(), key=_by_route)]
     return [entry for _, entry in sorted([*shared.items(), *own.items()], key=_by_route)]
 
 
