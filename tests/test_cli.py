@@ -164,3 +164,30 @@ def test_the_entry_point_runs_a_command_from_its_module_alone(capsys: Any) -> No
         run(["presets"])
     assert done.value.code == 0
     assert "startup" in capsys.readouterr().out
+
+
+def test_a_json_recommendation_never_imports_the_terminal_renderer() -> None:
+    """`recommend --format json` (scripts, CI) prints no table: rich and the terminal renderer stay unimported,
+    and an error still prints through rich (imported then)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom llmpick.cli.main import run\n"
+        "try:\n    run(sys.argv[1:])\nexcept SystemExit as done:\n    code = done.code\n"
+        "print(code, 'rich' in sys.modules, 'llmpick.render.terminal' in sys.modules, file=sys.stderr)\n"
+    )
+    ok = subprocess.run(
+        [sys.executable, "-c", probe, "recommend", "--preset", "startup", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(ok.stdout)["recommendations"] and ok.stderr.splitlines()[-1] == "0 False False"
+    bad = subprocess.run(
+        [sys.executable, "-c", probe, "recommend", "--preset", "nope", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "error:" in bad.stderr and "nope" in bad.stderr and bad.stderr.splitlines()[-1] == "2 True False"

@@ -14,19 +14,41 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from llmpick.errors import LlmpickError, ProfileError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from llmpick.catalog.catalog import Catalog
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 BAD_INPUT = 2
-err_console = Console(stderr=True, highlight=False)
+
+
+class _ErrConsole:
+    """stderr's rich console, made on first use: a command that prints JSON and succeeds never imports rich."""
+
+    _console: Console | None = None
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False)
+        self._console.print(*objects, **options)
+
+
+err_console = _ErrConsole()
+
+
+def escape(text: str) -> str:
+    """Text shown as it is in rich markup (rich imported only when a message is printed)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 class OutputFormat(str, Enum):

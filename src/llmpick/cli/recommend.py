@@ -7,12 +7,12 @@ from enum import Enum
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from llmpick.cli.common import (
     AS_OF_OPTION,
     CATALOG_OPTION,
     active_catalog,
+    err_console,
     fail,
     parse_as_of,
     reports_errors,
@@ -23,7 +23,6 @@ from llmpick.engine import recommend as run_engine
 from llmpick.engine.result import Recommendation
 from llmpick.profile import Profile, check_against_catalog, load_profile
 from llmpick.render.markdown import render_markdown
-from llmpick.render.terminal import render_terminal
 
 
 class RecommendFormat(str, Enum):
@@ -70,7 +69,7 @@ def recommend_command(
         from llmpick.store.decisions import save_decision
 
         decision_id = save_decision(profile, rec, db_url=db)
-        Console(stderr=True).print(f"saved decision {decision_id}")
+        err_console.print(f"saved decision {decision_id}")
     _emit(rec, profile, output_format, output)
 
 
@@ -94,9 +93,14 @@ def _emit(rec: Recommendation, profile: Profile, output_format: RecommendFormat,
         from llmpick.render.html import render_html
 
         write_output(render_html(rec, profile), output)
-    elif output is not None:
-        console = Console(record=True, width=120, file=io.StringIO())
-        render_terminal(rec, console)
-        write_output(console.export_text(), output)
-    else:
-        render_terminal(rec, Console())
+    else:  # the terminal table: rich is imported for it alone
+        from rich.console import Console
+
+        from llmpick.render.terminal import render_terminal
+
+        if output is not None:
+            console = Console(record=True, width=120, file=io.StringIO())
+            render_terminal(rec, console)
+            write_output(console.export_text(), output)
+        else:
+            render_terminal(rec, Console())
