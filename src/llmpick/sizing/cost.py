@@ -54,8 +54,12 @@ def _decimal(value: float | int) -> Decimal:
     return Decimal(str(value))
 
 
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def _usd(value: Decimal) -> float:
-    return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    return float(_cents(value))
 
 
 Notes = list[str] | Callable[[], list[str]]
@@ -303,7 +307,7 @@ class _Bill:
         self.cents = Decimal(0)
 
     def add(self, item: str, usd: Decimal, basis: Basis) -> None:
-        rounded = usd.quantize(CENT, rounding=ROUND_HALF_UP)
+        rounded = _cents(usd)
         self.cents += rounded
         self.lines.append(CostPart(item, float(rounded), basis))
 
