@@ -431,6 +431,11 @@ def _pick_rent(hardware: Hardware, cloud: str, reserved: bool) -> tuple[RentQuot
     ), tuple(notes)
 
 
+def _service_hours(workload: Workload, assumptions: Assumptions) -> Decimal:
+    """The hours a month a served model is up: the month's hours × the share of the day the service runs."""
+    return _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
+
+
 def operations_cost(gpus: int, assumptions: Assumptions) -> tuple[Decimal, Basis]:
     """Staff time to run servers: the first server's share, plus a smaller share for each further one."""
     nodes = max(1, math.ceil(gpus / GPUS_PER_NODE))
@@ -504,7 +509,7 @@ def self_hosted_monthly_cost(
     lines = [*fixed.before, egress, *fixed.after]
     subtotal = fixed.subtotal + _d(egress.usd)
     if acquisition in ("owned", "bought"):
-        up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
+        up_hours = _service_hours(workload, assumptions)
         power = _server_power(est, hardware, workload, assumptions, sets, fixed.gpus, up_hours, acquisition)
         lines.insert(0, power)
         subtotal += _d(power.usd)
@@ -562,7 +567,7 @@ def _set_costs(
             unknown.append(f"no rental price for {hardware.id} in the catalog")
         else:
             rent = quote
-            up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
+            up_hours = _service_hours(workload, assumptions)
             hours = _d(assumptions.hours_per_month) if rent.all_month else up_hours
             at = f" at {rent.provider}" if rent.provider else ""
             before.append(
@@ -623,7 +628,7 @@ def single_gpu_monthly_cost(
 ) -> CostBreakdown:
     """One GPU kept up for the service's hours (a speech or image model whose throughput is not sized): its rent,
     or its power at full draw (owned), plus operations staff for a server. The notes say capacity is unknown."""
-    up_hours = _d(assumptions.hours_per_month) * _d(workload.hours_per_day) / 24
+    up_hours = _service_hours(workload, assumptions)
     lines: list[CostPart] = []
     unknown: list[str] = []
     notes = ["one GPU kept up; how many requests it carries is not sized for this kind of model"]
